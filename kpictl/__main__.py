@@ -1,0 +1,3 @@
+from kpictl.cli import run
+
+run()

@@ -1,0 +1,214 @@
+"""The command line: arguments in, a library call, a reporter, an exit code.
+
+Imports of heavy modules stay inside the commands, so `kpictl validate` (run by pre-commit on
+every commit) loads neither git nor jinja2 nor MkDocs.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from kpictl import __version__
+from kpictl.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, KpictlError
+
+if TYPE_CHECKING:
+    from kpictl.config import Config
+
+
+class Context:
+    def __init__(self, root: Path | None) -> None:
+        self._root = root
+
+    def config(self) -> Config:
+        from kpictl.config import find_root, load_config
+
+        return load_config(self._root.resolve() if self._root else find_root(Path.cwd()))
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "-C",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The KPI repository (default: the nearest folder with kpictl.yaml, else the git "
+    "work tree).",
+)
+@click.version_option(__version__, prog_name="kpictl")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """Measure generative-AI projects from their YAML files and git history.
+
+    \b
+    Example:
+      kpictl validate            # check every project file
+      kpictl projects            # list projects and their milestones
+    """
+    if root is not None and not root.is_dir():
+        raise KpictlError(f"--root {root}: no such folder")
+    ctx.obj = Context(root)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints workflow annotations shown on the pull request's diff.",
+)
+@pass_context
+def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
+    """Check project files against the schema and the repository's rules.
+
+    With no PATHS, every project file of the repository; with PATHS (files or folders), those,
+    with ids still checked against the rest of the repository. Exit 0 when valid (warnings
+    allowed), 1 when a file is invalid, 2 for a usage or configuration error.
+
+    \b
+    Example:
+      kpictl validate projects/support-assistant.yaml
+      kpictl validate --format github
+    """
+    from kpictl.report import format_diagnostics, summary_line
+    from kpictl.validate import PROJECT_SUFFIXES, discover, validate_files
+
+    config = obj.config()
+    everything = discover(config)
+    if paths:
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(
+                    sorted(p for p in path.rglob("*") if p.name.endswith(PROJECT_SUFFIXES))
+                )
+            else:
+                files.append(path)
+        result = validate_files(files, config, others=everything)
+    else:
+        if not config.projects_path.is_dir():
+            raise KpictlError(
+                f"there is no {config.projects_dir}/ folder in {config.root}; create one with "
+                "`kpictl new ID`, or pass the files to check"
+            )
+        result = validate_files(everything, config)
+    click.echo(format_diagnostics(result, fmt), nl=False)
+    if fmt == "text":
+        click.echo(summary_line(result), err=True)
+    return EXIT_INVALID if result.errors else EXIT_OK
+
+
+@cli.command()
+@pass_context
+def schema(obj: Context) -> int:
+    """Print the JSON Schema of a project file (with kpictl.yaml's milestones), for editors.
+
+    \b
+    Example:
+      kpictl schema > schema/project.schema.json
+    """
+    from kpictl.schema import schema_text
+
+    click.echo(schema_text(obj.config()), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("project_id", metavar="ID")
+@click.option("--name", help="The project's name (default: from the id).")
+@click.option("--team", default="unassigned", show_default=True, help="The owning team's slug.")
+@click.option("--owner", default="owner@example.com", show_default=True, help="The owner's email.")
+@pass_context
+def new(obj: Context, project_id: str, name: str | None, team: str, owner: str) -> int:
+    """Write projects/ID.yaml, a valid project file to fill in.
+
+    \b
+    Example:
+      kpictl new support-assistant --team customer-experience --owner maria@example.com
+    """
+    from kpictl.new import new_project
+
+    config = obj.config()
+    target = new_project(project_id, config, name=name, team=team, owner=owner)
+    click.echo(f"wrote {target}; fill in name, summary, roles and costs, then open a pull request")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_context
+def projects(obj: Context, fmt: str) -> int:
+    """List the projects with their phase and milestones (invalid files are reported, not listed).
+
+    \b
+    Example:
+      kpictl projects --format json
+    """
+    from kpictl.listing import format_projects
+    from kpictl.report import format_diagnostics
+    from kpictl.validate import discover, validate_files
+
+    config = obj.config()
+    result = validate_files(discover(config), config)
+    click.echo(format_projects(result.documents, config, fmt), nl=False)
+    if result.diagnostics:
+        click.echo(format_diagnostics(result, "text"), nl=False, err=True)
+    return EXIT_INVALID if result.errors else EXIT_OK
+
+
+def _crash_log() -> Path:
+    log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
+    log.write_text(traceback.format_exc(), encoding="utf-8")
+    return log
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; no traceback reaches the user."""
+    try:
+        code = cli.main(args=argv, prog_name="kpictl", standalone_mode=False)
+        return code if isinstance(code, int) else EXIT_OK
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KpictlError as exc:
+        click.echo(f"kpictl: error: {exc}", err=True)
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("kpictl: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (kpictl ... | head); nothing left to say
+        return EXIT_OK
+    except Exception as exc:
+        try:
+            where = f"; details in {_crash_log()}"
+        except OSError:
+            where = ""
+        click.echo(
+            f"kpictl: internal error ({type(exc).__name__}: {exc}){where}. "
+            "This is a bug in kpictl; please report it with that file.",
+            err=True,
+        )
+        return EXIT_INTERNAL
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,214 @@
+"""kpictl.yaml: the organisation's configuration, merged over the packaged defaults."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kpictl.errors import KpictlError
+from kpictl.loader import Document, load_bytes, load_file
+
+CONFIG_FILE = "kpictl.yaml"
+PHASES = ("poc", "production", "scale")
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MILESTONE_ID = r"^[a-z][a-z0-9_]*$"
+
+
+@dataclass(frozen=True)
+class MilestoneDef:
+    id: str
+    title: str
+    phase: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Gate:
+    milestone: str
+    status: str
+    requires: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    source: str | None  # the kpictl.yaml that was read, relative to the root; None for defaults
+    projects_dir: str
+    timezone: str
+    milestones: tuple[MilestoneDef, ...]
+    environments: tuple[str, ...]
+    gates: tuple[Gate, ...]
+
+    @property
+    def milestone_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.milestones)
+
+    @property
+    def projects_path(self) -> Path:
+        return self.root / self.projects_dir
+
+
+def _config_schema() -> dict[str, Any]:
+    text = {"type": "string", "minLength": 1}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "patternProperties": {"^x-": {}},
+        "properties": {
+            "projects_dir": text,
+            "timezone": text,
+            "milestones": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "patternProperties": {"^x-": {}},
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string", "pattern": MILESTONE_ID},
+                        "title": text,
+                        "phase": {"enum": list(PHASES)},
+                        "description": {"type": "string"},
+                    },
+                },
+            },
+            "environments": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": SLUG},
+            },
+            "gates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["milestone", "requires"],
+                    "properties": {
+                        "milestone": {"type": "string"},
+                        "status": {"enum": ["planned", "in_progress", "done", "skipped"]},
+                        "requires": {"type": "array", "items": {"type": "string"}},
+                        "reason": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }
+
+
+def _defaults() -> dict[str, Any]:
+    raw = resources.files("kpictl").joinpath("data/defaults.yaml").read_bytes()
+    doc, problems = load_bytes(raw, "kpictl/data/defaults.yaml")
+    if doc is None:  # a packaging defect, not a user's problem
+        raise RuntimeError(f"the packaged defaults are broken: {problems[0]}")
+    return doc.data
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder holding kpictl.yaml, else the nearest git work tree, else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _check(doc: Document) -> None:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(_config_schema())
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        where = tuple(error.absolute_path)
+        pos = doc.position(where)
+        dotted = ".".join(str(p) for p in where) or "the top level"
+        raise KpictlError(
+            f"{doc.path}:{pos.line}:{pos.col}: error in {dotted}: {error.message}; "
+            "see the commented defaults written by `kpictl init`"
+        )
+
+
+def _merge_milestones(
+    base: list[dict[str, Any]], extra: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    merged = [dict(m) for m in base]
+    index = {m["id"]: m for m in merged}
+    for entry in extra:
+        if entry["id"] in index:
+            index[entry["id"]].update(entry)
+        else:
+            new = {
+                "title": entry["id"].replace("_", " ").capitalize(),
+                "phase": "production",
+                "description": "",
+            }
+            new.update(entry)
+            merged.append(new)
+            index[entry["id"]] = new
+    return merged
+
+
+def load_config(root: Path) -> Config:
+    """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
+    data = copy.deepcopy(_defaults())
+    source = None
+    path = root / CONFIG_FILE
+    if path.is_file():
+        source = CONFIG_FILE
+        doc, problems = load_file(path, CONFIG_FILE)
+        if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults
+            raise KpictlError(str(problems[0]))
+        if doc is not None:
+            _check(doc)
+        for key, value in (doc.data if doc else {}).items():
+            if key == "milestones":
+                data["milestones"] = _merge_milestones(data["milestones"], value)
+            elif not key.startswith("x-"):
+                data[key] = value
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(data["timezone"])
+    except (KeyError, ValueError, OSError):
+        raise KpictlError(
+            f"{source or 'defaults'}: unknown time zone {data['timezone']!r}; "
+            "use an IANA name such as UTC or Europe/Paris"
+        ) from None
+    milestones = tuple(
+        MilestoneDef(m["id"], m["title"], m["phase"], m.get("description", ""))
+        for m in data["milestones"]
+    )
+    known = {m.id for m in milestones}
+    gates = []
+    for gate in data["gates"]:
+        for name in (gate["milestone"], *gate["requires"]):
+            if name not in known:
+                raise KpictlError(
+                    f"{source}: the gate on {gate['milestone']!r} names the unknown milestone "
+                    f"{name!r}; known milestones: {', '.join(sorted(known))}"
+                )
+        gates.append(
+            Gate(
+                gate["milestone"],
+                gate.get("status", "done"),
+                tuple(gate["requires"]),
+                gate.get("reason", "a gate in kpictl.yaml requires it"),
+            )
+        )
+    return Config(
+        root=root,
+        source=source,
+        projects_dir=data["projects_dir"],
+        timezone=data["timezone"],
+        milestones=milestones,
+        environments=tuple(data["environments"]),
+        gates=tuple(gates),
+    )

@@ -1,0 +1,65 @@
+"""Dates as users write them, and times as kpictl reports them (always UTC)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+_DECLARED = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)(?P<offset>Z|[+-]\d{2}:\d{2})?)?\Z"
+)
+
+
+class DateError(ValueError):
+    """A declared date that cannot be read; the message says what to write instead."""
+
+
+def zone(name: str) -> tzinfo:
+    return timezone.utc if name == "UTC" else ZoneInfo(name)
+
+
+def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool]:
+    """Parse a declared date into an aware UTC datetime; the flag tells whether it had a time.
+
+    A date alone is midnight in ``tz``; a date and time needs an offset (Z or +01:00), since
+    the same wall-clock time means different moments in different offices.
+    """
+    match = _DECLARED.match(text.strip())
+    if not match:
+        raise DateError(
+            f"{text!r} is not a date; write an ISO 8601 date such as 2024-03-05, or a date "
+            "and time with an offset such as 2024-03-05T14:30:00+01:00"
+        )
+    try:
+        day = date.fromisoformat(match["date"])
+    except ValueError:
+        raise DateError(
+            f"{match['date']} is not a real calendar date; check the month and day"
+        ) from None
+    if match["time"] is None:
+        return datetime.combine(day, time(0), tz).astimezone(timezone.utc), False
+    if match["offset"] is None:
+        raise DateError(
+            f"{text!r} has a time but no offset; add one, such as {text}Z for UTC or {text}+01:00"
+        )
+    try:
+        clock = time.fromisoformat(match["time"])
+    except ValueError:
+        raise DateError(f"{match['time']} is not a real time of day") from None
+    offset_text = match["offset"]
+    if offset_text == "Z":
+        offset = timezone.utc
+    else:
+        sign = -1 if offset_text[0] == "-" else 1
+        hours, minutes = int(offset_text[1:3]), int(offset_text[4:6])
+        if hours > 23 or minutes > 59:
+            raise DateError(f"{offset_text} is not a valid offset from UTC")
+        offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return datetime.combine(day, clock, offset).astimezone(timezone.utc), True
+
+
+def iso_utc(moment: datetime) -> str:
+    """2025-01-06T09:00:00Z: the one way kpictl writes a moment."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,280 @@
+"""`kpictl validate`: schema errors and repository rules, at the line of the offending key."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import VALID_PROJECT, KpiRepo
+
+
+def diagnostics(kpi_repo: KpiRepo, *args: str) -> list[dict]:
+    result = kpi_repo.run("validate", "--format", "json", *args)
+    payload = json.loads(result.out)
+    assert result.code == (1 if payload["errors"] else 0), result
+    return payload["diagnostics"]
+
+
+def one(kpi_repo: KpiRepo, text: str, project_id: str = "demo-project") -> dict:
+    kpi_repo.project(project_id, text)
+    found = diagnostics(kpi_repo)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_a_valid_project_passes(kpi_repo):
+    kpi_repo.project()
+    result = kpi_repo.run("validate")
+    assert result.code == 0
+    assert result.out == ""
+    assert "1 project file valid" in result.err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "needle", "words"),
+    [
+        (
+            "team: platform",
+            "team: platform\ncolour: blue",
+            "unknown-key",
+            "colour:",
+            ['unknown key "colour"', "x-"],
+        ),
+        ("team: platform", "tem: platform", "unknown-key", "tem:", ['did you mean "team"']),
+        (
+            "  kickoff: done",
+            "  kickof: done",
+            "unknown-milestone",
+            "kickof:",
+            ['unknown milestone "kickof"', 'did you mean "kickoff"', "kpictl.yaml"],
+        ),
+        (
+            "dev: in_progress",
+            "qa: in_progress",
+            "unknown-environment",
+            "qa:",
+            ['unknown environment "qa"', "dev, uat, prod"],
+        ),
+        (
+            "  problem_statement: in_progress",
+            "  problem_statement: finished",
+            "invalid-value",
+            "problem_statement:",
+            ["'finished'", "planned, in_progress, done, skipped"],
+        ),
+        (
+            "  problem_statement: in_progress",
+            "  problem_statement: no",
+            "invalid-value",
+            "problem_statement:",
+            ["YAML 1.1", "boolean"],
+        ),
+        (
+            "schema_version: 1",
+            "schema_version: 2",
+            "invalid-value",
+            "schema_version",
+            ["upgrade kpictl"],
+        ),
+        ("owner: lead@example.com", "owner: the lead", "invalid-format", "owner:", ["'the lead'"]),
+        ("id: demo-project", "id: Demo_Project", "invalid-format", "id:", ["lowercase"]),
+        ("amount: 100", "amount: -5", "invalid-value", "amount:", ["at least 0"]),
+        ("amount: 100", "amount: lots", "wrong-type", "amount:", ["must be a number"]),
+        ("currency: USD", "currency: usd", "invalid-format", "currency:", ["ISO 4217"]),
+        ("currency: USD", "currency: ABC", "unknown-currency", "currency:", ["ISO 4217"]),
+        ("name: Demo project", "name: 1.10", "wrong-type", "name:", ["quotes"]),
+        ("participants: 4", "participants: 4.5", "wrong-type", "participants:", ["whole number"]),
+        ("per: month", "per: week", "invalid-value", "per:", ["once, month, year"]),
+        ("kind: simple", "kind: patch", "invalid-value", "kind:", ["simple, version"]),
+        (
+            "labels: [internal]",
+            "labels: [internal, internal]",
+            "invalid-value",
+            "labels:",
+            ["twice"],
+        ),
+    ],
+)
+def test_schema_errors_point_at_the_offending_line(kpi_repo, old, new, code, needle, words):
+    text = VALID_PROJECT.replace(old, new)
+    assert text != VALID_PROJECT
+    found = one(kpi_repo, text, "demo-project" if "id:" not in needle else "Demo_Project")
+    assert found["code"] == code, found
+    assert found["line"] == line_of(text, needle), found
+    for word in words:
+        assert word in found["message"], found["message"]
+
+
+def test_a_missing_required_key_names_the_key(kpi_repo):
+    text = VALID_PROJECT.replace("owner: lead@example.com\n", "")
+    found = one(kpi_repo, text)
+    assert found["code"] == "missing-key"
+    assert '"owner"' in found["message"]
+
+
+def test_a_missing_status_in_a_milestone_mapping_points_at_the_milestone(kpi_repo):
+    text = VALID_PROJECT.replace("  demo_ready: planned", "  demo_ready: {note: soon}")
+    found = one(kpi_repo, text)
+    assert found["code"] == "missing-key"
+    assert found["line"] == line_of(text, "demo_ready")
+    assert "milestones.demo_ready" in found["message"] and '"status"' in found["message"]
+
+
+def test_x_keys_are_allowed_everywhere(kpi_repo):
+    text = VALID_PROJECT.replace("team: platform", "team: platform\nx-cost-centre: 42").replace(
+        "participants: 4}", "participants: 4, x-survey: https://example.com}"
+    )
+    kpi_repo.project("demo-project", text)
+    assert diagnostics(kpi_repo) == []
+
+
+@pytest.mark.parametrize(
+    ("date", "code", "words"),
+    [
+        ("2024-02-30", "invalid-date", ["not a real calendar date"]),
+        ("2024-03-05T10:00:00", "invalid-date", ["no offset", "Z"]),
+        ("2999-01-01", "future-date", ["in the future"]),
+        ("next tuesday", "invalid-format", ["ISO 8601"]),
+    ],
+)
+def test_declared_dates_must_be_real_and_past(kpi_repo, date, code, words):
+    text = VALID_PROJECT.replace(
+        "  team_assembled: done", f"  team_assembled: {{status: done, date: {date}}}"
+    )
+    found = [d for d in (kpi_repo.project("demo-project", text), diagnostics(kpi_repo))[1]]
+    assert [d["code"] for d in found] == [code], found
+    assert found[0]["line"] == line_of(text, "team_assembled")
+    for word in words:
+        assert word in found[0]["message"]
+
+
+def test_declared_dates_with_offsets_are_accepted(kpi_repo):
+    text = VALID_PROJECT.replace(
+        "  team_assembled: done",
+        "  team_assembled: {status: done, date: 2024-03-05T14:30:00+05:30}",
+    ).replace("  kickoff: done", "  kickoff: {status: done, date: '2024-01-02'}")
+    kpi_repo.project("demo-project", text)
+    assert diagnostics(kpi_repo) == []
+
+
+def test_the_default_gate_needs_a_security_review_before_launch(kpi_repo):
+    text = VALID_PROJECT.replace("  demo_ready: planned", "  demo_ready: planned\n  launched: done")
+    found = one(kpi_repo, text)
+    assert found["code"] == "gate"
+    assert found["line"] == line_of(text, "launched")
+    assert "security_review" in found["message"]
+
+
+def test_an_organisation_configures_its_own_gates_milestones_and_environments(kpi_repo):
+    kpi_repo.write(
+        "kpictl.yaml",
+        """\
+        milestones:
+          - {id: legal_review, title: Legal review, phase: production}
+        environments: [dev, staging, prod]
+        gates:
+          - {milestone: launched, requires: [legal_review]}
+        """,
+    )
+    text = VALID_PROJECT.replace(
+        "  demo_ready: planned", "  demo_ready: planned\n  launched: done"
+    ).replace("dev: in_progress, uat: planned", "dev: in_progress, staging: planned")
+    found = one(kpi_repo, text)
+    assert found["code"] == "gate" and "legal_review" in found["message"]
+    kpi_repo.project(
+        "demo-project", text.replace("launched: done", "launched: done\n  legal_review: done")
+    )
+    assert diagnostics(kpi_repo) == []
+
+
+def test_ids_are_unique_across_files_and_subfolders(kpi_repo):
+    kpi_repo.project("demo-project")
+    kpi_repo.write("projects/team-a/copy.yaml", VALID_PROJECT)
+    found = [d for d in diagnostics(kpi_repo) if d["code"] == "duplicate-id"]
+    assert {d["path"] for d in found} == {"projects/demo-project.yaml", "projects/team-a/copy.yaml"}
+    assert all(d["severity"] == "error" and d["line"] == 2 for d in found)
+
+
+def test_a_changed_file_is_checked_against_unchanged_ones(kpi_repo):
+    # pre-commit passes only the changed file; the id clash with an unchanged file still counts.
+    kpi_repo.project("demo-project")
+    changed = kpi_repo.write("projects/new.yaml", VALID_PROJECT)
+    found = diagnostics(kpi_repo, str(changed.relative_to(kpi_repo.root)))
+    codes = sorted(d["code"] for d in found)
+    assert codes == ["duplicate-id", "file-name"]
+    assert all(d["path"] == "projects/new.yaml" for d in found)
+    assert (
+        "projects/demo-project.yaml"
+        in next(d for d in found if d["code"] == "duplicate-id")["message"]
+    )
+
+
+def test_file_name_that_differs_from_the_id_is_a_warning(kpi_repo):
+    kpi_repo.write("projects/other-name.yaml", VALID_PROJECT)
+    result = kpi_repo.run("validate")
+    assert result.code == 0
+    assert "projects/other-name.yaml:2:5: warning[file-name]:" in result.out
+    assert "rename the file to demo-project.yaml" in result.out
+
+
+@pytest.mark.parametrize(
+    ("section", "entries", "needle"),
+    [
+        (
+            "updates",
+            "  - {id: a, kind: simple, status: live}\n"
+            "  - {id: a, kind: version, status: requested}",
+            "kind: version",
+        ),
+        (
+            "feedback_rounds",
+            "  - {id: r1, status: open}\n  - {id: r1, status: addressed}",
+            "addressed",
+        ),
+        (
+            "costs",
+            "  - {item: GPU, category: infrastructure, amount: 1, currency: EUR, per: month}\n"
+            "  - {item: GPU, category: infrastructure, amount: 2, currency: EUR, per: year}",
+            "per: year",
+        ),
+    ],
+)
+def test_list_entries_are_unique_within_a_project(kpi_repo, section, entries, needle):
+    start = VALID_PROJECT.index(f"{section}:\n")
+    end = VALID_PROJECT.find("\n", VALID_PROJECT.index("\n  - ", start) + 1)
+    text = VALID_PROJECT[:start] + f"{section}:\n{entries}" + VALID_PROJECT[end:]
+    found = one(kpi_repo, text)
+    assert found["code"] == "duplicate-item"
+    assert found["line"] == line_of(text, needle)
+
+
+def test_cost_until_before_from_is_an_error(kpi_repo):
+    text = VALID_PROJECT.replace("per: month}", "per: month, from: 2025-05-01, until: 2025-04-01}")
+    found = one(kpi_repo, text)
+    assert found["code"] == "invalid-date" and "before from" in found["message"]
+
+
+def test_links_allow_only_http_https_and_mailto(kpi_repo):
+    text = VALID_PROJECT + "links:\n  - {title: Evil, url: 'javascript:alert(1)'}\n"
+    found = one(kpi_repo, text)
+    assert found["code"] == "invalid-format"
+    assert found["line"] == line_of(text, "javascript")
+    kpi_repo.project(
+        "demo-project", VALID_PROJECT + "links:\n  - {title: Mail, url: 'mailto:a@example.com'}\n"
+    )
+    assert diagnostics(kpi_repo) == []
+
+
+def test_the_bundled_example_portfolio_is_valid(tmp_path):
+    from tests.conftest import REPO, run_kpictl
+
+    result = run_kpictl("validate", "--format", "json", cwd=REPO)
+    payload = json.loads(result.out)
+    assert result.code == 0
+    assert payload["errors"] == 0 and payload["warnings"] == 0, payload["diagnostics"]
+    assert len(payload["files"]) >= 8
