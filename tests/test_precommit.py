@@ -1,0 +1,100 @@
+"""The kpictl-validate hook through the real pre-commit, on a temporary repository."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, VALID_PROJECT
+from tests.gitutil import clean_env, git, init_repo
+
+pytestmark = pytest.mark.slow
+
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not PRE_COMMIT.exists():
+        pytest.fail(
+            f"pre-commit is not installed next to {sys.executable}; pip install -e '.[test]'"
+        )
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    # try-repo takes the kpictl repository as it is, uncommitted changes included.
+    return subprocess.run(
+        [str(PRE_COMMIT), "try-repo", str(REPO), "kpictl-validate", "--files", *files],
+        cwd=repo,
+        env=clean_env(PRE_COMMIT_HOME=str(home)),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def test_a_bad_file_is_blocked_with_its_line_and_a_good_one_passes(tmp_path, pre_commit_home):
+    repo = init_repo(tmp_path / "kpis")
+    good = repo / "projects" / "demo-project.yaml"
+    good.parent.mkdir()
+    good.write_text(VALID_PROJECT)
+    git(repo, "add", ".")
+
+    passed = try_repo(repo, pre_commit_home, "projects/demo-project.yaml")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "kpictl validate" in passed.stdout and "Passed" in passed.stdout
+
+    bad = repo / "projects" / "broken.yaml"
+    bad.write_text(
+        VALID_PROJECT.replace("demo-project", "broken").replace("per: month", "per: week")
+    )
+    git(repo, "add", ".")
+    blocked = try_repo(repo, pre_commit_home, "projects/broken.yaml")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "Failed" in blocked.stdout
+    assert "projects/broken.yaml:21:" in blocked.stdout
+    assert "error[invalid-value]: costs[0].per is 'week'" in blocked.stdout
+
+
+def test_the_hook_blocks_a_real_commit(tmp_path, pre_commit_home):
+    """`pre-commit install` with the hook from a clone of this repository, then `git commit`."""
+    source = tmp_path / "kpictl-src"
+    shutil.copytree(
+        REPO, source, ignore=shutil.ignore_patterns(".venv", "*.egg-info", "__pycache__")
+    )
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "--allow-empty", "-m", "snapshot for the hook test", "--no-verify")
+    rev = git(source, "rev-parse", "HEAD").strip()
+
+    repo = init_repo(tmp_path / "kpis")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: kpictl-validate\n"
+    )
+    env = clean_env(PRE_COMMIT_HOME=str(pre_commit_home))
+    subprocess.run([str(PRE_COMMIT), "install"], cwd=repo, env=env, check=True, capture_output=True)
+    # The installed hook runs pre-commit from this interpreter; make it findable on PATH.
+    env["PATH"] = f"{PRE_COMMIT.parent}:{env.get('PATH', '')}"
+    (repo / "projects").mkdir()
+    (repo / "projects" / "demo-project.yaml").write_text(
+        VALID_PROJECT.replace("  kickoff: done", "  kickoff: done\n  kickoff: planned")
+    )
+    git(repo, "add", ".", env=env)
+    commit = subprocess.run(
+        ["git", "commit", "-m", "add a project"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert commit.returncode != 0, commit.stdout + commit.stderr
+    assert "projects/demo-project.yaml:12:3: error[duplicate-key]" in commit.stdout + commit.stderr
+    assert git(repo, "rev-list", "--all", env=env).strip() == ""  # nothing was committed
+
+    (repo / "projects" / "demo-project.yaml").write_text(VALID_PROJECT)
+    git(repo, "add", ".", env=env)
+    commit = subprocess.run(
+        ["git", "commit", "-m", "add a project"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert commit.returncode == 0, commit.stdout + commit.stderr
