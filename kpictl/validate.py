@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from kpictl import rules
 from kpictl.config import Config
 from kpictl.diagnostics import ERROR, Diagnostic
+from kpictl.fastschema import compile_schema
 from kpictl.loader import YAML11_BOOLEANS, Document, PathKey, load_file
 from kpictl.schema import CURRENCY, DATE, LINK_URL, project_schema
 
@@ -75,10 +76,14 @@ class ProjectValidator:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._schema = Draft202012Validator(project_schema(config), format_checker=FormatChecker())
+        schema = project_schema(config)
+        self._schema = Draft202012Validator(schema, format_checker=FormatChecker())
+        self.is_valid = compile_schema(schema)
 
     def check(self, doc: Document) -> list[Diagnostic]:
-        found = [d for e in self._schema.iter_errors(doc.data) for d in self._describe(e, doc)]
+        found = []
+        if not self.is_valid(doc.data):  # jsonschema only to explain what is wrong
+            found = [d for e in self._schema.iter_errors(doc.data) for d in self._describe(e, doc)]
         found.extend(rules.check_document(doc, self.config))
         return found
 
