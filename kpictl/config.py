@@ -121,9 +121,14 @@ def find_root(start: Path) -> Path:
 
 
 def _check(doc: Document) -> None:
-    from jsonschema import Draft202012Validator
+    from kpictl.fastschema import compile_schema
 
-    validator = Draft202012Validator(_config_schema())
+    schema = _config_schema()
+    if compile_schema(schema)(doc.data):
+        return
+    from jsonschema import Draft202012Validator  # only to say what is wrong
+
+    validator = Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         error = errors[0]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from kpictl import rules
 from kpictl.config import Config
@@ -17,6 +16,9 @@ from kpictl.diagnostics import ERROR, Diagnostic
 from kpictl.fastschema import compile_schema
 from kpictl.loader import YAML11_BOOLEANS, Document, PathKey, load_file
 from kpictl.schema import CURRENCY, DATE, LINK_URL, project_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 PROJECT_SUFFIXES = (".yaml", ".yml")
 
@@ -76,14 +78,20 @@ class ProjectValidator:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        schema = project_schema(config)
-        self._schema = Draft202012Validator(schema, format_checker=FormatChecker())
-        self.is_valid = compile_schema(schema)
+        self._schema_data = project_schema(config)
+        self._explainer: Draft202012Validator | None = None
+        self.is_valid = compile_schema(self._schema_data)
+
+    def _explain(self, doc: Document) -> list[Diagnostic]:
+        # jsonschema (slow to import and to run) only to say what is wrong with an invalid file.
+        if self._explainer is None:
+            from jsonschema import Draft202012Validator
+
+            self._explainer = Draft202012Validator(self._schema_data)
+        return [d for e in self._explainer.iter_errors(doc.data) for d in self._describe(e, doc)]
 
     def check(self, doc: Document) -> list[Diagnostic]:
-        found = []
-        if not self.is_valid(doc.data):  # jsonschema only to explain what is wrong
-            found = [d for e in self._schema.iter_errors(doc.data) for d in self._describe(e, doc)]
+        found = [] if self.is_valid(doc.data) else self._explain(doc)
         found.extend(rules.check_document(doc, self.config))
         return found
 
@@ -254,6 +262,23 @@ def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
     return f' (did you mean "{match[0]}"?)' if match else ""
 
 
+_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _declared_id(file: Path) -> str | None:
+    """The id of a file that was not asked about: one top-level `id:` line, else a full load."""
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    found = _ID_LINE.findall(raw)
+    if len(found) == 1:
+        return str(found[0][1].decode())
+    doc, _ = load_file(file, str(file))
+    value = doc.data.get("id") if doc is not None else None
+    return value if isinstance(value, str) else None
+
+
 def validate_files(
     files: Iterable[Path], config: Config, *, others: Iterable[Path] = ()
 ) -> ValidationResult:
@@ -277,9 +302,9 @@ def validate_files(
     elsewhere: dict[str, list[str]] = {}
     for file in others:
         if file.resolve() not in seen:
-            doc, _ = load_file(file, display_path(file, config.root))
-            if doc is not None and isinstance(doc.data.get("id"), str):
-                elsewhere.setdefault(doc.data["id"], []).append(doc.path)
+            other_id = _declared_id(file)
+            if other_id is not None:
+                elsewhere.setdefault(other_id, []).append(display_path(file, config.root))
     by_id = elsewhere
     for doc, _ in loaded:
         if isinstance(doc.data.get("id"), str):
