@@ -168,6 +168,56 @@ def projects(obj: Context, fmt: str) -> int:
     return EXIT_INVALID if result.errors else EXIT_OK
 
 
+@cli.command()
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--ref",
+    help="The branch, tag or commit whose first-parent history to read "
+    "(default: the current branch).",
+)
+@click.option(
+    "--worktree",
+    is_flag=True,
+    help="Add uncommitted changes to project files, dated now and marked provisional.",
+)
+@click.option("--no-cache", is_flag=True, help="Read everything from git, ignoring the cache.")
+@pass_context
+def history(
+    obj: Context, ids: tuple[str, ...], fmt: str, ref: str | None, worktree: bool, no_cache: bool
+) -> int:
+    """Milestone dates read from when each change landed on the branch.
+
+    The date of a change is the committer time of the first-parent commit that landed it (for
+    a merged pull request, the merge commit). Every date names its commit.
+
+    \b
+    Example:
+      kpictl history support-assistant
+      kpictl history --format json --ref main > history.json
+    """
+    from kpictl.history import read_history
+    from kpictl.history_report import history_json, history_text
+    from kpictl.timeline import build_timelines
+
+    config = obj.config()
+    found = read_history(config, ref=ref, worktree=worktree, use_cache=not no_cache)
+    unknown = sorted(set(ids) - found.projects.keys())
+    if unknown:
+        raise KpictlError(
+            f"no project with the id {', '.join(unknown)} in the history of {found.ref}; "
+            "`kpictl projects` lists the ids"
+        )
+    timelines = build_timelines(found, config, ids)
+    for warning in found.warnings:
+        click.echo(f"kpictl: warning: {warning}", err=True)
+    output = history_json(found, timelines) if fmt == "json" else history_text(found, timelines)
+    click.echo(output, nl=False)
+    return EXIT_OK
+
+
 def _crash_log() -> Path:
     log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
     log.write_text(traceback.format_exc(), encoding="utf-8")

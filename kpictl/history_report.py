@@ -1,0 +1,143 @@
+"""`kpictl history` output: the JSON contract other tools read, and text for people."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from kpictl.history import History
+from kpictl.timeline import Dated, Event, Item, Timeline
+
+DAY = 86_400
+
+
+def iso(epoch: int | None) -> str | None:
+    return None if epoch is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _dated(d: Dated) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "status": d.status,
+        "started_at": iso(d.started_at),
+        "done_at": iso(d.done_at),
+        "source": d.source,
+        "commit": d.commit,
+    }
+    if d.provisional:
+        out["provisional"] = True
+    return out
+
+
+def _item(i: Item, done_key: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": i.id}
+    if i.kind is not None:
+        out["kind"] = i.kind
+    out.update(status=i.status, requested_at=iso(i.requested_at), **{done_key: iso(i.done_at)})
+    out["commit"] = i.commit
+    if i.provisional:
+        out["provisional"] = True
+    return out
+
+
+def _event(e: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "landed_at": iso(e.landed_at),
+        "authored_at": iso(e.authored_at),
+        "commit": e.commit,
+        "author": e.author,
+        "subject": e.subject,
+        "field": e.field,
+        "old": e.old,
+        "new": e.new,
+    }
+    if e.provisional:
+        out["provisional"] = True
+    return out
+
+
+def timeline_json(t: Timeline) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.data.get("name"),
+        "team": t.data.get("team"),
+        "path": t.path,
+        "created_at": iso(t.created_at),
+        "created_commit": t.created_commit,
+        "archived": t.archived,
+        "milestones": {k: _dated(v) for k, v in t.milestones.items()},
+        "environments": {k: _dated(v) for k, v in t.environments.items()},
+        "updates": [_item(i, "live_at") for i in t.updates],
+        "feedback_rounds": [_item(i, "addressed_at") for i in t.feedback_rounds],
+        "costs": [
+            {
+                "item": c.item,
+                "category": c.category,
+                "amount": c.amount,
+                "currency": c.currency,
+                "per": c.per,
+                "added_at": iso(c.added_at),
+                "starts_at": iso(c.starts_at),
+                "ends_at": iso(c.ends_at),
+                "commit": c.commit,
+            }
+            for c in t.costs
+        ],
+        "events": [_event(e) for e in t.events],
+    }
+
+
+def history_json(history: History, timelines: list[Timeline]) -> str:
+    payload = {
+        "head": history.head,
+        "ref": history.ref,
+        "projects": [timeline_json(t) for t in timelines],
+        "warnings": history.warnings,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _when(epoch: int | None) -> str:
+    return "" if epoch is None else time.strftime("%Y-%m-%d %H:%M", time.gmtime(epoch))
+
+
+def _took(d: Dated) -> str:
+    if d.started_at is None or d.done_at is None:
+        return ""
+    return f"{(d.done_at - d.started_at) / DAY:.1f} d"
+
+
+def _short(sha: str | None) -> str:
+    return sha[:8] if sha else "worktree"
+
+
+def _value(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def history_text(history: History, timelines: list[Timeline]) -> str:
+    lines: list[str] = [f"{history.ref} at {history.head[:10]}; times in UTC", ""]
+    for t in timelines:
+        state = "  (archived)" if t.archived else ""
+        lines.append(f"{t.id}  ·  {t.data.get('name')}  ·  {t.path}{state}")
+        lines.append(f"  created {_when(t.created_at)} in {_short(t.created_commit)}")
+        header = f"  {'milestone':<28}{'status':<13}{'started':<18}{'done':<18}{'took':>9}  commit"
+        lines.append(header)
+        for section in (t.milestones, t.environments):
+            for name, d in section.items():
+                mark = {"declared": " (declared)", "created": " (created)"}.get(d.source or "", "")
+                commit = "" if d.done_at is None else _short(d.commit) + mark
+                lines.append(
+                    f"  {name:<28}{d.status:<13}{_when(d.started_at):<18}{_when(d.done_at):<18}"
+                    f"{_took(d):>9}  {commit}".rstrip()
+                )
+        if t.events:
+            lines.append("  changes")
+        for e in t.events:
+            lines.append(
+                f"  {_when(e.landed_at)}  {_short(e.commit)}  {e.field}: "
+                f"{_value(e.old)} → {_value(e.new)}"
+            )
+        lines.append("")
+    lines.append(f"{len(timelines)} project{'s' if len(timelines) != 1 else ''}")
+    return "\n".join(lines) + "\n"
