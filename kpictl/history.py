@@ -23,7 +23,7 @@ from typing import Any
 from kpictl import __version__
 from kpictl.config import Config
 from kpictl.errors import KpictlError
-from kpictl.revision import RevisionParser
+from kpictl.revision import Known, RevisionParser
 from kpictl.validate import PROJECT_SUFFIXES
 
 ZERO_SHA = "0" * 40
@@ -304,11 +304,16 @@ def read_history(
         log = cache.log + new
     else:
         new = log = _read_log(repo, config, None)
-    wanted = sorted(
-        {b for _, changes in new for _, b in changes if b != ZERO_SHA} - cache.blobs.keys()
-    )
-    for sha, body in _cat_blobs(repo.git, wanted):
-        cache.blobs[sha] = parser.parse(body)
+    # Blobs in landing order, so each revision of a file can be patched from the one before.
+    wanted: dict[str, str] = {}
+    for _, changes in new:
+        for path, blob in changes:
+            if blob != ZERO_SHA and blob not in cache.blobs and blob not in wanted:
+                wanted[blob] = path
+    known: dict[str, Known | None] = {}
+    for sha, body in _cat_blobs(repo.git, list(wanted)):
+        path = wanted[sha]
+        cache.blobs[sha], known[path] = parser.parse_next(body, known.get(path))
     if new or cache.head != repo.head:
         cache.save(repo.head, log)
     history = _replay(log, cache.blobs, repo)

@@ -2,22 +2,44 @@
 
 The result is plain data (a dict, or a one-item list holding the reason) so that it can be cached
 by blob id with marshal.
+
+Most pull requests change one line of one file (``go_decision: done``), so reading a long
+history is mostly reading files that differ from their previous revision by one scalar. When
+that is provably the case, the previous revision's data is patched instead of parsing the whole
+file again; anything else gets a full parse. A property test checks that the two agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from kpictl.config import Config
 from kpictl.dates import DateError, parse_declared
-from kpictl.loader import load_bytes
+from kpictl.loader import Document, PathKey, load_bytes, resolve_plain
 from kpictl.schema import project_schema
 from kpictl.validate import ProjectValidator
 
 # A revision's data, or [reason] when it did not validate.
 Parsed = dict[str, Any] | list[str]
+
+# `  key: value` where value is one plain word that cannot start or continue anything else.
+_SIMPLE_LINE = re.compile(
+    r"( *)([A-Za-z0-9_][A-Za-z0-9_-]*): +([A-Za-z0-9_][A-Za-z0-9_.@+/-]*)( +#.*)?"
+)
+_LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\t")
+
+
+@dataclass
+class Known:
+    """What a parsed revision leaves for patching the next revision of the same file."""
+
+    lines: list[str]
+    data: dict[str, Any]
+    scalar_lines: dict[int, PathKey]  # 0-based line → path of the scalar whose key is on it
 
 
 def _declared_dates(data: dict[str, Any]) -> list[str]:
@@ -31,23 +53,97 @@ def _declared_dates(data: dict[str, Any]) -> list[str]:
     return found
 
 
+def _scalar_lines(doc: Document) -> dict[int, PathKey]:
+    lines: dict[int, PathKey] = {}
+    for path, key_pos in doc.keys.items():
+        value_pos = doc.values.get(path)
+        if value_pos is not None and value_pos.line == key_pos.line:
+            lines[key_pos.line - 1] = path
+    return lines
+
+
+def _replace(data: dict[str, Any], path: PathKey, value: Any) -> dict[str, Any]:
+    """A copy of ``data`` with ``path`` set to ``value``, sharing every untouched branch."""
+    root = dict(data)
+    node: Any = root
+    for part in path[:-1]:
+        child = node[part]
+        child = dict(child) if isinstance(child, dict) else list(child)
+        node[part] = child
+        node = child
+    node[path[-1]] = value
+    return root
+
+
 class RevisionParser:
     def __init__(self, config: Config) -> None:
         self.validator = ProjectValidator(config)
         schema = json.dumps(project_schema(config), sort_keys=True)
         self.schema_key = hashlib.sha256(schema.encode()).hexdigest()[:16]
 
-    def parse(self, raw: bytes) -> Parsed:
-        doc, problems = load_bytes(raw, "revision")
-        if doc is None:
-            return [f"line {problems[0].line}: {problems[0].message}"]
-        if not self.validator.is_valid(doc.data):
-            errors = [d for d in self.validator.check(doc) if d.is_error]
-            first = errors[0] if errors else None
-            return [f"line {first.line}: {first.message}" if first else "schema error"]
-        for text in _declared_dates(doc.data):
+    def _finish(self, data: dict[str, Any]) -> Parsed | None:
+        """None when ``data`` is valid; otherwise the reason (only dates here: schema first)."""
+        for text in _declared_dates(data):
             try:
                 parse_declared(text)
             except DateError as exc:
                 return [str(exc)]
-        return doc.data
+        return None
+
+    def parse(self, raw: bytes) -> Parsed:
+        return self.parse_next(raw, None)[0]
+
+    def parse_next(self, raw: bytes, previous: Known | None) -> tuple[Parsed, Known | None]:
+        """Parse ``raw``, patching ``previous`` (the file's last revision) when that is exact."""
+        if previous is not None:
+            patched = self._patch(raw, previous)
+            if patched is not None:
+                return patched
+        doc, problems = load_bytes(raw, "revision")
+        if doc is None:
+            return [f"line {problems[0].line}: {problems[0].message}"], None
+        if not self.validator.is_valid(doc.data):
+            errors = [d for d in self.validator.check(doc) if d.is_error]
+            first = errors[0] if errors else None
+            return [f"line {first.line}: {first.message}" if first else "schema error"], None
+        broken = self._finish(doc.data)
+        if broken is not None:
+            return broken, None
+        text = raw.decode("utf-8")
+        if any(mark in text for mark in _LINE_BREAKS) or text.startswith("\ufeff"):
+            return doc.data, None  # line numbers would not be plain "\n" counts
+        return doc.data, Known(text.split("\n"), doc.data, _scalar_lines(doc))
+
+    def _patch(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if any(mark in text for mark in _LINE_BREAKS):
+            return None
+        lines = text.split("\n")
+        old_lines = previous.lines
+        if len(lines) != len(old_lines):
+            return None
+        changed = [i for i, (a, b) in enumerate(zip(lines, old_lines, strict=True)) if a != b]
+        if len(changed) != 1:
+            return None
+        index = changed[0]
+        path = previous.scalar_lines.get(index)
+        new = _SIMPLE_LINE.fullmatch(lines[index])
+        old = _SIMPLE_LINE.fullmatch(old_lines[index])
+        if path is None or new is None or old is None or new[1] != old[1] or new[2] != old[2]:
+            return None
+        if new[2] != path[-1] or new[2] == "<<":
+            return None
+        indent = len(new[1])
+        following = next((line for line in lines[index + 1 :] if line.strip()), None)
+        if following is not None and len(following) - len(following.lstrip(" ")) > indent:
+            return None  # the value might continue on the next line
+        data = _replace(previous.data, path, resolve_plain(new[3]))
+        if not self.validator.is_valid(data):
+            return None  # let the full parse explain it
+        broken = self._finish(data)
+        if broken is not None:
+            return broken, None
+        return data, Known(lines, data, previous.scalar_lines)

@@ -186,6 +186,8 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
             ("milestones", milestone_ids, trackers),
             ("environments", config.environments, env_trackers),
         ):
+            if previous is not None and data.get(section) == old.get(section):
+                continue  # most revisions change one section; the rest cost nothing
             now_values = _section(data, section, names)
             old_values = _section(old, section, names) if previous is not None else {}
             for name, value in now_values.items():
@@ -206,6 +208,8 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
             ("updates", update_trackers, "live"),
             ("feedback_rounds", feedback_trackers, "addressed"),
         ):
+            if previous is not None and data.get(key) == old.get(key):
+                continue
             now_items = _items(data, key)
             old_items = _items(old, key)
             for item_id, entry in now_items.items():
@@ -219,6 +223,9 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
                 event(revision, f"{key}.{item_id}", old_items[item_id]["status"], None)
                 trackers_of.pop(item_id, None)
                 first_seen.pop((key, item_id), None)
+        if previous is not None and data.get("costs") == old.get("costs"):
+            previous = data
+            continue
         now_costs = {c["item"]: c for c in data.get("costs") or []}
         old_costs = {c["item"]: c for c in old.get("costs") or []}
         for item, cost in now_costs.items():
