@@ -218,6 +218,96 @@ def history(
     return EXIT_OK
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Compute from history up to this date (2025-06-30, or a time with an offset), "
+    "or `now`. Default: the time of the head commit, so a commit always gives the same "
+    "report.",
+)
+@click.option(
+    "--project",
+    "project_ids",
+    multiple=True,
+    metavar="ID",
+    help="Show only this project (repeatable); the portfolio still covers all.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice(["team", "label"]),
+    help="Add the portfolio statistics per team or per label.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["missed"]),
+    help="Exit 1 when a shown project misses a KPI target (for CI).",
+)
+@click.option("--ref", help="The branch, tag or commit to read (default: the current branch).")
+@click.option("--worktree", is_flag=True, help="Count uncommitted changes, dated now.")
+@pass_context
+def report(
+    obj: Context,
+    fmt: str,
+    as_of: str | None,
+    project_ids: tuple[str, ...],
+    group_by: str | None,
+    fail_on: str | None,
+    ref: str | None,
+    worktree: bool,
+) -> int:
+    """The 15 KPIs per project and across the portfolio, with statuses and provenance.
+
+    \b
+    Example:
+      kpictl report
+      kpictl report --format json --as-of 2025-06-30 > kpis.json
+      kpictl report --project support-assistant --fail-on missed
+    """
+    from kpictl.kpi_report import report_csv, report_json, report_markdown, report_table
+    from kpictl.reporting import build_report
+
+    config = obj.config()
+    result, warnings = build_report(config, as_of=as_of, ref=ref, worktree=worktree)
+    unknown = sorted(set(project_ids) - {p.id for p in result.projects})
+    if unknown:
+        raise KpictlError(
+            f"no project with the id {', '.join(unknown)}; `kpictl projects` lists them"
+        )
+    for warning in warnings:
+        click.echo(f"kpictl: warning: {warning}", err=True)
+    shown = [p for p in result.projects if not project_ids or p.id in project_ids]
+    if fmt == "json":
+        result.projects = shown
+        output = report_json(result, group_by)
+    elif fmt == "csv":
+        result.projects = shown
+        output = report_csv(result)
+    else:
+        everything = result.projects
+        result.projects = shown
+        output = (
+            report_markdown(result, group_by)
+            if fmt == "markdown"
+            else report_table(result, group_by, portfolio=not project_ids)
+        )
+        result.projects = everything
+    click.echo(output, nl=False)
+    missed = [f"{p.id}: {k}" for p in shown for k, v in p.kpis.items() if v.status == "missed"]
+    if fail_on == "missed" and missed:
+        click.echo(f"kpictl: {len(missed)} KPI target(s) missed: {'; '.join(missed)}", err=True)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def _crash_log() -> Path:
     log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
     log.write_text(traceback.format_exc(), encoding="utf-8")

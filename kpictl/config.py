@@ -33,6 +33,39 @@ class Gate:
     reason: str
 
 
+MEASURE_TYPES = ("duration", "items", "environments", "cost", "tco")
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    id: str
+    title: str
+    phase: str
+    description: str
+    measure: dict[str, Any]
+    unit: str  # "days", or "currency" for an amount in the reporting currency
+    target: float | None
+    direction: str  # lower | higher: which way is better
+
+    @property
+    def definition(self) -> str:
+        """The measure in words, as the catalog table shows it."""
+        m = self.measure
+        kind = m["type"]
+        if kind in ("duration", "cost"):
+            span = f"{m['from']} → {m['to']}"
+            return span if kind == "duration" else f"costs accrued {span}"
+        if kind == "items":
+            what = m["items"] + (f" of kind {m['kind']}" if m.get("kind") else "")
+            done = "live" if m["items"] == "updates" else "addressed"
+            return f"median over {what}: requested → {done}"
+        if kind == "environments":
+            return f"median between consecutive environments, the first from {m['from']}"
+        return (
+            f"costs accrued until the as-of date; projected to {m.get('projection_years', 5)} years"
+        )
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -42,6 +75,11 @@ class Config:
     milestones: tuple[MilestoneDef, ...]
     environments: tuple[str, ...]
     gates: tuple[Gate, ...]
+    kpis: tuple[KpiDef, ...] = ()
+    reporting_currency: str = "USD"
+    rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
+    poc_days: int = 90
+    stale_days: int = 60
 
     @property
     def milestone_ids(self) -> tuple[str, ...]:
@@ -81,6 +119,57 @@ def _config_schema() -> dict[str, Any]:
                 "minItems": 1,
                 "uniqueItems": True,
                 "items": {"type": "string", "pattern": SLUG},
+            },
+            "currency": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "reporting": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    "rates": {
+                        "type": "object",
+                        "propertyNames": {"pattern": "^[A-Z]{3}$"},
+                        "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                },
+            },
+            "purgatory": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "poc_days": {"type": "integer", "minimum": 1},
+                    "stale_days": {"type": "integer", "minimum": 1},
+                },
+            },
+            "kpis": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "patternProperties": {"^x-": {}},
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string", "pattern": MILESTONE_ID},
+                        "title": text,
+                        "phase": {"enum": list(PHASES)},
+                        "description": {"type": "string"},
+                        "unit": text,
+                        "target": {"type": ["number", "null"]},
+                        "direction": {"enum": ["lower", "higher"]},
+                        "measure": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["type"],
+                            "properties": {
+                                "type": {"enum": list(MEASURE_TYPES)},
+                                "from": text,
+                                "to": text,
+                                "items": {"enum": ["updates", "feedback_rounds"]},
+                                "kind": text,
+                                "projection_years": {"type": "number", "exclusiveMinimum": 0},
+                            },
+                        },
+                    },
+                },
             },
             "gates": {
                 "type": "array",
@@ -161,6 +250,54 @@ def _merge_milestones(
     return merged
 
 
+def _merge_kpis(
+    base: list[dict[str, Any]], extra: list[dict[str, Any]], source: str | None
+) -> list[dict[str, Any]]:
+    merged = [dict(k) for k in base]
+    index = {k["id"]: k for k in merged}
+    for entry in extra:
+        if entry["id"] in index:
+            index[entry["id"]].update(entry)
+            continue
+        missing = [k for k in ("title", "measure", "unit") if k not in entry]
+        if missing:
+            raise KpictlError(
+                f"{source}: the new KPI {entry['id']!r} needs {', '.join(missing)} "
+                "(a KPI with a default id only needs the keys it changes)"
+            )
+        new = {"phase": "scale", "description": "", "target": None, "direction": "lower"}
+        new.update(entry)
+        merged.append(new)
+        index[entry["id"]] = new
+    return merged
+
+
+def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> None:
+    measure = kpi["measure"]
+    kind = measure["type"]
+    needs = {
+        "duration": ("from", "to"),
+        "cost": ("from", "to"),
+        "environments": ("from",),
+        "items": ("items",),
+        "tco": (),
+    }[kind]
+    for key in needs:
+        if key not in measure:
+            raise KpictlError(f"{source}: the KPI {kpi['id']!r} ({kind}) needs measure.{key}")
+    for key in ("from", "to"):
+        event = measure.get(key)
+        if event is None:
+            continue
+        milestone = event.removesuffix(".started")
+        if milestone not in known:
+            raise KpictlError(
+                f"{source}: the KPI {kpi['id']!r} measures from or to {event!r}, but "
+                f"{milestone!r} is not a milestone; use a milestone id, or <milestone>.started "
+                f"(milestones: {', '.join(sorted(known))})"
+            )
+
+
 def load_config(root: Path) -> Config:
     """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
     data = copy.deepcopy(_defaults())
@@ -176,6 +313,14 @@ def load_config(root: Path) -> Config:
         for key, value in (doc.data if doc else {}).items():
             if key == "milestones":
                 data["milestones"] = _merge_milestones(data["milestones"], value)
+            elif key == "kpis":
+                data["kpis"] = _merge_kpis(data["kpis"], value, source)
+            elif key in ("currency", "purgatory"):
+                merged = dict(data[key])
+                merged.update(value)
+                if key == "currency":
+                    merged["rates"] = {**data[key]["rates"], **value.get("rates", {})}
+                data[key] = merged
             elif not key.startswith("x-"):
                 data[key] = value
     try:
@@ -208,6 +353,21 @@ def load_config(root: Path) -> Config:
                 gate.get("reason", "a gate in kpictl.yaml requires it"),
             )
         )
+    kpis = []
+    for kpi in data["kpis"]:
+        _check_measure(kpi, known, source)
+        kpis.append(
+            KpiDef(
+                kpi["id"],
+                kpi["title"],
+                kpi["phase"],
+                kpi.get("description", ""),
+                dict(kpi["measure"]),
+                kpi["unit"],
+                kpi.get("target"),
+                kpi.get("direction", "lower"),
+            )
+        )
     return Config(
         root=root,
         source=source,
@@ -216,4 +376,9 @@ def load_config(root: Path) -> Config:
         milestones=milestones,
         environments=tuple(data["environments"]),
         gates=tuple(gates),
+        kpis=tuple(kpis),
+        reporting_currency=data["currency"]["reporting"],
+        rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),
+        poc_days=int(data["purgatory"]["poc_days"]),
+        stale_days=int(data["purgatory"]["stale_days"]),
     )

@@ -132,6 +132,8 @@ def compile_schema(schema: dict[str, Any]) -> Check:
             return lambda v: not isinstance(v, str) or len(v) <= arg
         if key == "minimum":
             return lambda v: not _TYPES["number"](v) or v >= arg
+        if key == "exclusiveMinimum":
+            return lambda v: not _TYPES["number"](v) or v > arg
         if key == "minItems":
             return lambda v: not isinstance(v, list) or len(v) >= arg
         if key == "uniqueItems":

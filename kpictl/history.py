@@ -72,6 +72,20 @@ class History:
     projects: dict[str, ProjectHistory]
     warnings: list[str]
     commits_read: int  # commits read from git in this run (the rest came from the cache)
+    head_landed_at: int = 0  # committer time of the head commit
+
+    def head_at(self, as_of: int) -> str:
+        """The last commit that changed a project file by ``as_of`` (the head if none)."""
+        landed = [
+            r
+            for p in self.projects.values()
+            for r in p.revisions
+            if r.commit is not None and r.landed_at <= as_of
+        ]
+        if as_of >= self.head_landed_at or not landed:
+            return self.head
+        last = max(landed, key=lambda r: r.landed_at)
+        return last.commit.sha if last.commit else self.head
 
 
 # A change in one commit: (path relative to the KPI root, new blob id or ZERO_SHA if deleted).
@@ -318,6 +332,7 @@ def read_history(
         cache.save(repo.head, log)
     history = _replay(log, cache.blobs, repo)
     history.commits_read = len(new)
+    history.head_landed_at = int(repo.git.text("log", "-1", "--format=%ct", repo.head))
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
     return history

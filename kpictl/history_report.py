@@ -24,6 +24,8 @@ def _dated(d: Dated) -> dict[str, Any]:
         "source": d.source,
         "commit": d.commit,
     }
+    if d.started_source == "created":
+        out["started_source"] = "created"
     if d.provisional:
         out["provisional"] = True
     return out
@@ -35,6 +37,8 @@ def _item(i: Item, done_key: str) -> dict[str, Any]:
         out["kind"] = i.kind
     out.update(status=i.status, requested_at=iso(i.requested_at), **{done_key: iso(i.done_at)})
     out["commit"] = i.commit
+    if i.recorded_done:
+        out["recorded_done"] = True
     if i.provisional:
         out["provisional"] = True
     return out

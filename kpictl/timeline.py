@@ -25,9 +25,12 @@ class Dated:
     status: str
     started_at: int | None = None
     done_at: int | None = None
-    source: str | None = None  # git | declared | created (kickoff dated by the file's creation)
+    # git | declared | created: done when the project file was added, so git cannot tell when
+    # (for kickoff: the project's creation, which is its start)
+    source: str | None = None
     commit: str | None = None
     provisional: bool = False
+    started_source: str | None = None  # git | created (already started when the file was added)
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Item:
     done_at: int | None = None  # live_at for updates, addressed_at for feedback rounds
     commit: str | None = None
     provisional: bool = False
+    recorded_done: bool = False  # first written already live/addressed: no request time known
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Cost:
     starts_at: int
     ends_at: int | None
     commit: str | None
+    dated: bool = False  # `from` was written, so starts_at is declared, not the landing time
 
 
 @dataclass
@@ -244,7 +249,7 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
             first_seen.pop(("costs", item), None)
         previous = data
 
-    _settle_milestones(timeline, trackers, env_trackers, date_seen, tz)
+    _settle_milestones(timeline, trackers, env_trackers, date_seen, tz, first)
     _settle_items(timeline, latest_data, update_trackers, feedback_trackers, first_seen)
     _settle_costs(timeline, latest_data, first_seen, tz)
     return timeline
@@ -256,6 +261,7 @@ def _settle_milestones(
     env_trackers: dict[str, _Tracker],
     date_seen: dict[tuple[str, str], tuple[Any, Revision]],
     tz: Any,
+    first: Revision,
 ) -> None:
     for section, tracked, target in (
         ("milestones", trackers, timeline.milestones),
@@ -264,10 +270,15 @@ def _settle_milestones(
         for name, tracker in tracked.items():
             status = tracker.status or "planned"
             dated = Dated(status=status)
+            at_creation = name != "kickoff" or section != "milestones"
             if tracker.started is not None:
                 dated.started_at = tracker.started.landed_at
+                dated.started_source = (
+                    "created" if at_creation and tracker.started is first else "git"
+                )
             if status == "done" and tracker.done is not None:
-                dated.done_at, dated.source = tracker.done.landed_at, "git"
+                dated.done_at = tracker.done.landed_at
+                dated.source = "created" if at_creation and tracker.done is first else "git"
                 dated.commit, dated.provisional = _sha(tracker.done), tracker.done.provisional
             declared = date_seen.get((section, name))
             if declared is not None and status in ("done", "skipped"):
@@ -276,6 +287,7 @@ def _settle_milestones(
                 dated.commit, dated.provisional = _sha(declared[1]), declared[1].provisional
                 if dated.started_at is not None and dated.started_at > dated.done_at:
                     dated.started_at = None  # git only saw it after the declared date
+                    dated.started_source = None
             if section == "milestones" and name == "kickoff" and dated.done_at is None:
                 dated.done_at, dated.source = timeline.created_at, "created"
                 dated.commit = timeline.created_commit
@@ -306,6 +318,7 @@ def _settle_items(
             if entry["status"] == tracker.done_word and tracker.done is not None:
                 item.done_at, item.commit = tracker.done.landed_at, _sha(tracker.done)
                 item.provisional = tracker.done.provisional
+                item.recorded_done = tracker.done is requested
             target.append(item)
 
 
@@ -331,14 +344,24 @@ def _settle_costs(
                 starts,
                 ends,
                 _sha(added),
+                "from" in cost,
             )
         )
 
 
-def build_timelines(history: History, config: Config, ids: Iterable[str] = ()) -> list[Timeline]:
+def build_timelines(
+    history: History, config: Config, ids: Iterable[str] = (), as_of: int | None = None
+) -> list[Timeline]:
+    """Timelines of the wanted projects (all by default), from revisions landed by ``as_of``."""
     wanted = set(ids)
-    return [
-        build_timeline(project, config)
-        for project_id, project in sorted(history.projects.items())
-        if not wanted or project_id in wanted
-    ]
+    timelines = []
+    for project_id, project in sorted(history.projects.items()):
+        if wanted and project_id not in wanted:
+            continue
+        if as_of is not None:
+            kept = [r for r in project.revisions if r.landed_at <= as_of]
+            if not any(r.data is not None for r in kept):
+                continue
+            project = ProjectHistory(project_id, kept)
+        timelines.append(build_timeline(project, config))
+    return timelines

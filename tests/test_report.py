@@ -1,0 +1,170 @@
+"""`kpictl report` end to end, on real repositories whose commits land at known times."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import run_kpictl
+from tests.gitutil import HistoryRepo, git, project_yaml
+
+A = "projects/alpha.yaml"
+B = "projects/beta.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path) -> HistoryRepo:
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.write({"kpictl.yaml": "currency: {reporting: USD, rates: {EUR: 1.5}}\n"})
+    costs = (
+        "costs:\n"
+        "  - {item: Build, category: people, amount: 1000, currency: EUR, per: once}\n"
+        "  - {item: API, category: inference, amount: 100, currency: USD, per: month}\n"
+    )
+    repo.commit(
+        "2025-01-06T09:00:00+00:00",
+        {A: project_yaml("alpha", "Alpha", team_assembled="in_progress") + costs},
+    )
+    repo.commit(
+        "2025-01-16T21:00:00+00:00",
+        {A: project_yaml("alpha", "Alpha", team_assembled="done") + costs},
+    )
+    repo.commit("2025-02-01T09:00:00+00:00", {B: project_yaml("beta", "<script>alert(1)</script>")})
+    git(repo.path, "checkout", "-q", "-b", "go")
+    repo.commit(
+        "2025-02-10T09:00:00+00:00",
+        {A: project_yaml("alpha", "Alpha", team_assembled="done", go_decision="done") + costs},
+    )
+    git(repo.path, "checkout", "-q", "main")
+    repo.merge("go", "2025-03-01T12:00:00+00:00")
+    launch = project_yaml(
+        "alpha",
+        "Alpha",
+        team_assembled="done",
+        go_decision="done",
+        security_review="done",
+        launched="done",
+    )
+    repo.commit("2025-06-29T12:00:00+00:00", {A: launch + costs})
+    return repo
+
+
+def report(repo: HistoryRepo, *args: str) -> dict:
+    result = run_kpictl("report", "--format", "json", *args, cwd=repo.path)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_kpis_match_the_commit_times(repo):
+    data = report(repo)
+    assert data["as_of"] == "2025-06-29T12:00:00Z"  # the head commit's time by default
+    assert data["currency"] == "USD"
+    alpha = next(p for p in data["projects"] if p["id"] == "alpha")
+    assert alpha["phase"] == "scale"
+    team = alpha["kpis"]["time_to_assemble_team"]
+    assert team == {
+        "value": 10.5,
+        "unit": "days",
+        "status": "met",
+        "target": 21,
+        "from": "2025-01-06T09:00:00Z",
+        "to": "2025-01-16T21:00:00Z",
+        "commit": git(repo.path, "rev-parse", "HEAD~3").strip(),
+    }
+    launch = alpha["kpis"]["time_to_launch"]  # go decision landed with the merge on 1 March
+    assert (launch["value"], launch["status"], launch["from"]) == (
+        120.0,
+        "met",
+        "2025-03-01T12:00:00Z",
+    )
+    first = alpha["kpis"]["time_to_first_launch"]
+    assert (first["value"], first["status"]) == (174.1, "met")
+    cost = alpha["kpis"]["cost_per_additional_project"]
+    # 1000 EUR at 1.5, plus 100 USD a month for 174.125 days
+    assert cost["value"] == pytest.approx(1500 + 100 * 12 / 365.25 * 174.125, abs=0.01)
+    assert cost["unit"] == "USD"
+    beta = next(p for p in data["projects"] if p["id"] == "beta")
+    assert beta["kpis"]["time_to_demo"]["status"] == "running"
+    assert beta["kpis"]["time_to_launch"]["status"] == "not_started"
+    portfolio = data["portfolio"]
+    assert portfolio["kpis"]["time_to_assemble_team"] == {
+        "n": 1,
+        "median": 10.5,
+        "p85": 10.5,
+        "min": 10.5,
+        "max": 10.5,
+    }
+    assert portfolio["learning_curve"]["time_to_first_launch"]["n"] == 1
+    assert portfolio["purgatory"] == [
+        {
+            "id": "beta",
+            "team": "platform",
+            "days_in_poc": 148.1,
+            "kickoff_at": "2025-02-01T09:00:00Z",
+        }
+    ]
+    assert portfolio["costs_by_category"]["people"] == 1500
+
+
+def test_as_of_reads_history_up_to_that_date_and_is_byte_identical(repo):
+    early = report(repo, "--as-of", "2025-02-05")
+    assert early["as_of"] == "2025-02-05T00:00:00Z"
+    assert early["head"] == git(repo.path, "rev-parse", "HEAD~2").strip()
+    alpha = next(p for p in early["projects"] if p["id"] == "alpha")
+    assert alpha["phase"] == "poc"
+    assert alpha["kpis"]["time_to_launch"]["status"] == "not_started"
+    first = run_kpictl("report", "--format", "json", "--as-of", "2025-02-05", cwd=repo.path).out
+    repo.commit(
+        "2025-07-05T09:00:00+00:00", {B: project_yaml("beta", "Beta", team_assembled="done")}
+    )
+    again = run_kpictl("report", "--format", "json", "--as-of", "2025-02-05", cwd=repo.path).out
+    assert first == again
+
+
+def test_fail_on_missed_and_project_filter(repo):
+    slow = "time_to_assemble_team:\n"
+    repo.write(
+        {
+            "kpictl.yaml": "currency: {rates: {EUR: 1.5}}\nkpis:\n"
+            "  - {id: time_to_assemble_team, target: 5}\n"
+        }
+    )
+    result = run_kpictl("report", "--project", "alpha", "--fail-on", "missed", cwd=repo.path)
+    assert result.code == 1
+    assert "alpha: time_to_assemble_team" in result.err
+    assert "Portfolio" not in result.out and "beta" not in result.out
+    assert slow.strip(":\n") in result.err
+    ok = run_kpictl("report", "--project", "beta", "--fail-on", "missed", cwd=repo.path)
+    assert ok.code == 0
+
+
+def test_a_currency_without_a_rate_is_an_error(repo):
+    repo.write({"kpictl.yaml": "timezone: UTC\n"})
+    result = run_kpictl("report", cwd=repo.path)
+    assert result.code == 2
+    assert "projects/alpha.yaml" in result.err and "EUR" in result.err and "rates" in result.err
+
+
+def test_table_csv_and_markdown(repo):
+    table = run_kpictl("report", cwd=repo.path)
+    assert table.code == 0
+    assert all(len(line) <= 100 for line in table.out.splitlines()), max(
+        table.out.splitlines(), key=len
+    )
+    assert "Time to assemble the team (days)" in table.out and "met" in table.out
+    rows = list(
+        csv.DictReader(io.StringIO(run_kpictl("report", "--format", "csv", cwd=repo.path).out))
+    )
+    row = next(r for r in rows if r["project"] == "alpha" and r["kpi"] == "time_to_assemble_team")
+    assert (row["value"], row["status"], row["from"]) == ("10.5", "met", "2025-01-06T09:00:00Z")
+    markdown = run_kpictl("report", "--format", "markdown", cwd=repo.path).out
+    assert "<script>" not in markdown
+    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;" in markdown
+
+
+def test_group_by_team(repo):
+    data = report(repo, "--group-by", "team")
+    assert set(data["portfolio"]["groups"]["team"]) == {"platform"}
