@@ -308,6 +308,60 @@ def report(
     return EXIT_OK
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: site.out in kpictl.yaml, build/site).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on any MkDocs warning (a broken link), keeping the last good site.",
+)
+@click.option("--as-of", "as_of", metavar="DATE", help="As for `kpictl report`.")
+@click.option("--ref", help="The branch, tag or commit to read (default: the current branch).")
+@pass_context
+def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: str | None) -> int:
+    """Build the static KPI website (MkDocs Material) and its kpis.json.
+
+    \b
+    Example:
+      kpictl build --strict
+      kpictl build --out public
+    """
+    from kpictl.site.build import build_site
+
+    result = build_site(obj.config(), out=out, strict=strict, as_of=as_of, ref=ref)
+    for warning in result.warnings:
+        click.echo(f"kpictl: warning: {warning}", err=True)
+    click.echo(f"built {result.pages} pages into {result.out}")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: a temporary folder).",
+)
+@pass_context
+def serve(obj: Context, port: int, out: Path | None) -> int:
+    """Build the site, serve it on localhost, and rebuild when a project file changes.
+
+    Uncommitted changes are included, dated now and marked provisional.
+
+    \b
+    Example:
+      kpictl serve --port 8000
+    """
+    from kpictl.site.serve import serve_site
+
+    serve_site(obj.config(), port=port, out=out, echo=lambda text: click.echo(text, err=True))
+    return EXIT_OK
+
+
 def _crash_log() -> Path:
     log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
     log.write_text(traceback.format_exc(), encoding="utf-8")

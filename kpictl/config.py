@@ -80,6 +80,9 @@ class Config:
     rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
     poc_days: int = 90
     stale_days: int = 60
+    repo_url: str | None = None
+    site_dir: str = "site"
+    site_out: str = "build/site"
 
     @property
     def milestone_ids(self) -> tuple[str, ...]:
@@ -119,6 +122,12 @@ def _config_schema() -> dict[str, Any]:
                 "minItems": 1,
                 "uniqueItems": True,
                 "items": {"type": "string", "pattern": SLUG},
+            },
+            "repo_url": {"type": ["string", "null"], "pattern": "^https?://[^\\s]+$"},
+            "site": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"dir": text, "out": text},
             },
             "currency": {
                 "type": "object",
@@ -315,7 +324,7 @@ def load_config(root: Path) -> Config:
                 data["milestones"] = _merge_milestones(data["milestones"], value)
             elif key == "kpis":
                 data["kpis"] = _merge_kpis(data["kpis"], value, source)
-            elif key in ("currency", "purgatory"):
+            elif key in ("currency", "purgatory", "site"):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -381,4 +390,7 @@ def load_config(root: Path) -> Config:
         rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),
         poc_days=int(data["purgatory"]["poc_days"]),
         stale_days=int(data["purgatory"]["stale_days"]),
+        repo_url=data.get("repo_url"),
+        site_dir=data["site"]["dir"],
+        site_out=data["site"]["out"],
     )

@@ -427,3 +427,10 @@ def _iso(epoch: int) -> str:
 
 
 __all__ = ["Commit", "History", "ProjectHistory", "Revision", "read_history"]
+
+
+def origin_url(config: Config) -> str | None:
+    """The URL of the ``origin`` remote, if the KPI root is in a git repository that has one."""
+    result = Git(config.root).run("config", "--get", "remote.origin.url", check=False)
+    url = result.stdout.decode("utf-8", "replace").strip()
+    return url or None

@@ -390,31 +390,27 @@ def _portfolio(projects: list[ProjectResult], config: Config, as_of: int) -> Por
         curves[k] = learning_curve([value for _, value in points])
     live = [p for p in projects if not p.archived]
     purgatory: list[dict[str, Any]] = list(
-
-            {
-                "id": p.id,
-                "team": p.team,
-                "days_in_poc": round((as_of - p.kickoff_at) / DAY, 1),
-                "kickoff_at": p.kickoff_at,
-            }
-            for p in live
-            if p.phase == "poc"
-            and p.kickoff_at is not None
-            and (as_of - p.kickoff_at) / DAY > config.poc_days
-
+        {
+            "id": p.id,
+            "team": p.team,
+            "days_in_poc": round((as_of - p.kickoff_at) / DAY, 1),
+            "kickoff_at": p.kickoff_at,
+        }
+        for p in live
+        if p.phase == "poc"
+        and p.kickoff_at is not None
+        and (as_of - p.kickoff_at) / DAY > config.poc_days
     )
     purgatory.sort(key=lambda e: (-e["days_in_poc"], e["id"]))
     stale: list[dict[str, Any]] = list(
-
-            {
-                "id": p.id,
-                "team": p.team,
-                "days_since_change": round((as_of - p.last_change_at) / DAY, 1),
-                "last_change_at": p.last_change_at,
-            }
-            for p in live
-            if (as_of - p.last_change_at) / DAY > config.stale_days
-
+        {
+            "id": p.id,
+            "team": p.team,
+            "days_since_change": round((as_of - p.last_change_at) / DAY, 1),
+            "last_change_at": p.last_change_at,
+        }
+        for p in live
+        if (as_of - p.last_change_at) / DAY > config.stale_days
     )
     stale.sort(key=lambda e: (-e["days_since_change"], e["id"]))
     phases = {

@@ -1,0 +1,1 @@
+"""The published KPI website: pages, charts and the MkDocs build."""

@@ -1,0 +1,259 @@
+"""`kpictl build`: KPI pages and charts into a build folder, then `mkdocs build` on them.
+
+The organisation's ``site/mkdocs.yml`` is inherited (MkDocs' ``INHERIT``), its hand-written pages
+and assets are copied beside the generated ones, and the result replaces the output folder only
+when the build succeeds, so a failed ``--strict`` build leaves the last good site in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kpictl.config import Config
+from kpictl.errors import KpictlError
+from kpictl.history import origin_url, read_history
+from kpictl.kpi_report import report_json
+from kpictl.kpis import compute
+from kpictl.reporting import parse_as_of
+from kpictl.site.links import repo_links
+from kpictl.site.pages import PHASE_TITLES, SiteWriter
+from kpictl.timeline import build_timelines
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    warnings: list[str]
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads an mkdocs.yml that uses tags such as !!python/name, ignoring the tagged values."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _parent_config(site_dir: Path) -> dict[str, Any]:
+    path = site_dir / "mkdocs.yml"
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except yaml.YAMLError as exc:
+        raise KpictlError(f"{path}: not valid YAML ({exc})") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _nav(writer: SiteWriter, extra_pages: list[str]) -> list[Any]:
+    kpis: list[Any] = []
+    for phase, title in PHASE_TITLES.items():
+        entries = [{k.title: f"kpis/{k.id}.md"} for k in writer.report.catalog if k.phase == phase]
+        if entries:
+            kpis.append({title: entries})
+    nav: list[Any] = [
+        {"Home": "index.md"},
+        {"Portfolio": "portfolio.md"},
+        {"KPIs": kpis},
+        {"Projects": "projects/index.md"},
+    ]
+    nav.extend(extra_pages)
+    return nav
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_logging() -> Iterator[_Collector]:
+    logger = logging.getLogger("mkdocs")
+    collector = _Collector()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(collector)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    # MkDocs stamps the sitemap with the build date; the head commit's time keeps builds equal.
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _copy_site_files(site_dir: Path, docs: Path) -> list[str]:
+    """Copy hand-written pages and assets; return the pages, for the navigation."""
+    pages: list[str] = []
+    if not site_dir.is_dir():
+        return pages
+    for source in sorted(site_dir.rglob("*")):
+        relative = source.relative_to(site_dir)
+        if source.is_dir() or relative.parts[0] in ("overrides",) or relative.name == "mkdocs.yml":
+            continue
+        if relative.parts[0] in ("index.md", "portfolio.md", "kpis", "projects"):
+            raise KpictlError(
+                f"{site_dir / relative}: this name is taken by a generated page; rename it"
+            )
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        if relative.suffix == ".md":
+            pages.append(relative.as_posix())
+    return pages
+
+
+def _overrides(site_dir: Path, work: Path) -> Path:
+    """Theme overrides: kpictl's accessibility fix to Material's search dialog, under the
+    organisation's own ``site/overrides`` (which win where both have a file)."""
+    target = work / "overrides"
+    search = resources.files("material").joinpath("templates/partials/search.html")
+    text = search.read_text(encoding="utf-8") if search.is_file() else ""
+    marker = 'role="dialog"'
+    if marker in text:  # the dialog has no accessible name as Material ships it
+        partial = target / "partials" / "search.html"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        label = "aria-label=\"{{ lang.t('search') }}\""
+        partial.write_text(text.replace(marker, f"{marker} {label}", 1), encoding="utf-8")
+    own = site_dir / "overrides"
+    if own.is_dir():
+        shutil.copytree(own, target, dirs_exist_ok=True)
+    return target
+
+
+def write_sources(
+    config: Config,
+    work: Path,
+    *,
+    as_of: str | None = None,
+    ref: str | None = None,
+    worktree: bool = False,
+) -> tuple[Path, int, list[str], str, int]:
+    """Generate the Markdown pages and mkdocs.yml under ``work``; return the config path,
+    the page count, history warnings, the report's JSON and the build timestamp."""
+    history = read_history(config, ref=ref, worktree=worktree)
+    moment = parse_as_of(as_of, config, history.head_landed_at)
+    timelines = build_timelines(history, config, as_of=moment)
+    report = compute(timelines, config, moment, history.head_at(moment))
+    branch = history.ref if history.ref != "HEAD" else "main"
+    links = repo_links(config.repo_url, origin_url(config), branch)
+    writer = SiteWriter(report, timelines, config, links)
+    docs = work / "docs"
+    count = 0
+    for page in writer.pages():
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, encoding="utf-8")
+        count += 1
+    assets = docs / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    css = resources.files("kpictl.site").joinpath("assets/kpictl.css").read_bytes()
+    (assets / "kpictl.css").write_bytes(css)
+    site_dir = config.root / config.site_dir
+    extra_pages = _copy_site_files(site_dir, docs)
+    parent = _parent_config(site_dir)
+    generated: dict[str, Any] = {
+        "docs_dir": str(docs),
+        "site_dir": str(work / "site"),
+        "use_directory_urls": False,
+        "extra_css": ["assets/kpictl.css", *(parent.get("extra_css") or [])],
+        "theme": {"name": "material", "font": False},
+    }
+    if not parent.get("site_name"):
+        generated["site_name"] = "Generative-AI KPIs"
+    if (site_dir / "mkdocs.yml").is_file():
+        generated["INHERIT"] = str((site_dir / "mkdocs.yml").resolve())
+    generated["theme"]["custom_dir"] = str(_overrides(site_dir, work))
+    if not parent.get("nav"):
+        generated["nav"] = _nav(writer, extra_pages)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(
+        yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    data = report_json(report)
+    return config_file, count, history.warnings, data, history.head_landed_at
+
+
+def build_site(
+    config: Config,
+    *,
+    out: Path | None = None,
+    strict: bool = False,
+    as_of: str | None = None,
+    ref: str | None = None,
+    worktree: bool = False,
+) -> BuildResult:
+    target = (out or config.root / config.site_out).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".kpictl-build-", dir=target.parent))
+    try:
+        config_file, count, warnings, data, stamp = write_sources(
+            config, work, as_of=as_of, ref=ref, worktree=worktree
+        )
+        messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
+        built = work / "site"
+        (built / "kpis.json").write_text(data, encoding="utf-8")
+        _replace(built, target)
+        return BuildResult(target, count, warnings + messages)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    with _mkdocs_logging() as collector, _source_date(stamp):
+        try:
+            build(load_config(config_file=str(config_file), strict=strict))
+        except Abort as exc:
+            details = "; ".join(collector.messages) or str(exc)
+            raise KpictlError(
+                f"the site was not built: MkDocs reported warnings in --strict mode ({details}); "
+                "the last good site is left in place"
+            ) from None
+        except MkDocsException as exc:
+            raise KpictlError(f"the site was not built: {exc}") from None
+    return [f"mkdocs: {m}" for m in collector.messages]
+
+
+def _replace(built: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        if not (target / "kpis.json").exists() and any(target.iterdir()):
+            raise KpictlError(
+                f"{target} exists and is not a kpictl site; choose another --out, or empty it"
+            )
+        target.rename(old)
+    built.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,330 @@
+"""Markdown pages for MkDocs from a KPI report and the project timelines.
+
+Every string a user typed reaches the page through one of two filters: ``md`` for Markdown text
+(every markup character becomes an HTML entity, so nothing is read as a link, emphasis or tag)
+and Jinja2's HTML autoescape inside HTML blocks. Links from project files keep only http, https
+and mailto addresses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from kpictl.config import Config, KpiDef
+from kpictl.kpi_report import STATUS_WORDS, md_escape
+from kpictl.kpis import KpiValue, ProjectResult, Report
+from kpictl.site import charts
+from kpictl.site.links import RepoLinks
+from kpictl.stats import Summary
+from kpictl.timeline import Timeline
+
+DAY = 86_400
+PHASE_TITLES = {
+    "poc": "Proof of concept",
+    "production": "Deploying to production",
+    "scale": "Iterate and scale",
+}
+STATUS_ICONS = {
+    "met": "✓",
+    "missed": "✗",
+    "running": "◔",
+    "not_started": "○",
+    "not_applicable": "–",
+    "unknown": "?",
+    "measured": "•",
+    "no_data": "○",
+}
+SAFE_SCHEMES = ("https://", "http://", "mailto:")
+BARS_LIMIT = 40  # above this, a distribution is a histogram rather than a bar per project
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the docs folder, with "/" separators
+    text: str
+
+
+def _when(epoch: int | None) -> str:
+    return "—" if epoch is None else time.strftime("%Y-%m-%d %H:%M", time.gmtime(epoch))
+
+
+def _day(epoch: int | None) -> str:
+    return "—" if epoch is None else time.strftime("%Y-%m-%d", time.gmtime(epoch))
+
+
+def _num(value: float | None, unit: str = "days") -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}" if unit == "days" else f"{value:,.0f}"
+
+
+def _safe_url(url: Any) -> str | None:
+    return url if isinstance(url, str) and url.lower().startswith(SAFE_SCHEMES) else None
+
+
+class SiteWriter:
+    def __init__(
+        self, report: Report, timelines: list[Timeline], config: Config, links: RepoLinks
+    ) -> None:
+        self.report = report
+        self.timelines = {t.id: t for t in timelines}
+        self.config = config
+        self.links = links
+        self.units = {
+            k.id: report.currency if k.unit == "currency" else k.unit for k in report.catalog
+        }
+        self.env = Environment(
+            loader=PackageLoader("kpictl.site", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            md=lambda text: Markup(md_escape(str(text))),
+            when=_when,
+            day=_day,
+            num=_num,
+            status_word=lambda s: STATUS_WORDS.get(s, s.replace("_", " ")),
+            icon=lambda s: STATUS_ICONS.get(s, "?"),
+        )
+
+    # -- helpers shared by the templates ------------------------------------------------------
+
+    def _commit(self, sha: str | None, prefix: str) -> Markup:
+        if not sha:
+            return Markup("—")
+        url = self.links.commit(sha)
+        code = f"<code>{escape(sha[:8])}</code>"
+        return Markup(f'<a href="{escape(url)}">{code}</a>' if url else code)
+
+    def _context(self, prefix: str) -> dict[str, Any]:
+        return {
+            "prefix": prefix,
+            "report": self.report,
+            "units": self.units,
+            "commit": lambda sha: self._commit(sha, prefix),
+            "phase_titles": PHASE_TITLES,
+            "as_of": _when(self.report.as_of),
+            "ids": charts.Ids("c"),
+        }
+
+    def _render(self, template: str, prefix: str, **values: Any) -> str:
+        return self.env.get_template(template).render(**self._context(prefix), **values)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def pages(self) -> Iterator[Page]:
+        yield Page("index.md", self.home())
+        yield Page("portfolio.md", self.portfolio())
+        yield Page("projects/index.md", self.project_index())
+        for kpi in self.report.catalog:
+            yield Page(f"kpis/{kpi.id}.md", self.kpi_page(kpi))
+        for result in self.report.projects:
+            yield Page(f"projects/{result.id}.md", self.project_page(result))
+
+    def _tile_status(self, kpi: KpiDef, summary: Summary) -> str:
+        if summary.median is None:
+            return "no_data"
+        if kpi.target is None:
+            return "measured"
+        lower = kpi.direction == "lower"
+        return "met" if (summary.median <= kpi.target) == lower else "missed"
+
+    def home(self) -> str:
+        p = self.report.portfolio
+        ids = charts.Ids("home")
+        tiles: dict[str, list[dict[str, Any]]] = {phase: [] for phase in PHASE_TITLES}
+        for kpi in self.report.catalog:
+            summary = p.kpis[kpi.id]
+            trend = [s.median for _, s in p.trend.get(kpi.id, []) if s.median is not None]
+            tiles.setdefault(kpi.phase, []).append(
+                {
+                    "kpi": kpi,
+                    "summary": summary,
+                    "unit": self.units[kpi.id],
+                    "status": self._tile_status(kpi, summary),
+                    "spark": Markup(
+                        charts.sparkline(ids, trend, f"{kpi.title}: trend by quarter", kpi.target)
+                    )
+                    if len(trend) > 1
+                    else "",
+                }
+            )
+        titles = {m.id: m.title for m in self.config.milestones}
+        latest: list[dict[str, Any]] = [
+            {
+                "done_at": d.done_at,
+                "project": t.id,
+                "milestone": titles.get(name, name),
+                "commit": d.commit,
+                "source": d.source,
+            }
+            for t in self.timelines.values()
+            for name, d in t.milestones.items()
+            if d.done_at is not None and d.source in ("git", "declared")
+        ]
+        latest.sort(key=lambda row: (-row["done_at"], row["project"], row["milestone"]))
+        names = {r.id: r.name for r in self.report.projects}
+        return self._render(
+            "index.md.j2",
+            "",
+            tiles=tiles,
+            phases=p.phases,
+            purgatory=p.purgatory,
+            latest=latest[:10],
+            names=names,
+        )
+
+    def kpi_page(self, kpi: KpiDef) -> str:
+        unit = self.units[kpi.id]
+        rows = [(r, r.kpis[kpi.id]) for r in self.report.projects]
+        valued = sorted(
+            ((r, v) for r, v in rows if v.value is not None),
+            key=lambda rv: (rv[1].value if rv[1].value is not None else 0.0, rv[0].id),
+        )
+        rest = sorted(((r, v) for r, v in rows if v.value is None), key=lambda rv: rv[0].id)
+        ids = charts.Ids(f"k-{kpi.id}")
+        title = f"{kpi.title}: value per project"
+        complete = [(r.name, v.value, v.status) for r, v in valued if v.value is not None]
+        if len(complete) <= BARS_LIMIT:
+            chart = charts.bars(ids, complete, title, unit, kpi.target)
+        else:
+            chart = charts.histogram(ids, [v for _, v, _ in complete], title, unit, kpi.target)
+        trend = self.report.portfolio.trend.get(kpi.id, [])
+        trend_chart = charts.bars(
+            ids,
+            [(q, s.median or 0.0, "measured") for q, s in trend],
+            f"{kpi.title}: median by quarter of the end event",
+            unit,
+            kpi.target,
+        )
+        return self._render(
+            "kpi.md.j2",
+            "../",
+            kpi=kpi,
+            unit=unit,
+            summary=self.report.portfolio.kpis[kpi.id],
+            rows=valued + rest,
+            chart=Markup(chart),
+            trend=trend,
+            trend_chart=Markup(trend_chart),
+        )
+
+    def project_page(self, result: ProjectResult) -> str:
+        t = self.timelines[result.id]
+        ids = charts.Ids(f"p-{result.id}")
+        titles = {m.id: m.title for m in self.config.milestones}
+        milestone_rows = [
+            (titles.get(m, m), d.status, d.started_at, d.done_at) for m, d in t.milestones.items()
+        ]
+        chart = charts.timeline(
+            ids, milestone_rows, self.report.as_of, f"Milestones of {result.name}"
+        )
+        links = [
+            {"title": link.get("title", ""), "url": url}
+            for link in t.data.get("links") or []
+            if (url := _safe_url(link.get("url")))
+        ]
+        roles = sorted((t.data.get("roles") or {}).items())
+        kpis = [(k, result.kpis[k.id]) for k in self.report.catalog]
+        tco = result.kpis.get("total_cost_of_ownership")
+        return self._render(
+            "project.md.j2",
+            "../",
+            r=result,
+            t=t,
+            data=t.data,
+            chart=Markup(chart),
+            titles=titles,
+            roles=roles,
+            links=links,
+            kpis=kpis,
+            tco=tco,
+            edit=self.links.edit(t.path),
+            took=_took,
+        )
+
+    def portfolio(self) -> str:
+        p = self.report.portfolio
+        ids = charts.Ids("portfolio")
+        curves = []
+        for kpi_id, points in p.launch_order.items():
+            kpi = next(k for k in self.report.catalog if k.id == kpi_id)
+            fit = p.learning_curve[kpi_id]
+            names = {r.id: r.name for r in self.report.projects}
+            labelled = [(names.get(i, i), v) for i, v in points]
+            curves.append(
+                {
+                    "kpi": kpi,
+                    "fit": fit,
+                    "points": labelled,
+                    "unit": self.units[kpi_id],
+                    "chart": Markup(
+                        charts.curve(
+                            ids,
+                            labelled,
+                            fit.t1,
+                            fit.b,
+                            f"{kpi.title} by launch order",
+                            self.units[kpi_id],
+                        )
+                    ),
+                }
+            )
+        categories = sorted({c for _, totals in p.cost_over_time for c in totals})
+        cost_chart = charts.stacked(
+            ids,
+            p.cost_over_time,
+            categories,
+            "Cost of ownership over time, by category",
+            self.report.currency,
+        )
+        key_kpis = [
+            k
+            for k in self.report.catalog
+            if k.id
+            in (
+                "time_to_demo",
+                "time_to_launch",
+                "time_to_first_launch",
+                "cost_per_additional_project",
+            )
+        ]
+        teams = self.report.portfolio.groups["team"]
+        team_sizes: dict[str, int] = {}
+        for r in self.report.projects:
+            team_sizes[r.team] = team_sizes.get(r.team, 0) + 1
+        return self._render(
+            "portfolio.md.j2",
+            "",
+            p=p,
+            curves=curves,
+            cost_chart=Markup(cost_chart),
+            categories=categories,
+            key_kpis=key_kpis,
+            teams=teams,
+            team_sizes=team_sizes,
+        )
+
+    def project_index(self) -> str:
+        rows = sorted(self.report.projects, key=lambda r: (r.name.lower(), r.id))
+        return self._render("projects.md.j2", "../", rows=rows)
+
+
+def _took(started: int | None, done: int | None) -> str:
+    if started is None or done is None:
+        return "—"
+    return f"{(done - started) / DAY:.1f} d"
+
+
+def kpi_value_cell(v: KpiValue) -> str:
+    return _num(v.value, v.unit)

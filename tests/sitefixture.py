@@ -1,0 +1,65 @@
+"""A small KPI repository with real history and a hostile project, built into a site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_kpictl
+from tests.gitutil import HistoryRepo, project_yaml
+
+HOSTILE_NAME = "</title><script>window.__pwned=1</script>[x](javascript:alert(1))"
+
+
+def make_repo(path: Path) -> HistoryRepo:
+    repo = HistoryRepo(path)
+    repo.write(
+        {
+            "kpictl.yaml": "repo_url: https://github.com/example/kpis\n",
+            "site/mkdocs.yml": "site_name: Test KPIs\ntheme:\n  name: material\n  font: false\n",
+            "site/about.md": "# About\n\nHand-written page.\n",
+        }
+    )
+    launched = dict(
+        team_assembled="done",
+        problem_statement="done",
+        demo_ready="done",
+        go_decision="done",
+        security_review="done",
+        launched="done",
+    )
+    for k, (start, team) in enumerate(
+        [("2024-01-08", "red"), ("2024-04-01", "blue"), ("2024-07-01", "red")]
+    ):
+        pid = f"project-{k + 1}"
+        repo.commit(
+            f"{start}T09:00:00+00:00",
+            {
+                f"projects/{pid}.yaml": project_yaml(pid, f"Project {k + 1}").replace(
+                    "team: platform", f"team: {team}"
+                )
+            },
+        )
+        months = 8 - 2 * k
+        repo.commit(
+            f"{start[:5]}{int(start[5:7]) + months:02d}-15T12:00:00+00:00",
+            {
+                f"projects/{pid}.yaml": project_yaml(pid, f"Project {k + 1}", **launched).replace(
+                    "team: platform", f"team: {team}"
+                )
+            },
+        )
+    hostile = project_yaml("hostile", "x").replace("name: x", f"name: '{HOSTILE_NAME}'") + (
+        "summary: '<img src=x onerror=window.__pwned=2> **bold** [link](javascript:alert(3))'\n"
+        "links:\n  - {title: '<b>evil</b>', url: 'https://example.com/?q=<x>'}\n"
+    )
+    repo.commit("2024-09-01T09:00:00+00:00", {"projects/hostile.yaml": hostile})
+    repo.commit(
+        "2025-01-06T09:00:00+00:00",
+        {"projects/stuck.yaml": project_yaml("stuck", "Stuck in PoC", team_assembled="done")},
+    )
+    return repo
+
+
+def build(repo: HistoryRepo, out: Path, *args: str) -> None:
+    result = run_kpictl("build", "--out", str(out), *args, cwd=repo.path)
+    assert result.code == 0, result.err
