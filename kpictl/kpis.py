@@ -256,6 +256,9 @@ def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: _Money) -> Kpi
         return out
     if start is None:
         return out
+    if not t.costs:
+        out.status, out.note = "unknown", "no costs are recorded in the project file"
+        return out
     reason = _undated(start_m, kpi.measure["from"]) or (
         _undated(end_m, kpi.measure["to"]) if end is not None else None
     )
@@ -286,6 +289,17 @@ def _tco(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: _Money) -> KpiV
     kickoff = t.milestones.get("kickoff")
     base = kickoff.done_at if kickoff and kickoff.done_at is not None else t.created_at
     horizon = base + years * YEAR_DAYS * DAY
+    if not t.costs:
+        return KpiValue(
+            None,
+            "unknown",
+            unit,
+            kpi.target,
+            base,
+            as_of,
+            None,
+            "no costs are recorded in the project file",
+        )
     value = sum(money.accrued(c, None, as_of) for c in t.costs)
     projected = sum(money.accrued(c, None, horizon) for c in t.costs)
     return KpiValue(

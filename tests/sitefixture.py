@@ -51,6 +51,7 @@ def make_repo(path: Path) -> HistoryRepo:
     hostile = project_yaml("hostile", "x").replace("name: x", f"name: '{HOSTILE_NAME}'") + (
         "summary: '<img src=x onerror=window.__pwned=2> **bold** [link](javascript:alert(3))'\n"
         "links:\n  - {title: '<b>evil</b>', url: 'https://example.com/?q=<x>'}\n"
+        "labels: [internal-tools]\n"
     )
     repo.commit("2024-09-01T09:00:00+00:00", {"projects/hostile.yaml": hostile})
     repo.commit(

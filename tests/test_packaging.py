@@ -66,3 +66,22 @@ def test_validate_does_not_import_git_jinja2_or_mkdocs(installed, tmp_path):
     )
     result = run(installed / "python", "-c", probe, cwd=tmp_path)
     assert "HEAVY [] 0" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_wheel_builds_a_site_for_a_new_repository(installed, tmp_path):
+    from tests.gitutil import HistoryRepo, project_yaml
+
+    repo = HistoryRepo(tmp_path / "org-kpis")
+    repo.commit("2025-01-06T09:00:00+00:00", {"projects/a.yaml": project_yaml("a")})
+    repo.commit(
+        "2025-02-06T09:00:00+00:00", {"projects/a.yaml": project_yaml("a", team_assembled="done")}
+    )
+    report = run(installed / "kpictl", "report", "--format", "json", cwd=repo.path)
+    assert report.returncode == 0, report.stderr
+    assert (
+        json.loads(report.stdout)["projects"][0]["kpis"]["time_to_assemble_team"]["value"] == 31.0
+    )
+    built = run(installed / "kpictl", "build", "--strict", cwd=repo.path)
+    assert built.returncode == 0, built.stderr
+    assert (repo.path / "build" / "site" / "index.html").is_file()
+    assert (repo.path / "build" / "site" / "projects" / "a.html").is_file()
