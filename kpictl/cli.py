@@ -362,6 +362,55 @@ def serve(obj: Context, port: int, out: Path | None) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that differ from the scaffold.")
+def init(directory: Path, force: bool) -> int:
+    """Set up a KPI repository: projects/, kpictl.yaml, the site, pre-commit and CI workflows.
+
+    Never overwrites a file that differs without --force; running it twice changes nothing.
+
+    \b
+    Example:
+      kpictl init my-kpis && cd my-kpis && git init -b main && kpictl validate
+    """
+    from kpictl.init import init_repository
+
+    directory.mkdir(parents=True, exist_ok=True)
+    results = init_repository(directory, force=force)
+    for written in results:
+        note = " (differs; --force overwrites it)" if written.action == "kept" else ""
+        click.echo(f"{written.action:>11}  {written.path}{note}")
+    click.echo("next: git init -b main (if needed), edit projects/, then `kpictl validate`")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument(
+    "directory", default="kpictl-demo", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--no-site", is_flag=True, help="Create the repository only; do not build the site.")
+def demo(directory: Path, no_site: bool) -> int:
+    """Create a demo KPI repository with two years of pull-request history, and build its site.
+
+    \b
+    Example:
+      kpictl demo kpictl-demo && kpictl -C kpictl-demo report
+    """
+    from kpictl.config import load_config
+    from kpictl.demo import create_demo
+
+    create_demo(directory)
+    click.echo(f"created a demo KPI repository with its git history in {directory}")
+    if not no_site:
+        from kpictl.site.build import build_site
+
+        result = build_site(load_config(directory.resolve()))
+        click.echo(f"built its site: {result.out / 'index.html'}")
+    click.echo(f"next: kpictl -C {directory} report, or kpictl -C {directory} serve")
+    return EXIT_OK
+
+
 def _crash_log() -> Path:
     log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
     log.write_text(traceback.format_exc(), encoding="utf-8")

@@ -307,12 +307,17 @@ def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> 
             )
 
 
-def load_config(root: Path) -> Config:
+def default_config(root: Path) -> Config:
+    """The packaged defaults alone, whatever kpictl.yaml ``root`` holds."""
+    return load_config(root, use_file=False)
+
+
+def load_config(root: Path, *, use_file: bool = True) -> Config:
     """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
     data = copy.deepcopy(_defaults())
     source = None
     path = root / CONFIG_FILE
-    if path.is_file():
+    if use_file and path.is_file():
         source = CONFIG_FILE
         doc, problems = load_file(path, CONFIG_FILE)
         if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults

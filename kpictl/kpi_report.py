@@ -192,7 +192,7 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
             )
         for e in p.stale:
             notes.append(
-                f"Stale: {e['id']} ({e['team']}) has had no change for "
+                f"Stale: {e['id']} ({e['team']}), not launched, has had no change for "
                 f"{e['days_since_change']:.0f} days"
             )
         for note in notes:

@@ -424,7 +424,7 @@ def _portfolio(projects: list[ProjectResult], config: Config, as_of: int) -> Por
             "last_change_at": p.last_change_at,
         }
         for p in live
-        if (as_of - p.last_change_at) / DAY > config.stale_days
+        if p.phase != "scale" and (as_of - p.last_change_at) / DAY > config.stale_days
     )
     stale.sort(key=lambda e: (-e["days_since_change"], e["id"]))
     phases = {
