@@ -411,6 +411,27 @@ def demo(directory: Path, no_site: bool) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@pass_context
+def diff(obj: Context, base: str, head: str | None) -> int:
+    """What a change does to the KPIs, as Markdown (for a pull request's job summary).
+
+    BASE and HEAD are commits, branches or tags; without HEAD, the working tree as if it
+    landed now.
+
+    \b
+    Example:
+      kpictl diff origin/main >> "$GITHUB_STEP_SUMMARY"
+      kpictl diff v1.0 main
+    """
+    from kpictl.diff import diff_markdown
+
+    click.echo(diff_markdown(obj.config(), base, head), nl=False)
+    return EXIT_OK
+
+
 def _crash_log() -> Path:
     log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
     log.write_text(traceback.format_exc(), encoding="utf-8")

@@ -139,6 +139,7 @@ PEOPLE = [
     "Fatima Zahra",
     "Noah Williams",
 ]
+LAUNCH_DAY = 218  # days from kickoff to launch for the first team
 MILESTONES = [
     "kickoff",
     "team_assembled",
@@ -356,8 +357,9 @@ def plan(rng: random.Random) -> Plan:
                 (330, "Version 2 live", _set_item("updates", "version-2", "live")),
             ]
         for days, title, apply in steps:
-            scale = 1.0 if "Request" in title or "live" in title else pace
-            when = _working_hours(kickoff + timedelta(days=days * scale), rng)
+            # The road to launch speeds up with each team; work after launch keeps its own pace.
+            offset = days * pace if days <= LAUNCH_DAY else LAUNCH_DAY * pace + days - LAUNCH_DAY
+            when = _working_hours(kickoff + timedelta(days=offset), rng)
             if when < END:
                 result.changes.append(Change(when, pid, title, apply))
         result.changes.append(Change(kickoff, pid, "Kick off", lambda state: None))
@@ -427,9 +429,15 @@ def fast_import_stream(seed: int = 7) -> bytes:
         out += f"M 100644 inline {path}\n".encode() + _data(text)
     out += b"\n"
     main = mark
-    for number, change in enumerate(demo.changes, 1):
+    written: dict[str, str] = {}
+    number = 0
+    for change in demo.changes:
         state = demo.states[change.project]
         change.apply(state)
+        if render(state) == written.get(change.project):
+            continue  # a step that changes nothing (a skipped milestone) is no pull request
+        written[change.project] = render(state)
+        number += 1
         office = state["office"]
         text = render(state)
         path = f"projects/{change.project}.yaml"

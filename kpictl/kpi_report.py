@@ -139,7 +139,8 @@ def report_json(report: Report, group_by: str | None = None) -> str:
     return json.dumps(report_data(report, group_by), indent=2, ensure_ascii=False) + "\n"
 
 
-def _num(value: float | None, unit: str) -> str:
+def number_text(value: float | None, unit: str = "days") -> str:
+    """A value as reports show it: one decimal for days, whole units for money; — if none."""
     if value is None:
         return "—"
     if unit == "days":
@@ -159,8 +160,8 @@ def _summary_rows(
     for k in report.catalog:
         s, unit = summaries[k.id], units[k.id]
         rows.append(
-            f"  {_title(k, unit, 51):<52}{_num(s.median, unit):>9}{_num(s.p85, unit):>10}"
-            f"{_num(k.target, unit):>10}{s.n:>5}"
+            f"  {_title(k, unit, 51):<52}{number_text(s.median, unit):>9}"
+            f"{number_text(s.p85, unit):>10}{number_text(k.target, unit):>10}{s.n:>5}"
         )
     return rows
 
@@ -210,8 +211,9 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
             v = r.kpis[k.id]
             commit = (v.commit or "")[:8]
             lines.append(
-                f"  {_title(k, units[k.id], 51):<52}{_num(v.value, v.unit):>10}"
-                f"{_num(v.target, v.unit):>10}  {STATUS_WORDS[v.status]:<12}{commit}".rstrip()
+                f"  {_title(k, units[k.id], 51):<52}{number_text(v.value, v.unit):>10}"
+                f"{number_text(v.target, v.unit):>10}  {STATUS_WORDS[v.status]:<12}"
+                f"{commit}".rstrip()
             )
         lines.append("")
     return "\n".join(lines)
@@ -286,8 +288,8 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
     for k in report.catalog:
         s = p.kpis[k.id]
         lines.append(
-            f"| {md_escape(k.title)} ({units[k.id]}) | {_num(s.median, units[k.id])} | "
-            f"{_num(s.p85, units[k.id])} | {_num(k.target, units[k.id])} | {s.n} |"
+            f"| {md_escape(k.title)} ({units[k.id]}) | {number_text(s.median, units[k.id])} | "
+            f"{number_text(s.p85, units[k.id])} | {number_text(k.target, units[k.id])} | {s.n} |"
         )
     for r in report.projects:
         lines += [
@@ -302,7 +304,7 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
         for k in report.catalog:
             v = r.kpis[k.id]
             lines.append(
-                f"| {md_escape(k.title)} | {_num(v.value, v.unit)} | "
-                f"{_num(v.target, v.unit)} | {STATUS_WORDS[v.status]} |"
+                f"| {md_escape(k.title)} | {number_text(v.value, v.unit)} | "
+                f"{number_text(v.target, v.unit)} | {STATUS_WORDS[v.status]} |"
             )
     return "\n".join(lines) + "\n"

@@ -45,10 +45,7 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def _parent_config(site_dir: Path) -> dict[str, Any]:
-    path = site_dir / "mkdocs.yml"
-    if not path.is_file():
-        return {}
+def _parent_config(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except yaml.YAMLError as exc:
@@ -180,7 +177,12 @@ def write_sources(
     (assets / "kpictl.css").write_bytes(css)
     site_dir = config.root / config.site_dir
     extra_pages = _copy_site_files(site_dir, docs)
-    parent = _parent_config(site_dir)
+    parent_file = site_dir / "mkdocs.yml"
+    if not parent_file.is_file():  # kpictl's own accessible, offline defaults
+        parent_file = work / "default-mkdocs.yml"
+        default = resources.files("kpictl").joinpath("data/scaffold/mkdocs.yml")
+        parent_file.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
+    parent = _parent_config(parent_file)
     generated: dict[str, Any] = {
         "docs_dir": str(docs),
         "site_dir": str(work / "site"),
@@ -190,8 +192,7 @@ def write_sources(
     }
     if not parent.get("site_name"):
         generated["site_name"] = "Generative-AI KPIs"
-    if (site_dir / "mkdocs.yml").is_file():
-        generated["INHERIT"] = str((site_dir / "mkdocs.yml").resolve())
+    generated["INHERIT"] = str(parent_file.resolve())
     generated["theme"]["custom_dir"] = str(_overrides(site_dir, work))
     if not parent.get("nav"):
         generated["nav"] = _nav(writer, extra_pages)

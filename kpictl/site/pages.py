@@ -18,8 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kpictl.config import Config, KpiDef
-from kpictl.kpi_report import STATUS_WORDS, md_escape
-from kpictl.kpis import KpiValue, ProjectResult, Report
+from kpictl.kpi_report import STATUS_WORDS, md_escape, number_text
+from kpictl.kpis import ProjectResult, Report
 from kpictl.site import charts
 from kpictl.site.links import RepoLinks
 from kpictl.stats import Summary
@@ -59,12 +59,6 @@ def _day(epoch: int | None) -> str:
     return "—" if epoch is None else time.strftime("%Y-%m-%d", time.gmtime(epoch))
 
 
-def _num(value: float | None, unit: str = "days") -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.1f}" if unit == "days" else f"{value:,.0f}"
-
-
 def _safe_url(url: Any) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(SAFE_SCHEMES) else None
 
@@ -92,7 +86,7 @@ class SiteWriter:
             md=lambda text: Markup(md_escape(str(text))),
             when=_when,
             day=_day,
-            num=_num,
+            num=number_text,
             status_word=lambda s: STATUS_WORDS.get(s, s.replace("_", " ")),
             icon=lambda s: STATUS_ICONS.get(s, "?"),
         )
@@ -324,7 +318,3 @@ def _took(started: int | None, done: int | None) -> str:
     if started is None or done is None:
         return "—"
     return f"{(done - started) / DAY:.1f} d"
-
-
-def kpi_value_cell(v: KpiValue) -> str:
-    return _num(v.value, v.unit)
