@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from kpictl.config import load_config
+from kpictl.config import default_config
 from kpictl.fastschema import UnsupportedSchema, compile_schema
 from kpictl.loader import load_file
 from kpictl.schema import project_schema
 from tests.conftest import REPO
 
-SCHEMA = project_schema(load_config(Path("/nonexistent-kpictl-root")))
+SCHEMA = project_schema(default_config(Path.cwd()))
 FAST = compile_schema(SCHEMA)
 REFERENCE = Draft202012Validator(SCHEMA)
 EXAMPLES = [load_file(f, str(f))[0].data for f in sorted((REPO / "projects").rglob("*.yaml"))]

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from kpictl.config import load_config
+from kpictl.config import default_config, load_config
 from kpictl.errors import KpictlError
 from kpictl.kpis import compute, project_result
 from kpictl.timeline import Cost, Dated, Item, Timeline
 
 DAY = 86_400
 T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
-CONFIG = load_config(Path("/nonexistent-kpictl-root"))
+CONFIG = default_config(Path.cwd())
 
 
 def day(n: float) -> int:

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpictl.config import load_config
+from kpictl.config import default_config
 from kpictl.revision import _SIMPLE_LINE, RevisionParser
 from tests.conftest import REPO
 
-PARSER = RevisionParser(load_config(Path("/nonexistent-kpictl-root")))
+PARSER = RevisionParser(default_config(Path.cwd()))
 EXAMPLES = [f.read_bytes() for f in sorted((REPO / "projects").rglob("*.yaml"))]
 EXTRA = (
     b"x-summary: first\n  continues here\nx-note: plain\nx-list:\n  - a: b\n"
