@@ -190,11 +190,13 @@ def test_demo_creates_a_repository_with_pull_request_history(tmp_path):
     assert curve["n"] >= 8 and curve["rate_per_doubling"] < 0.95  # later teams launch faster
     assert report["portfolio"]["kpis"]["simple_update_lead_time"]["n"] >= 5
     # A merge lands the change; its branch commit was authored days earlier.
-    landed, authored = git(
+    branch_committed, authored = git(
         target, "log", "-1", "--first-parent", "--format=%ct %at", "HEAD^2"
     ).split()
     merge_time = git(target, "log", "-1", "--format=%ct", "HEAD").strip()
-    assert int(merge_time) > int(authored)
+    assert int(merge_time) > int(branch_committed) >= int(authored)
+    history = json.loads(run_kpictl("history", "--format", "json", cwd=target).out)
+    assert all(e["landed_at"] >= e["authored_at"] for p in history["projects"] for e in p["events"])
     again = run_kpictl("demo", "--no-site", str(target), cwd=tmp_path)
     assert again.code == 0  # an earlier demo is replaced
     (tmp_path / "mine").mkdir()
