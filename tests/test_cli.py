@@ -174,3 +174,21 @@ def test_the_example_portfolio_covers_every_phase():
     assert len(result.documents) >= 8 and len(teams) >= 4
     assert {"poc", "production", "scale"} <= set(phases)
     assert any(d.data.get("updates") for d in result.documents)
+
+
+def test_the_reference_docs_are_generated_from_the_schema_and_catalog():
+    from kpictl.config import default_config
+    from kpictl.reference import pages
+
+    for name, text in pages(default_config(REPO)).items():
+        committed = (REPO / "docs" / "reference" / name).read_text(encoding="utf-8")
+        assert committed == text, f"docs/reference/{name} is stale: python -m kpictl.reference"
+
+
+def test_every_command_is_in_the_readme_and_its_help_has_an_example():
+    from kpictl.cli import cli
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"kpictl {name}" in readme, f"README.md does not mention `kpictl {name}`"
+        assert "Example:" in (command.help or ""), f"`kpictl {name} --help` has no example"
