@@ -23,6 +23,7 @@ from typing import Any
 from kpictl import __version__
 from kpictl.config import Config
 from kpictl.errors import KpictlError
+from kpictl.progress import Progress
 from kpictl.revision import Known, RevisionParser
 from kpictl.validate import PROJECT_SUFFIXES
 
@@ -325,9 +326,12 @@ def read_history(
             if blob != ZERO_SHA and blob not in cache.blobs and blob not in wanted:
                 wanted[blob] = path
     known: dict[str, Known | None] = {}
-    for sha, body in _cat_blobs(repo.git, list(wanted)):
+    progress = Progress("reading project revisions from git", len(wanted))
+    for count, (sha, body) in enumerate(_cat_blobs(repo.git, list(wanted)), 1):
         path = wanted[sha]
         cache.blobs[sha], known[path] = parser.parse_next(body, known.get(path))
+        progress.update(count)
+    progress.close()
     if new or cache.head != repo.head:
         cache.save(repo.head, log)
     history = _replay(log, cache.blobs, repo)

@@ -192,3 +192,30 @@ def test_every_command_is_in_the_readme_and_its_help_has_an_example():
     for name, command in cli.commands.items():
         assert f"kpictl {name}" in readme, f"README.md does not mention `kpictl {name}`"
         assert "Example:" in (command.help or ""), f"`kpictl {name} --help` has no example"
+
+
+def test_progress_is_silent_when_piped_or_in_ci(monkeypatch, capsys):
+    import io
+    import sys
+
+    from kpictl.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.delenv("CI", raising=False)
+    shown = Progress("reading", 10, every=0)
+    shown.update(5)
+    shown.close()
+    assert "reading: 5/10" in terminal.getvalue()
+    monkeypatch.setenv("CI", "true")
+    before = terminal.getvalue()
+    quiet = Progress("reading", 10, every=0)
+    quiet.update(5)
+    assert terminal.getvalue() == before
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    monkeypatch.delenv("CI")
+    assert not Progress("reading", 10).active  # piped: not a terminal

@@ -25,6 +25,7 @@ from kpictl.errors import KpictlError
 from kpictl.history import origin_url, read_history
 from kpictl.kpi_report import report_json
 from kpictl.kpis import compute
+from kpictl.progress import Progress
 from kpictl.reporting import parse_as_of
 from kpictl.site.links import repo_links
 from kpictl.site.pages import PHASE_TITLES, SiteWriter
@@ -166,11 +167,14 @@ def write_sources(
     writer = SiteWriter(report, timelines, config, links)
     docs = work / "docs"
     count = 0
+    progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
     for page in writer.pages():
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
         count += 1
+        progress.update(count)
+    progress.close()
     assets = docs / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     css = resources.files("kpictl.site").joinpath("assets/kpictl.css").read_bytes()
