@@ -7,8 +7,10 @@ when the build succeeds, so a failed ``--strict`` build leaves the last good sit
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -23,12 +25,12 @@ import yaml
 from kpictl.config import Config
 from kpictl.errors import KpictlError
 from kpictl.history import origin_url, read_history
-from kpictl.kpi_report import report_json
+from kpictl.kpi_report import report_data
 from kpictl.kpis import compute
 from kpictl.progress import Progress
 from kpictl.reporting import parse_as_of
 from kpictl.site.links import repo_links
-from kpictl.site.pages import PHASE_TITLES, SiteWriter
+from kpictl.site.pages import SiteWriter
 from kpictl.timeline import build_timelines
 
 
@@ -54,20 +56,31 @@ def _parent_config(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _nav(writer: SiteWriter, extra_pages: list[str]) -> list[Any]:
-    kpis: list[Any] = []
-    for phase, title in PHASE_TITLES.items():
-        entries = [{k.title: f"kpis/{k.id}.md"} for k in writer.report.catalog if k.phase == phase]
-        if entries:
-            kpis.append({title: entries})
+def _nav(extra_pages: list[str]) -> list[Any]:
+    # Material writes the whole navigation into every page, so a navigation listing each KPI and
+    # project would grow the site with the square of the portfolio: index pages link to them.
     nav: list[Any] = [
         {"Home": "index.md"},
         {"Portfolio": "portfolio.md"},
-        {"KPIs": kpis},
+        {"KPIs": "kpis/index.md"},
         {"Projects": "projects/index.md"},
     ]
     nav.extend(extra_pages)
     return nav
+
+
+_PRE = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.S)
+
+
+def _compact_html(site: Path) -> None:
+    """Drop the indentation and blank lines of MkDocs' templates (a fifth of every page),
+    leaving preformatted blocks as they are."""
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        parts = _PRE.split(text)
+        for i in range(0, len(parts), 2):
+            parts[i] = "\n".join(line.strip() for line in parts[i].split("\n") if line.strip())
+        page.write_text("".join(parts), encoding="utf-8")
 
 
 class _Collector(logging.Handler):
@@ -148,6 +161,19 @@ def _overrides(site_dir: Path, work: Path) -> Path:
     return target
 
 
+def _drop_unused_search_languages(site: Path) -> None:
+    """Material ships search support for 30 languages (0.9 MB); keep the ones the site uses."""
+    index = site / "search" / "search_index.json"
+    folder = site / "assets" / "javascripts" / "lunr" / "min"
+    if not index.is_file() or not folder.is_dir():
+        return
+    languages = set(json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", []))
+    for script in folder.glob("lunr.*.min.js"):
+        code = script.name[len("lunr.") : -len(".min.js")]
+        if len(code) == 2 and code not in languages:
+            script.unlink()
+
+
 def write_sources(
     config: Config,
     work: Path,
@@ -199,12 +225,12 @@ def write_sources(
     generated["INHERIT"] = str(parent_file.resolve())
     generated["theme"]["custom_dir"] = str(_overrides(site_dir, work))
     if not parent.get("nav"):
-        generated["nav"] = _nav(writer, extra_pages)
+        generated["nav"] = _nav(extra_pages)
     config_file = work / "mkdocs.yml"
     config_file.write_text(
         yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    data = report_json(report)
+    data = json.dumps(report_data(report), ensure_ascii=False, separators=(",", ":")) + "\n"
     return config_file, count, history.warnings, data, history.head_landed_at
 
 
@@ -226,6 +252,8 @@ def build_site(
         )
         messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
         built = work / "site"
+        _compact_html(built)
+        _drop_unused_search_languages(built)
         (built / "kpis.json").write_text(data, encoding="utf-8")
         _replace(built, target)
         return BuildResult(target, count, warnings + messages)

@@ -39,18 +39,22 @@ def _svg(ids: Ids, width: int, height: int, title: str, desc: str, body: str, cs
     )
 
 
+def _n(value: float) -> str:
+    """A coordinate, as short as it can be written (120, 3.5)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def _text(x: float, y: float, text: str, css: str = "kc-axis", anchor: str = "start") -> str:
-    return (
-        f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(text)}</text>'
-    )
+    end = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    return f'<text class="{css}" x="{_n(x)}" y="{_n(y)}"{end}>{escape(text)}</text>'
 
 
 def _rect(x: float, y: float, w: float, h: float, css: str) -> str:
-    return f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"/>'
+    return f'<rect class="{css}" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"/>'
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
-    return f'<line class="{css}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{y1:.1f}" y2="{y2:.1f}"/>'
+    return f'<line class="{css}" x1="{_n(x1)}" x2="{_n(x2)}" y1="{_n(y1)}" y2="{_n(y2)}"/>'
 
 
 def _fmt(value: float) -> str:

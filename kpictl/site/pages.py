@@ -120,6 +120,7 @@ class SiteWriter:
         yield Page("index.md", self.home())
         yield Page("portfolio.md", self.portfolio())
         yield Page("projects/index.md", self.project_index())
+        yield Page("kpis/index.md", self.kpi_index())
         for kpi in self.report.catalog:
             yield Page(f"kpis/{kpi.id}.md", self.kpi_page(kpi))
         for result in self.report.projects:
@@ -185,7 +186,11 @@ class SiteWriter:
             ((r, v) for r, v in rows if v.value is not None),
             key=lambda rv: (rv[1].value if rv[1].value is not None else 0.0, rv[0].id),
         )
-        rest = sorted(((r, v) for r, v in rows if v.value is None), key=lambda rv: rv[0].id)
+        rest = sorted(
+            ((r, v) for r, v in rows if v.value is None and v.status != "not_started"),
+            key=lambda rv: rv[0].id,
+        )
+        waiting = sum(1 for _, v in rows if v.status == "not_started")
         ids = charts.Ids(f"k-{kpi.id}")
         title = f"{kpi.title}: value per project"
         complete = [(r.name, v.value, v.status) for r, v in valued if v.value is not None]
@@ -208,6 +213,7 @@ class SiteWriter:
             unit=unit,
             summary=self.report.portfolio.kpis[kpi.id],
             rows=valued + rest,
+            waiting=waiting,
             chart=Markup(chart),
             trend=trend,
             trend_chart=Markup(trend_chart),
@@ -218,7 +224,9 @@ class SiteWriter:
         ids = charts.Ids(f"p-{result.id}")
         titles = {m.id: m.title for m in self.config.milestones}
         milestone_rows = [
-            (titles.get(m, m), d.status, d.started_at, d.done_at) for m, d in t.milestones.items()
+            (titles.get(m, m), d.status, d.started_at, d.done_at)
+            for m, d in t.milestones.items()
+            if d.started_at is not None or d.done_at is not None  # the table lists the rest
         ]
         chart = charts.timeline(
             ids, milestone_rows, self.report.as_of, f"Milestones of {result.name}"
@@ -308,6 +316,14 @@ class SiteWriter:
             teams=teams,
             team_sizes=team_sizes,
         )
+
+    def kpi_index(self) -> str:
+        groups: dict[str, list[tuple[KpiDef, Summary, str]]] = {p: [] for p in PHASE_TITLES}
+        for kpi in self.report.catalog:
+            groups.setdefault(kpi.phase, []).append(
+                (kpi, self.report.portfolio.kpis[kpi.id], self.units[kpi.id])
+            )
+        return self._render("kpis.md.j2", "../", groups=groups)
 
     def project_index(self) -> str:
         rows = sorted(self.report.projects, key=lambda r: (r.name.lower(), r.id))
