@@ -203,3 +203,50 @@ def test_hostile_name_appears_as_text_in_kpis_json(site):
     _, out = site
     data = json.loads((out / "kpis.json").read_text())
     assert next(p for p in data["projects"] if p["id"] == "hostile")["name"] == HOSTILE_NAME
+
+
+def test_serve_serves_on_localhost_and_rebuilds_when_a_project_changes(tmp_path):
+    import threading
+    import time
+    import urllib.request
+
+    from kpictl.config import load_config
+    from kpictl.site.serve import serve_site
+    from tests.gitutil import HistoryRepo, project_yaml
+
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.commit(
+        "2025-01-06T09:00:00+00:00", {"projects/alpha.yaml": project_yaml("alpha", "Alpha")}
+    )
+    messages: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve_site,
+        kwargs={
+            "config": load_config(repo.path),
+            "port": 0,
+            "out": tmp_path / "served",
+            "echo": messages.append,
+            "poll_seconds": 0.2,
+            "stop": stop,
+        },
+        daemon=True,
+    )
+    thread.start()
+    try:
+        deadline = time.time() + 60
+        while not any(m.startswith("serving http://127.0.0.1:") for m in messages):
+            assert time.time() < deadline, messages
+            time.sleep(0.1)
+        url = next(m for m in messages if m.startswith("serving")).split()[1]
+        page = urllib.request.urlopen(f"{url}projects/alpha.html").read().decode()
+        assert "Alpha" in page
+        (repo.path / "projects/alpha.yaml").write_text(project_yaml("alpha", "Renamed alpha"))
+        while sum("built" in m for m in messages) < 2:
+            assert time.time() < deadline, messages
+            time.sleep(0.1)
+        page = urllib.request.urlopen(f"{url}projects/alpha.html").read().decode()
+        assert "Renamed alpha" in page  # uncommitted edits count while serving
+    finally:
+        stop.set()
+        thread.join(timeout=30)
