@@ -72,6 +72,10 @@ def test_the_wheel_builds_a_site_for_a_new_repository(installed, tmp_path):
     from tests.gitutil import HistoryRepo, project_yaml
 
     repo = HistoryRepo(tmp_path / "org-kpis")
+    scaffolded = run(installed / "kpictl", "init", cwd=repo.path)
+    assert scaffolded.returncode == 0, scaffolded.stderr
+    assert run(installed / "kpictl", "validate", cwd=repo.path).returncode == 0
+    (repo.path / "projects" / "example-project.yaml").unlink()
     repo.commit("2025-01-06T09:00:00+00:00", {"projects/a.yaml": project_yaml("a")})
     repo.commit(
         "2025-02-06T09:00:00+00:00", {"projects/a.yaml": project_yaml("a", team_assembled="done")}
