@@ -93,6 +93,23 @@ class Config:
         return self.root / self.projects_dir
 
 
+def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
+    """A milestone or KPI entry of kpictl.yaml: an id, and what it changes or adds."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "patternProperties": {"^x-": {}},
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string", "pattern": MILESTONE_ID},
+            "title": {"type": "string", "minLength": 1},
+            "phase": {"enum": list(PHASES)},
+            "description": {"type": "string"},
+            **extra,
+        },
+    }
+
+
 def _config_schema() -> dict[str, Any]:
     text = {"type": "string", "minLength": 1}
     return {
@@ -102,21 +119,7 @@ def _config_schema() -> dict[str, Any]:
         "properties": {
             "projects_dir": text,
             "timezone": text,
-            "milestones": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "patternProperties": {"^x-": {}},
-                    "required": ["id"],
-                    "properties": {
-                        "id": {"type": "string", "pattern": MILESTONE_ID},
-                        "title": text,
-                        "phase": {"enum": list(PHASES)},
-                        "description": {"type": "string"},
-                    },
-                },
-            },
+            "milestones": {"type": "array", "items": _catalog_entry({})},
             "environments": {
                 "type": "array",
                 "minItems": 1,
@@ -151,16 +154,8 @@ def _config_schema() -> dict[str, Any]:
             },
             "kpis": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "patternProperties": {"^x-": {}},
-                    "required": ["id"],
-                    "properties": {
-                        "id": {"type": "string", "pattern": MILESTONE_ID},
-                        "title": text,
-                        "phase": {"enum": list(PHASES)},
-                        "description": {"type": "string"},
+                "items": _catalog_entry(
+                    {
                         "unit": text,
                         "target": {"type": ["number", "null"]},
                         "direction": {"enum": ["lower", "higher"]},
@@ -177,8 +172,8 @@ def _config_schema() -> dict[str, Any]:
                                 "projection_years": {"type": "number", "exclusiveMinimum": 0},
                             },
                         },
-                    },
-                },
+                    }
+                ),
             },
             "gates": {
                 "type": "array",
