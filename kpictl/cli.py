@@ -210,10 +210,12 @@ def history(
             f"no project with the id {', '.join(unknown)} in the history of {found.ref}; "
             "`kpictl projects` lists the ids"
         )
-    timelines = build_timelines(found, config, ids)
     for warning in found.warnings:
         click.echo(f"kpictl: warning: {warning}", err=True)
-    output = history_json(found, timelines) if fmt == "json" else history_text(found, timelines)
+    if fmt == "json":
+        output = history_json(found, config, ids)
+    else:
+        output = history_text(found, build_timelines(found, config, ids))
     click.echo(output, nl=False)
     return EXIT_OK
 

@@ -48,6 +48,12 @@ def _json_key(value: Any) -> Any:
 
 
 def compile_schema(schema: dict[str, Any]) -> Check:
+    return compile_parts(schema)[0]
+
+
+def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
+    """The whole schema's check, and one per top-level property. When a valid document changes
+    under one top-level key (and its keys stay the same), that key's check alone decides."""
     defs: dict[str, Check] = {}
     definitions = schema.get("$defs", {})
 
@@ -160,4 +166,6 @@ def compile_schema(schema: dict[str, Any]) -> Check:
             return lambda v: then(v) if test(v) else otherwise(v)
         raise UnsupportedSchema(f"unsupported keyword {key}")
 
-    return build(schema)
+    whole = build(schema)
+    parts = {key: build(node) for key, node in schema.get("properties", {}).items()}
+    return whole, parts

@@ -74,6 +74,7 @@ class History:
     warnings: list[str]
     commits_read: int  # commits read from git in this run (the rest came from the cache)
     head_landed_at: int = 0  # committer time of the head commit
+    memo_path: Path | None = None  # where stages after this one may keep what they derived
 
     def head_at(self, as_of: int) -> str:
         """The last commit that changed a project file by ``as_of`` (the head if none)."""
@@ -336,6 +337,8 @@ def read_history(
         cache.save(repo.head, log)
     history = _replay(log, cache.blobs, repo)
     history.commits_read = len(new)
+    if use_cache:
+        history.memo_path = cache.path.with_name(cache.path.stem + "-json.marshal")
     history.head_landed_at = int(repo.git.text("log", "-1", "--format=%ct", repo.head))
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import marshal
+import os
 import time
+from collections.abc import Iterable
 from typing import Any
 
-from kpictl.history import History
-from kpictl.timeline import Dated, Event, Item, Timeline
+from kpictl import __version__
+from kpictl.config import Config
+from kpictl.history import History, ProjectHistory
+from kpictl.timeline import Dated, Event, Item, Timeline, build_timeline
 
 DAY = 86_400
 
@@ -91,14 +96,73 @@ def timeline_json(t: Timeline) -> dict[str, Any]:
     }
 
 
-def history_json(history: History, timelines: list[Timeline]) -> str:
-    payload = {
-        "head": history.head,
-        "ref": history.ref,
-        "projects": [timeline_json(t) for t in timelines],
-        "warnings": history.warnings,
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+def _dumps(value: Any) -> str:
+    # Compact: a large history's JSON is megabytes, and the C encoder only runs without indent.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def history_json(history: History, config: Config, ids: Iterable[str] = ()) -> str:
+    """The JSON contract. Each project's part is kept in the history cache by the commits of its
+    revisions, so a run after one new commit rebuilds and encodes only the project it touched."""
+    cache = _Fragments(history, config)
+    wanted = set(ids)
+    parts = []
+    for project_id, project in sorted(history.projects.items()):
+        if wanted and project_id not in wanted:
+            continue
+        signature = _signature(project)
+        fragment = cache.get(project_id, signature)
+        if fragment is None:
+            fragment = _dumps(timeline_json(build_timeline(project, config)))
+            cache.put(project_id, signature, fragment)
+        parts.append(fragment)
+    cache.save()
+    return (
+        f'{{"head":{_dumps(history.head)},"ref":{_dumps(history.ref)},'
+        f'"projects":[{",".join(parts)}],"warnings":{_dumps(history.warnings)}}}\n'
+    )
+
+
+def _signature(project: ProjectHistory) -> tuple[tuple[str, str], ...] | None:
+    if any(r.commit is None for r in project.revisions):
+        return None  # provisional revisions are dated now: never reused
+    return tuple((r.commit.sha, r.path) for r in project.revisions if r.commit is not None)
+
+
+class _Fragments:
+    def __init__(self, history: History, config: Config) -> None:
+        self.path = history.memo_path
+        self.key = repr((config.milestone_ids, config.environments, config.timezone, __version__))
+        self.entries: dict[str, tuple[Any, str]] = {}
+        self.changed = False
+        if self.path is not None and self.path.is_file():
+            try:
+                key, entries = marshal.loads(self.path.read_bytes())
+                if key == self.key:
+                    self.entries = entries
+            except (EOFError, ValueError, TypeError):
+                pass  # a damaged cache is rebuilt, never trusted
+
+    def get(self, project_id: str, signature: Any) -> str | None:
+        entry = self.entries.get(project_id)
+        if signature is None or entry is None or entry[0] != signature:
+            return None
+        return entry[1]
+
+    def put(self, project_id: str, signature: Any, fragment: str) -> None:
+        if signature is not None:
+            self.entries[project_id] = (signature, fragment)
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_bytes(marshal.dumps((self.key, self.entries)))
+            os.replace(temp, self.path)
+        except OSError:
+            pass
 
 
 def _when(epoch: int | None) -> str:

@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from kpictl.config import Config
 from kpictl.dates import DateError, parse_declared
-from kpictl.loader import Document, PathKey, load_bytes, resolve_plain
+from kpictl.loader import Document, LoadError, PathKey, _build, load_bytes, resolve_plain
 from kpictl.schema import project_schema
 from kpictl.validate import ProjectValidator
 
@@ -33,6 +35,9 @@ _SIMPLE_LINE = re.compile(
 _LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\t")
 
 
+_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
+
+
 @dataclass
 class Known:
     """What a parsed revision leaves for patching the next revision of the same file."""
@@ -40,6 +45,21 @@ class Known:
     lines: list[str]
     data: dict[str, Any]
     scalar_lines: dict[int, PathKey]  # 0-based line → path of the scalar whose key is on it
+    regions: list[tuple[str, int]] | None  # top-level keys and the line each starts on
+
+
+def _regions(lines: list[str]) -> list[tuple[str, int]] | None:
+    """The top-level keys of a plain block-style file with their first lines, or None when the
+    file has anything else at the margin (a document marker, a flow mapping, a quoted key)."""
+    found = []
+    for index, line in enumerate(lines):
+        if not line or line[0] in " #":
+            continue
+        match = _TOP_KEY.match(line)
+        if match is None:
+            return None
+        found.append((match[1], index))
+    return found
 
 
 def _declared_dates(data: dict[str, Any]) -> list[str]:
@@ -99,6 +119,9 @@ class RevisionParser:
             patched = self._patch(raw, previous)
             if patched is not None:
                 return patched
+            patched = self._patch_region(raw, previous)
+            if patched is not None:
+                return patched
         doc, problems = load_bytes(raw, "revision")
         if doc is None:
             return [f"line {problems[0].line}: {problems[0].message}"], None
@@ -112,7 +135,8 @@ class RevisionParser:
         text = raw.decode("utf-8")
         if any(mark in text for mark in _LINE_BREAKS) or text.startswith("\ufeff"):
             return doc.data, None  # line numbers would not be plain "\n" counts
-        return doc.data, Known(text.split("\n"), doc.data, _scalar_lines(doc))
+        lines = text.split("\n")
+        return doc.data, Known(lines, doc.data, _scalar_lines(doc), _regions(lines))
 
     def _patch(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
         try:
@@ -141,9 +165,67 @@ class RevisionParser:
         if following is not None and len(following) - len(following.lstrip(" ")) > indent:
             return None  # the value might continue on the next line
         data = _replace(previous.data, path, resolve_plain(new[3]))
-        if not self.validator.is_valid(data):
+        # The previous revision was valid and only the value under path[0] changed.
+        top = str(path[0])
+        part = self.validator.part_is_valid.get(top)
+        if part is None or not part(data[top]):
             return None  # let the full parse explain it
         broken = self._finish(data)
         if broken is not None:
             return broken, None
-        return data, Known(lines, data, previous.scalar_lines)
+        return data, Known(lines, data, previous.scalar_lines, previous.regions)
+
+    def _patch_region(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
+        """Re-parse only the one top-level key whose lines changed (a flow mapping edited, an
+        entry added to a list), when every other top-level key's lines are unchanged."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if previous.regions is None or any(mark in text for mark in _LINE_BREAKS):
+            return None
+        lines = text.split("\n")
+        regions = _regions(lines)
+        if regions is None or [k for k, _ in regions] != [k for k, _ in previous.regions]:
+            return None
+        bounds_old = _bounds(previous.regions, len(previous.lines))
+        bounds_new = _bounds(regions, len(lines))
+        changed = [
+            key
+            for key in bounds_new
+            if lines[slice(*bounds_new[key])] != previous.lines[slice(*bounds_old[key])]
+        ]
+        if len(changed) != 1:
+            return None
+        key = changed[0]
+        start, end = bounds_new[key]
+        region = "\n".join(lines[start:end]) + ("\n" if end < len(lines) else "")
+        try:
+            doc = _build(region, "revision")
+        except (LoadError, yaml.YAMLError):
+            return None  # the full parse says where and why
+        if list(doc.data) != [key]:
+            return None
+        part = self.validator.part_is_valid.get(key)
+        if part is None or not part(doc.data[key]):
+            return None
+        data = dict(previous.data)
+        data[key] = doc.data[key]
+        broken = self._finish(data)
+        if broken is not None:
+            return broken, None
+        old_start, old_end = bounds_old[key]
+        shift = (end - start) - (old_end - old_start)
+        scalar_lines = {
+            (line if line < old_start else line + shift): path
+            for line, path in previous.scalar_lines.items()
+            if not old_start <= line < old_end
+        }
+        scalar_lines.update({line + start: path for line, path in _scalar_lines(doc).items()})
+        return data, Known(lines, data, scalar_lines, regions)
+
+
+def _bounds(regions: list[tuple[str, int]], total: int) -> dict[str, tuple[int, int]]:
+    """Each top-level key's lines: from its own to the next key's (the last: to the end)."""
+    ends = [start for _, start in regions[1:]] + [total]
+    return {key: (start, end) for (key, start), end in zip(regions, ends, strict=True)}

@@ -196,6 +196,8 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
             now_values = _section(data, section, names)
             old_values = _section(old, section, names) if previous is not None else {}
             for name, value in now_values.items():
+                if previous is not None and value == old_values[name]:
+                    continue  # unchanged: its tracker and declared date stay as they are
                 status = status_of(value)
                 before = status_of(old_values.get(name)) if previous is not None else None
                 if status != before and not (before is None and status == "planned"):

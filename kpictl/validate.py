@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kpictl import rules
 from kpictl.config import Config
 from kpictl.diagnostics import ERROR, Diagnostic
-from kpictl.fastschema import compile_schema
+from kpictl.fastschema import compile_parts
 from kpictl.loader import YAML11_BOOLEANS, Document, PathKey, load_file
 from kpictl.schema import CURRENCY, DATE, LINK_URL, project_schema
 
@@ -80,7 +80,7 @@ class ProjectValidator:
         self.config = config
         self._schema_data = project_schema(config)
         self._explainer: Draft202012Validator | None = None
-        self.is_valid = compile_schema(self._schema_data)
+        self.is_valid, self.part_is_valid = compile_parts(self._schema_data)
 
     def _explain(self, doc: Document) -> list[Diagnostic]:
         # jsonschema (slow to import and to run) only to say what is wrong with an invalid file.

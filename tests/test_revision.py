@@ -94,3 +94,51 @@ def test_a_broken_next_revision_gets_the_full_parsers_reason(change, reason):
     _, known = full(old)
     parsed, _ = PARSER.parse_next(old.replace(*change, 1), known)
     assert isinstance(parsed, list) and reason in parsed[0]
+
+
+REGION_EDITS = [
+    ("environments:", "environments: {dev: done, uat: planned, prod: planned}"),
+    ("feedback_rounds:", "feedback_rounds:\n  - {id: beta-9, status: open, participants: 3}"),
+    ("updates:", "updates:\n  - {id: new-fix, kind: simple, status: requested}\n"
+                 "  - {id: v3, kind: version, status: live, version: '3.0'}"),
+    ("labels:", "labels: [a, b, c]"),
+    ("labels:", "labels: [A, b]"),  # invalid: the full parse must explain it
+    ("summary:", "summary: |\n  two\n  lines\n"),
+    ("environments:", "environments: {dev: done, dev: planned}"),  # duplicate key
+    ("costs:", "costs: []"),
+]
+
+
+@given(example=st.sampled_from(EXAMPLES), edit=st.sampled_from(REGION_EDITS), tail=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_reparsing_one_top_level_key_agrees_with_a_full_parse(example, edit, tail):
+    old = example + (b"x-tail: 1\n" if tail else b"")
+    _, known = full(old)
+    lines = old.decode().split("\n")
+    key, replacement = edit
+    starts = [i for i, line in enumerate(lines) if line.startswith(key)]
+    if not starts:
+        return
+    start = starts[0]
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "#")),
+               len(lines))
+    new = "\n".join([*lines[:start], *replacement.split("\n"), *lines[end:]]).encode()
+    patched, after = PARSER.parse_next(new, known)
+    assert patched == full(new)[0]
+    if after is not None:  # what it leaves for the next revision is exact too
+        _, fresh = full(new)
+        assert fresh is not None
+        assert after.scalar_lines == fresh.scalar_lines and after.regions == fresh.regions
+
+
+def test_a_list_entry_added_reparses_only_its_key(monkeypatch):
+    old = EXAMPLES[0]
+    _, known = full(old)
+    new = old.replace(b"updates: []", b"updates:\n  - {id: fix, kind: simple, status: requested}")
+    assert new != old
+    import kpictl.revision
+
+    monkeypatch.setattr(kpictl.revision, "load_bytes", lambda *a, **k: pytest.fail("full parse"))
+    patched, _ = PARSER.parse_next(new, known)
+    assert isinstance(patched, dict) and patched["updates"][0]["id"] == "fix"
+    assert patched["milestones"] is known.data["milestones"]
