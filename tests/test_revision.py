@@ -99,8 +99,11 @@ def test_a_broken_next_revision_gets_the_full_parsers_reason(change, reason):
 REGION_EDITS = [
     ("environments:", "environments: {dev: done, uat: planned, prod: planned}"),
     ("feedback_rounds:", "feedback_rounds:\n  - {id: beta-9, status: open, participants: 3}"),
-    ("updates:", "updates:\n  - {id: new-fix, kind: simple, status: requested}\n"
-                 "  - {id: v3, kind: version, status: live, version: '3.0'}"),
+    (
+        "updates:",
+        "updates:\n  - {id: new-fix, kind: simple, status: requested}\n"
+        "  - {id: v3, kind: version, status: live, version: '3.0'}",
+    ),
     ("labels:", "labels: [a, b, c]"),
     ("labels:", "labels: [A, b]"),  # invalid: the full parse must explain it
     ("summary:", "summary: |\n  two\n  lines\n"),
@@ -120,8 +123,9 @@ def test_reparsing_one_top_level_key_agrees_with_a_full_parse(example, edit, tai
     if not starts:
         return
     start = starts[0]
-    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "#")),
-               len(lines))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "#")), len(lines)
+    )
     new = "\n".join([*lines[:start], *replacement.split("\n"), *lines[end:]]).encode()
     patched, after = PARSER.parse_next(new, known)
     assert patched == full(new)[0]
