@@ -81,7 +81,7 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
       kpictl validate --format github
     """
     from kpictl.report import format_diagnostics, summary_line
-    from kpictl.validate import PROJECT_SUFFIXES, discover, validate_files
+    from kpictl.validate import discover, validate_files
 
     config = obj.config()
     everything = discover(config)
@@ -89,9 +89,15 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                files.extend(
-                    sorted(p for p in path.rglob("*") if p.name.endswith(PROJECT_SUFFIXES))
-                )
+                # A folder means the project files in it, not every YAML file (workflows...).
+                folder = path.resolve()
+                inside = [f for f in everything if f.resolve().is_relative_to(folder)]
+                if not inside and not folder.is_relative_to(config.projects_path.resolve()):
+                    raise KpictlError(
+                        f"{path} holds no project files; they live under {config.projects_dir}/ "
+                        "(give that folder, or the files)"
+                    )
+                files.extend(inside)
             else:
                 files.append(path)
         result = validate_files(files, config, others=everything)

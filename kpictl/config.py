@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kpictl.errors import KpictlError
@@ -13,8 +13,10 @@ from kpictl.loader import Document, load_bytes, load_file
 
 CONFIG_FILE = "kpictl.yaml"
 PHASES = ("poc", "production", "scale")
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-MILESTONE_ID = r"^[a-z][a-z0-9_]*$"
+# (?!\n) before $: in Python, $ also matches before a final line break; in JSON Schema
+# (ECMAScript) it does not. The look-ahead makes both read the pattern the same way.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
+MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,12 @@ def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> 
     for key in needs:
         if key not in measure:
             raise KpictlError(f"{source}: the KPI {kpi['id']!r} ({kind}) needs measure.{key}")
+    unit = "currency" if kind in ("cost", "tco") else "days"
+    if kpi.get("unit") != unit:
+        raise KpictlError(
+            f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {unit!r}, not "
+            f"{kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
+        )
     for key in ("from", "to"):
         event = measure.get(key)
         if event is None:
@@ -332,6 +340,12 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
                 data[key] = merged
             elif not key.startswith("x-"):
                 data[key] = value
+    folder = PurePosixPath(data["projects_dir"])
+    if folder.is_absolute() or ".." in folder.parts or str(folder) in (".", ""):
+        raise KpictlError(
+            f"{source}: projects_dir is {data['projects_dir']!r}; it must be a folder inside the "
+            "repository, such as projects"
+        )
     try:
         from zoneinfo import ZoneInfo
 

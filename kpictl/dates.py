@@ -38,6 +38,8 @@ def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool
         raise DateError(
             f"{match['date']} is not a real calendar date; check the month and day"
         ) from None
+    if not 1970 <= day.year <= 9999:
+        raise DateError(f"{match['date']} is out of range; use a year from 1970 on")
     if match["time"] is None:
         return datetime.combine(day, time(0), tz).astimezone(timezone.utc), False
     if match["offset"] is None:

@@ -19,7 +19,7 @@ from kpictl.timeline import Timeline, build_timelines
 DAY = 86_400
 
 
-Side = tuple[Report, dict[str, Timeline], int]
+Side = tuple[Report, dict[str, Timeline], int, list[str]]
 
 
 def _side(config: Config, ref: str | None, as_of: int | None) -> Side:
@@ -28,7 +28,13 @@ def _side(config: Config, ref: str | None, as_of: int | None) -> Side:
         as_of = int(time.time()) if ref is None else history.head_landed_at
     moment = as_of
     timelines = build_timelines(history, config, as_of=moment)
-    return compute(timelines, config, moment, history.head), {t.id: t for t in timelines}, moment
+    report = compute(timelines, config, moment, history.head)
+    return report, {t.id: t for t in timelines}, moment, history.warnings
+
+
+def _code(text: str) -> str:
+    """A ref as a Markdown code span (entities are not decoded inside one)."""
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
 
 def _value(v: KpiValue | None) -> str:
@@ -88,22 +94,30 @@ def _describe(entry: dict[str, Any]) -> str:
 
 
 def diff_markdown(config: Config, base: str, head: str | None = None) -> str:
-    after, after_t, moment = _side(config, head, None)
-    before, before_t, _ = _side(config, base, moment)
+    after, after_t, moment, warnings = _side(config, head, None)
+    before, before_t, _, base_warnings = _side(config, base, moment)
     titles = {k.id: k for k in after.catalog}
+    # Changed content, or new revisions that end where they began (reopened and done again).
     touched = sorted(
         pid
         for pid in before_t.keys() | after_t.keys()
-        if pid not in before_t or pid not in after_t or before_t[pid].data != after_t[pid].data
+        if pid not in before_t
+        or pid not in after_t
+        or before_t[pid].data != after_t[pid].data
+        or before_t[pid].last_change_at != after_t[pid].last_change_at
     )
-    where = "the working tree" if head is None else f"`{md_escape(head)}`"
+    where = "the working tree" if head is None else _code(head)
     lines = [
         "## What this change does to the KPIs",
         "",
-        f"Comparing `{md_escape(base)}` with {where}, both as of "
+        f"Comparing {_code(base)} with {where}, both as of "
         f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime(moment))} UTC.",
         "",
     ]
+    fresh = [w for w in warnings if w not in base_warnings]
+    if fresh:
+        lines += ["**Warnings**: files that did not validate are left out of this comparison:", ""]
+        lines += [f"- {md_escape(w)}" for w in fresh] + [""]
     if not touched:
         lines.append("No project file changes.")
         return "\n".join(lines) + "\n"

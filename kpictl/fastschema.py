@@ -138,6 +138,8 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
             return lambda v: not isinstance(v, str) or len(v) <= arg
         if key == "minimum":
             return lambda v: not _TYPES["number"](v) or v >= arg
+        if key == "maximum":
+            return lambda v: not _TYPES["number"](v) or v <= arg
         if key == "exclusiveMinimum":
             return lambda v: not _TYPES["number"](v) or v > arg
         if key == "minItems":

@@ -73,7 +73,7 @@ class History:
     projects: dict[str, ProjectHistory]
     warnings: list[str]
     commits_read: int  # commits read from git in this run (the rest came from the cache)
-    head_landed_at: int = 0  # committer time of the head commit
+    head_landed_at: int = 0  # the head commit's time, or the latest landing if clocks went back
     memo_path: Path | None = None  # where stages after this one may keep what they derived
 
     def head_at(self, as_of: int) -> str:
@@ -193,10 +193,15 @@ def _parse_log(raw: bytes, prefix: str) -> list[LogEntry]:
             meta = fields[i].lstrip("\n").split(" ")
             path = fields[i + 1]
             i += 2
-            if path.endswith(PROJECT_SUFFIXES):
+            if path.endswith(PROJECT_SUFFIXES) and _visible(path):
                 changes.append((path[cut:], meta[3]))
         entries.append(((sha, int(landed), int(authored), author, subject), changes))
     return entries
+
+
+def _visible(path: str) -> bool:
+    """Files in hidden folders (.drafts/) are not project files, for validate and history alike."""
+    return not any(part.startswith(".") for part in path.split("/")[:-1])
 
 
 def _cat_blobs(git: Git, shas: list[str]) -> Iterator[tuple[str, bytes]]:
@@ -283,7 +288,7 @@ def _extends(repo: Repository, cached_head: str) -> bool:
 
 
 def _read_log(repo: Repository, config: Config, since: str | None) -> list[LogEntry]:
-    spec = f":(literal){repo.prefix}{config.projects_dir}"
+    spec = f":(top,literal){repo.prefix}{config.projects_dir}"
     target = f"{since}..{repo.head}" if since else repo.head
     raw = repo.git.run(
         "log",
@@ -336,10 +341,21 @@ def read_history(
     if new or cache.head != repo.head:
         cache.save(repo.head, log)
     history = _replay(log, cache.blobs, repo)
+    if not history.projects and not config.projects_path.is_dir():
+        raise KpictlError(
+            f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
+            f"the history of {repo.ref}; run kpictl in the KPI repository (or pass -C), or create "
+            "a project with `kpictl new ID`"
+        )
     history.commits_read = len(new)
     if use_cache:
         history.memo_path = cache.path.with_name(cache.path.stem + "-json.marshal")
-    history.head_landed_at = int(repo.git.text("log", "-1", "--format=%ct", repo.head))
+    # The default as-of time: the head commit's, or later if clocks went backwards on the way,
+    # so that no landed revision falls after it.
+    history.head_landed_at = max(
+        [int(repo.git.text("log", "-1", "--format=%ct", repo.head))]
+        + [r.landed_at for p in history.projects.values() for r in p.revisions]
+    )
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
     return history
@@ -349,6 +365,7 @@ def _replay(log: list[LogEntry], blobs: dict[str, Any], repo: Repository) -> His
     projects: dict[str, ProjectHistory] = {}
     warnings: list[str] = []
     holder: dict[str, str] = {}  # path → the id its last valid revision declared
+    latest: dict[str, dict[str, Any]] = {}  # path → its last valid data
     owner: dict[str, str] = {}  # id → the path that carries its history
     previous: Commit | None = None
     for (sha, landed, authored, author, subject), changes in log:
@@ -381,6 +398,7 @@ def _replay(log: list[LogEntry], blobs: dict[str, Any], repo: Repository) -> His
             if old is not None and old != project_id:
                 lost[old] = path
             holder[path] = project_id
+            latest[path] = parsed
             current = owner.get(project_id)
             if current not in (None, path) and holder.get(current) == project_id:
                 warnings.append(
@@ -392,8 +410,15 @@ def _replay(log: list[LogEntry], blobs: dict[str, Any], repo: Repository) -> His
             project = projects.setdefault(project_id, ProjectHistory(project_id))
             project.revisions.append(Revision(commit, landed, path, parsed))
         for project_id, path in lost.items():
-            if project_id in holder.values():
-                continue  # still in another file (moved, or held by a second file)
+            if owner.get(project_id) not in (None, path) and owner[project_id] in holder:
+                continue  # its own file is still there (a second file let go of the id)
+            heirs = sorted(p for p, held in holder.items() if held == project_id)
+            if heirs:  # another file declares the id: it carries the history from here
+                owner[project_id] = heirs[0]
+                heir = projects.setdefault(project_id, ProjectHistory(project_id))
+                if not heir.revisions or heir.current.data is not latest[heirs[0]]:
+                    heir.revisions.append(Revision(commit, landed, heirs[0], latest[heirs[0]]))
+                continue
             gone = projects.get(project_id)
             if gone and gone.revisions and gone.current.data is not None:
                 gone.revisions.append(Revision(commit, landed, path, None))
@@ -405,26 +430,35 @@ def _add_worktree(
     history: History, repo: Repository, config: Config, parser: RevisionParser, now: float
 ) -> None:
     """Uncommitted changes as provisional revisions, dated now."""
-    spec = f":(literal){repo.prefix}{config.projects_dir}"
+    spec = f":(top,literal){repo.prefix}{config.projects_dir}"
     raw = repo.git.run(
         "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", spec
     ).stdout.decode("utf-8", "surrogateescape")
     landed = int(now)
     by_path = {p.current.path: p for p in history.projects.values()}
-    for entry in raw.split("\0"):
-        if len(entry) < 4 or not entry[3:].endswith(PROJECT_SUFFIXES):
-            continue
-        path = entry[3:][len(repo.prefix) :]
+    paths = [
+        entry[3:][len(repo.prefix) :]
+        for entry in raw.split("\0")
+        if len(entry) > 3 and entry[3:].endswith(PROJECT_SUFFIXES) and _visible(entry[3:])
+    ]
+    changed: list[tuple[str, dict[str, Any]]] = []
+    for path in paths:
         file = config.root / path
-        if not file.exists():
-            deleted = by_path.get(path)
-            if deleted and not deleted.archived:
-                deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
-            continue
-        parsed = parser.parse(file.read_bytes())
-        if isinstance(parsed, list):
-            history.warnings.append(f"uncommitted {path} did not validate ({parsed[0]}); ignored")
-            continue
+        if file.exists():
+            parsed = parser.parse(file.read_bytes())
+            if isinstance(parsed, list):
+                history.warnings.append(
+                    f"uncommitted {path} did not validate ({parsed[0]}); ignored"
+                )
+            else:
+                changed.append((path, parsed))
+    declared = {parsed["id"] for _, parsed in changed}
+    for path in paths:  # deletions first: a file renamed in the working tree is no archive
+        deleted = by_path.get(path)
+        gone = not (config.root / path).exists()
+        if gone and deleted and not deleted.archived and deleted.id not in declared:
+            deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
+    for path, parsed in changed:
         project = history.projects.setdefault(parsed["id"], ProjectHistory(parsed["id"]))
         project.revisions.append(Revision(None, landed, path, parsed, provisional=True))
 

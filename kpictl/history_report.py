@@ -172,6 +172,8 @@ def _when(epoch: int | None) -> str:
 def _took(d: Dated) -> str:
     if d.started_at is None or d.done_at is None:
         return ""
+    if d.done_at < d.started_at:
+        return "skew"  # done before started: clock skew, warned about above
     return f"{(d.done_at - d.started_at) / DAY:.1f} d"
 
 
@@ -180,6 +182,8 @@ def _short(sha: str | None) -> str:
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return "—" if value is None else str(value)
 
 

@@ -175,7 +175,7 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
     p = report.portfolio
     if portfolio:
         lines.append(
-            f"Portfolio: {len(report.projects)} projects "
+            f"Portfolio: {len(report.projects)} project{'' if len(report.projects) == 1 else 's'} "
             f"({p.phases['poc']} proof of concept, {p.phases['production']} in production, "
             f"{p.phases['scale']} launched)"
         )

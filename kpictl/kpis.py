@@ -289,6 +289,8 @@ def _tco(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: _Money) -> KpiV
     kickoff = t.milestones.get("kickoff")
     base = kickoff.done_at if kickoff and kickoff.done_at is not None else t.created_at
     horizon = base + years * YEAR_DAYS * DAY
+    if t.archived:  # a deleted project stops costing when it was deleted
+        horizon = min(horizon, as_of)
     if not t.costs:
         return KpiValue(
             None,
@@ -464,8 +466,9 @@ def cost_over_time(
         totals: dict[str, float] = defaultdict(float)
         for t in timelines:
             money = _Money(config, t.path)
+            until = min(moment, t.last_change_at) if t.archived else moment
             for c in t.costs:
-                totals[c.category] += money.accrued(c, None, moment)
+                totals[c.category] += money.accrued(c, None, until)
         points.append((f"{year}-Q{q + 1}", {k: round(v, 2) for k, v in sorted(totals.items())}))
         if end >= as_of:
             return points

@@ -9,6 +9,7 @@ depth and file size are bounded so that a hostile file is rejected quickly.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class Document:
     keys: dict[PathKey, Position] = field(default_factory=dict)
     values: dict[PathKey, Position] = field(default_factory=dict)
     plain: set[PathKey] = field(default_factory=set)  # values written as unquoted scalars
+    flow: set[PathKey] = field(default_factory=set)  # collections written in flow style {} []
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The position of the key (``key=True``) or value at ``path``, or of its nearest parent."""
@@ -204,10 +206,20 @@ def _build(text: str, path: str) -> Document:
             if not event.style and event.implicit[0] and tag is None:
                 value = resolve_plain(event.value)
                 doc.plain.add(child_path)
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise LoadError(
+                        f"{event.value} is not a finite number; write a number, or quote it "
+                        "if it is text",
+                        line,
+                        col,
+                        "not-finite",
+                    )
             else:
                 value = event.value
         else:
             value = {} if kind is MappingStartEvent else []
+            if event.flow_style:
+                doc.flow.add(child_path)
             if len(stack) >= MAX_DEPTH:
                 raise LoadError(
                     f"the document is nested more than {MAX_DEPTH} levels deep; "

@@ -15,12 +15,13 @@ def status_of(value: Any) -> str:
 
 
 def phase_of(milestones: dict[str, Any]) -> str:
-    """poc until go_decision is done, production until launched is done, then scale."""
-    if status_of(milestones.get("go_decision")) != "done":
-        return "poc"
-    if status_of(milestones.get("launched")) != "done":
+    """poc until go_decision is done (or skipped), production until launched is done, then
+    scale (a launched project is launched, whatever its go decision)."""
+    if status_of(milestones.get("launched")) == "done":
+        return "scale"
+    if status_of(milestones.get("go_decision")) in ("done", "skipped"):
         return "production"
-    return "scale"
+    return "poc"
 
 
 def milestone_statuses(data: dict[str, Any], config: Config) -> dict[str, str]:

@@ -63,6 +63,8 @@ def new_project(
             f"{project_id!r} is not a valid project id; use lowercase letters, digits and single "
             "hyphens (at most 64 characters), such as support-assistant"
         )
+    if name is not None and not 0 < len(name.strip()) <= 200:
+        raise KpictlError("--name must be 1 to 200 characters")
     if not re.match(SLUG, team):
         raise KpictlError(f"{team!r} is not a valid team; use a slug such as customer-experience")
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", owner):

@@ -21,7 +21,15 @@ import yaml
 
 from kpictl.config import Config
 from kpictl.dates import DateError, parse_declared
-from kpictl.loader import Document, LoadError, PathKey, _build, load_bytes, resolve_plain
+from kpictl.loader import (
+    MAX_BYTES,
+    Document,
+    LoadError,
+    PathKey,
+    _build,
+    load_bytes,
+    resolve_plain,
+)
 from kpictl.schema import project_schema
 from kpictl.validate import ProjectValidator
 
@@ -51,9 +59,13 @@ class Known:
 def _regions(lines: list[str]) -> list[tuple[str, int]] | None:
     """The top-level keys of a plain block-style file with their first lines, or None when the
     file has anything else at the margin (a document marker, a flow mapping, a quoted key)."""
-    found = []
+    found: list[tuple[str, int]] = []
     for index, line in enumerate(lines):
-        if not line or line[0] in " #":
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line[0] == " ":
+            if not found:
+                return None  # content before the first key
             continue
         match = _TOP_KEY.match(line)
         if match is None:
@@ -74,12 +86,27 @@ def _declared_dates(data: dict[str, Any]) -> list[str]:
 
 
 def _scalar_lines(doc: Document) -> dict[int, PathKey]:
+    """Lines holding `key: value` in block style: the only lines a one-line patch may touch
+    (inside a flow collection a value may continue on a less indented line)."""
     lines: dict[int, PathKey] = {}
     for path, key_pos in doc.keys.items():
         value_pos = doc.values.get(path)
-        if value_pos is not None and value_pos.line == key_pos.line:
-            lines[key_pos.line - 1] = path
+        if value_pos is None or value_pos.line != key_pos.line:
+            continue
+        if any(path[:depth] in doc.flow for depth in range(len(path))):
+            continue
+        lines[key_pos.line - 1] = path
     return lines
+
+
+def _true_regions(doc: Document, lines: list[str]) -> list[tuple[str, int]] | None:
+    """The regions read from the margin, if they are exactly the document's top-level keys
+    (not a quoted or flow value continuing at the margin); None otherwise."""
+    regions = _regions(lines)
+    if regions is None or () in doc.flow:
+        return None
+    keys = sorted((pos.line - 1, path[0]) for path, pos in doc.keys.items() if len(path) == 1)
+    return regions if [(i, k) for k, i in regions] == keys else None
 
 
 def _replace(data: dict[str, Any], path: PathKey, value: Any) -> dict[str, Any]:
@@ -115,7 +142,7 @@ class RevisionParser:
 
     def parse_next(self, raw: bytes, previous: Known | None) -> tuple[Parsed, Known | None]:
         """Parse ``raw``, patching ``previous`` (the file's last revision) when that is exact."""
-        if previous is not None:
+        if previous is not None and len(raw) <= MAX_BYTES:
             patched = self._patch(raw, previous)
             if patched is not None:
                 return patched
@@ -136,7 +163,7 @@ class RevisionParser:
         if any(mark in text for mark in _LINE_BREAKS) or text.startswith("\ufeff"):
             return doc.data, None  # line numbers would not be plain "\n" counts
         lines = text.split("\n")
-        return doc.data, Known(lines, doc.data, _scalar_lines(doc), _regions(lines))
+        return doc.data, Known(lines, doc.data, _scalar_lines(doc), _true_regions(doc, lines))
 
     def _patch(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
         try:
@@ -186,8 +213,10 @@ class RevisionParser:
             return None
         lines = text.split("\n")
         regions = _regions(lines)
-        if regions is None or [k for k, _ in regions] != [k for k, _ in previous.regions]:
+        if not regions or [k for k, _ in regions] != [k for k, _ in previous.regions]:
             return None
+        if lines[: regions[0][1]] != previous.lines[: previous.regions[0][1]]:
+            return None  # what comes before the first key changed
         bounds_old = _bounds(previous.regions, len(previous.lines))
         bounds_new = _bounds(regions, len(lines))
         changed = [
@@ -204,8 +233,9 @@ class RevisionParser:
             doc = _build(region, "revision")
         except (LoadError, yaml.YAMLError):
             return None  # the full parse says where and why
-        if list(doc.data) != [key]:
-            return None
+        region_lines = region.split("\n")
+        if list(doc.data) != [key] or _true_regions(doc, region_lines) != [(key, 0)]:
+            return None  # a value continuing at the margin: only a full parse can tell
         part = self.validator.part_is_valid.get(key)
         if part is None or not part(doc.data[key]):
             return None

@@ -123,6 +123,18 @@ def _costs(doc: Document, config: Config) -> Iterator[Diagnostic]:
                 f"{code!r} is not an ISO 4217 currency code{hint}; use a code such as USD, "
                 "EUR or GBP",
             )
+        rated = {config.reporting_currency, *(code for code, _ in config.rates)}
+        if isinstance(code, str) and code in known and code not in rated:
+            yield _at(
+                doc,
+                ("costs", index, "currency"),
+                ERROR,
+                "no-rate",
+                f"kpictl.yaml has no conversion rate for {code} to the reporting currency "
+                f"{config.reporting_currency}; add one under currency: {{rates: {{{code}: "
+                f"<{config.reporting_currency} per {code}>}}}}, or write the cost in "
+                f"{config.reporting_currency}",
+            )
         bounds = {}
         for key in ("from", "until"):
             value = cost.get(key)

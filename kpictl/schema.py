@@ -19,9 +19,9 @@ UPDATE_STATUSES = ("requested", "in_progress", "live")
 UPDATE_KINDS = ("simple", "version")
 COST_PERIODS = ("once", "month", "year")
 COST_CATEGORIES = ("people", "infrastructure", "inference", "licences", "services", "other")
-DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$"
-CURRENCY = r"^[A-Z]{3}$"
-LINK_URL = r"^(https?://|mailto:)[^\s]+$"
+DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?(?!\n)$"
+CURRENCY = r"^[A-Z]{3}(?!\n)$"
+LINK_URL = r"^(https?://|mailto:)[^\s]+(?!\n)$"
 EXTENSION = {"^x-": {"description": "Your own data; kpictl ignores keys starting with x-."}}
 
 
@@ -96,7 +96,7 @@ def project_schema(config: Config) -> dict[str, Any]:
                 "team": {"$ref": "#/$defs/slug", "description": "The team that owns it."},
                 "owner": {
                     "type": "string",
-                    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+(?!\n)$",
                     "description": "The accountable person's email address.",
                 },
                 "summary": _text("One or two sentences on what it does.", 2000),
@@ -161,7 +161,7 @@ def project_schema(config: Config) -> dict[str, Any]:
                         {
                             "item": _text("What is paid for; unique within the project.", 200),
                             "category": {"enum": list(COST_CATEGORIES)},
-                            "amount": {"type": "number", "minimum": 0},
+                            "amount": {"type": "number", "minimum": 0, "maximum": 1e12},
                             "currency": {
                                 "type": "string",
                                 "pattern": CURRENCY,

@@ -93,7 +93,7 @@ class ProjectValidator:
     def check(self, doc: Document) -> list[Diagnostic]:
         found = [] if self.is_valid(doc.data) else self._explain(doc)
         found.extend(rules.check_document(doc, self.config))
-        return found
+        return list(dict.fromkeys(found))  # jsonschema repeats some errors once per cause
 
     def _describe(self, error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         where: PathKey = tuple(error.absolute_path)
@@ -171,6 +171,8 @@ class ProjectValidator:
             return f"{field_name} is {_show(value)}; it must be {hint}"
         if kind == "format":
             return f"{field_name} is {_show(value)}, which is not a valid {error.validator_value}"
+        if kind == "maximum":
+            return f"{field_name} is {_show(value)}; it must be at most {error.validator_value:,g}"
         if kind in ("minimum", "exclusiveMinimum"):
             return f"{field_name} is {_show(value)}; it must be at least {error.validator_value}"
         if kind == "minLength":
@@ -294,6 +296,19 @@ def validate_files(
         seen.add(file.resolve())
         path = display_path(file, config.root)
         result.files.append(path)
+        if file.is_symlink():
+            result.diagnostics.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    ERROR,
+                    "symlink",
+                    "this is a symbolic link, and git keeps the link, not the file it points "
+                    "to, so its history would be lost; move the project file itself here",
+                )
+            )
+            continue
         doc, problems = load_file(file, path)
         if doc is None:
             result.diagnostics.extend(problems)

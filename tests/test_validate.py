@@ -238,8 +238,8 @@ def test_file_name_that_differs_from_the_id_is_a_warning(kpi_repo):
         ),
         (
             "costs",
-            "  - {item: GPU, category: infrastructure, amount: 1, currency: EUR, per: month}\n"
-            "  - {item: GPU, category: infrastructure, amount: 2, currency: EUR, per: year}",
+            "  - {item: GPU, category: infrastructure, amount: 1, currency: USD, per: month}\n"
+            "  - {item: GPU, category: infrastructure, amount: 2, currency: USD, per: year}",
             "per: year",
         ),
     ],

@@ -59,6 +59,13 @@ def _day(epoch: int | None) -> str:
     return "—" if epoch is None else time.strftime("%Y-%m-%d", time.gmtime(epoch))
 
 
+def _front_matter_title(text: Any) -> Markup:
+    """A page title for YAML front matter: HTML-escaped (Material prints it raw into <title>),
+    double-quoted for YAML, non-ASCII kept as it is."""
+    safe = escape(" ".join(str(text).split()))
+    return Markup('"' + safe.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
 def _safe_url(url: Any) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(SAFE_SCHEMES) else None
 
@@ -84,6 +91,7 @@ class SiteWriter:
         )
         self.env.filters.update(
             md=lambda text: Markup(md_escape(str(text))),
+            title=_front_matter_title,
             when=_when,
             day=_day,
             num=number_text,
