@@ -382,10 +382,20 @@ def init(directory: Path, force: bool) -> int:
     Example:
       kpictl init my-kpis && cd my-kpis && git init -b main && kpictl validate
     """
+    from kpictl.history import work_tree_prefix
     from kpictl.init import init_repository
 
     directory.mkdir(parents=True, exist_ok=True)
     results = init_repository(directory, force=force)
+    prefix = work_tree_prefix(directory)
+    if prefix:
+        click.echo(
+            f"kpictl: warning: {directory} is the folder {prefix} of a git repository; GitHub "
+            "reads workflows, and pre-commit its configuration, only at the top of the "
+            f"repository: move .github/ and .pre-commit-config.yaml there and prefix their "
+            f"paths with {prefix}",
+            err=True,
+        )
     for written in results:
         note = " (differs; --force overwrites it)" if written.action == "kept" else ""
         click.echo(f"{written.action:>11}  {written.path}{note}")

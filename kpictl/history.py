@@ -470,6 +470,12 @@ def _iso(epoch: int) -> str:
 __all__ = ["Commit", "History", "ProjectHistory", "Revision", "read_history"]
 
 
+def work_tree_prefix(folder: Path) -> str | None:
+    """Where ``folder`` sits inside its git work tree ("" at the top), or None outside one."""
+    result = Git(folder).run("rev-parse", "--show-prefix", check=False)
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
 def origin_url(config: Config) -> str | None:
     """The URL of the ``origin`` remote, if the KPI root is in a git repository that has one."""
     result = Git(config.root).run("config", "--get", "remote.origin.url", check=False)

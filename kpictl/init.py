@@ -5,12 +5,13 @@ Never overwrites a file that differs without ``force``; running it twice changes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from kpictl import __version__
-from kpictl.config import default_config
+from kpictl.config import default_config, load_config
 from kpictl.new import render_project
 from kpictl.schema import schema_text
 
@@ -59,17 +60,26 @@ def commented_defaults() -> str:
 
 
 def scaffold(root: Path) -> dict[str, str]:
-    config = default_config(root)
-    files = {target: scaffold_text(source) for target, source in SCAFFOLD.items()}
+    """The files to write; an existing kpictl.yaml is followed (its projects folder, and its
+    milestones in the schema)."""
+    config = load_config(root) if (root / "kpictl.yaml").is_file() else default_config(root)
+    folder = config.projects_dir.strip("/")
+    files = {
+        target: scaffold_text(source)
+        .replace("^projects/", f"^{re.escape(folder)}/")
+        .replace('"projects/**"', f'"{folder}/**"')
+        for target, source in SCAFFOLD.items()
+    }
     files["kpictl.yaml"] = commented_defaults()
     files["schema/project.schema.json"] = schema_text(config)
-    files["projects/example-project.yaml"] = render_project(
+    depth = "../" * len(PurePosixPath(folder).parts)
+    files[f"{folder}/example-project.yaml"] = render_project(
         "example-project",
         config,
         name="Example project",
         team="platform",
         owner="owner@example.com",
-        schema="../schema/project.schema.json",
+        schema=f"{depth}schema/project.schema.json",
     )
     return files
 

@@ -286,10 +286,10 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     for k in report.catalog:
-        s = p.kpis[k.id]
+        s, unit = p.kpis[k.id], units[k.id]
         lines.append(
-            f"| {md_escape(k.title)} ({units[k.id]}) | {number_text(s.median, units[k.id])} | "
-            f"{number_text(s.p85, units[k.id])} | {number_text(k.target, units[k.id])} | {s.n} |"
+            f"| {md_escape(k.title)} ({md_escape(unit)}) | {number_text(s.median, unit)} | "
+            f"{number_text(s.p85, unit)} | {number_text(k.target, unit)} | {s.n} |"
         )
     for r in report.projects:
         lines += [
