@@ -66,7 +66,9 @@ def load_examples() -> list[str]:
 
 def make_repository(root: Path, count: int, examples: list[str]) -> list[str]:
     """Write `kpictl.yaml` and `count` valid project files; return their relative paths."""
-    (root / "kpictl.yaml").write_text("# benchmark repository: the defaults\n", encoding="utf-8")
+    # The examples' configuration (its currency rates), so every generated file is valid.
+    config = (ROOT / "kpictl.yaml").read_text(encoding="utf-8")
+    (root / "kpictl.yaml").write_text(config, encoding="utf-8")
     projects = root / "projects"
     projects.mkdir()
     paths: list[str] = []
