@@ -60,8 +60,3 @@ def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool
             raise DateError(f"{offset_text} is not a valid offset from UTC")
         offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
     return datetime.combine(day, clock, offset).astimezone(timezone.utc), True
-
-
-def iso_utc(moment: datetime) -> str:
-    """2025-01-06T09:00:00Z: the one way kpictl writes a moment."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

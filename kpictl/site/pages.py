@@ -101,7 +101,7 @@ class SiteWriter:
 
     # -- helpers shared by the templates ------------------------------------------------------
 
-    def _commit(self, sha: str | None, prefix: str) -> Markup:
+    def _commit(self, sha: str | None) -> Markup:
         if not sha:
             return Markup("—")
         url = self.links.commit(sha)
@@ -113,7 +113,7 @@ class SiteWriter:
             "prefix": prefix,
             "report": self.report,
             "units": self.units,
-            "commit": lambda sha: self._commit(sha, prefix),
+            "commit": self._commit,
             "phase_titles": PHASE_TITLES,
             "as_of": _when(self.report.as_of),
             "ids": charts.Ids("c"),
