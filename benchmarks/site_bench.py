@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from kpictl.config import load_config
+    from kpictl.pipeline import compute_as_of
     from kpictl.site.build import write_sources
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         work = base / "sources"
         work.mkdir()
         started = time.perf_counter()
-        config_file, pages, _, _, _ = write_sources(load_config(repo), work)
+        config = load_config(repo)
+        config_file, pages, _ = write_sources(compute_as_of(config), config, work)
         own = time.perf_counter() - started
         bare = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(config_file)], work)
         share = own / (own + bare)

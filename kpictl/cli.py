@@ -80,8 +80,8 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
       kpictl validate projects/support-assistant.yaml
       kpictl validate --format github
     """
-    from kpictl.report import format_diagnostics, summary_line
-    from kpictl.validate import discover, validate_files
+    from kpictl.output.diagnostics import format_diagnostics, summary_line
+    from kpictl.project.validate import discover, validate_files
 
     config = obj.config()
     everything = discover(config)
@@ -123,7 +123,7 @@ def schema(obj: Context) -> int:
     Example:
       kpictl schema > schema/project.schema.json
     """
-    from kpictl.schema import schema_text
+    from kpictl.project.schema import schema_text
 
     click.echo(schema_text(obj.config()), nl=False)
     return EXIT_OK
@@ -142,7 +142,7 @@ def new(obj: Context, project_id: str, name: str | None, team: str, owner: str) 
     Example:
       kpictl new support-assistant --team customer-experience --owner maria@example.com
     """
-    from kpictl.new import new_project
+    from kpictl.scaffold.new import new_project
 
     config = obj.config()
     target = new_project(project_id, config, name=name, team=team, owner=owner)
@@ -162,9 +162,9 @@ def projects(obj: Context, fmt: str) -> int:
     Example:
       kpictl projects --format json
     """
-    from kpictl.listing import format_projects
-    from kpictl.report import format_diagnostics
-    from kpictl.validate import discover, validate_files
+    from kpictl.output.diagnostics import format_diagnostics
+    from kpictl.output.projects import format_projects
+    from kpictl.project.validate import discover, validate_files
 
     config = obj.config()
     result = validate_files(discover(config), config)
@@ -204,9 +204,9 @@ def history(
       kpictl history support-assistant
       kpictl history --format json --ref main > history.json
     """
-    from kpictl.history import read_history
-    from kpictl.history_report import history_json, history_text
-    from kpictl.timeline import build_timelines
+    from kpictl.git.reader import read_history
+    from kpictl.kpis.timeline import build_timelines
+    from kpictl.output.history import history_json, history_text
 
     config = obj.config()
     found = read_history(config, ref=ref, worktree=worktree, use_cache=not no_cache)
@@ -280,11 +280,11 @@ def report(
       kpictl report --format json --as-of 2025-06-30 > kpis.json
       kpictl report --project support-assistant --fail-on missed
     """
-    from kpictl.kpi_report import report_csv, report_json, report_markdown, report_table
-    from kpictl.reporting import build_report
+    from kpictl.output.report import report_csv, report_json, report_markdown, report_table
+    from kpictl.pipeline import compute_as_of
 
-    config = obj.config()
-    result, warnings = build_report(config, as_of=as_of, ref=ref, worktree=worktree)
+    computed = compute_as_of(obj.config(), as_of=as_of, ref=ref, worktree=worktree)
+    result, warnings = computed.report, computed.warnings
     unknown = sorted(set(project_ids) - {p.id for p in result.projects})
     if unknown:
         raise KpictlError(
@@ -338,9 +338,11 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
       kpictl build --strict
       kpictl build --out public
     """
+    from kpictl.pipeline import compute_as_of
     from kpictl.site.build import build_site
 
-    result = build_site(obj.config(), out=out, strict=strict, as_of=as_of, ref=ref)
+    config = obj.config()
+    result = build_site(compute_as_of(config, as_of=as_of, ref=ref), config, out=out, strict=strict)
     for warning in result.warnings:
         click.echo(f"kpictl: warning: {warning}", err=True)
     click.echo(f"built {result.pages} pages into {result.out}")
@@ -382,8 +384,8 @@ def init(directory: Path, force: bool) -> int:
     Example:
       kpictl init my-kpis && cd my-kpis && git init -b main && kpictl validate
     """
-    from kpictl.history import work_tree_prefix
-    from kpictl.init import init_repository
+    from kpictl.git.repository import work_tree_prefix
+    from kpictl.scaffold.init import init_repository
 
     directory.mkdir(parents=True, exist_ok=True)
     results = init_repository(directory, force=force)
@@ -416,14 +418,16 @@ def demo(directory: Path, no_site: bool) -> int:
       kpictl demo kpictl-demo && kpictl -C kpictl-demo report
     """
     from kpictl.config import load_config
-    from kpictl.demo import create_demo
+    from kpictl.scaffold.demo import create_demo
 
     create_demo(directory)
     click.echo(f"created a demo KPI repository with its git history in {directory}")
     if not no_site:
+        from kpictl.pipeline import compute_as_of
         from kpictl.site.build import build_site
 
-        result = build_site(load_config(directory.resolve()))
+        config = load_config(directory.resolve())
+        result = build_site(compute_as_of(config), config)
         click.echo(f"built its site: {result.out / 'index.html'}")
     click.echo(f"next: kpictl -C {directory} report, or kpictl -C {directory} serve")
     return EXIT_OK
@@ -444,9 +448,13 @@ def diff(obj: Context, base: str, head: str | None) -> int:
       kpictl diff origin/main >> "$GITHUB_STEP_SUMMARY"
       kpictl diff v1.0 main
     """
-    from kpictl.diff import diff_markdown
+    from kpictl.output.diff import diff_markdown
+    from kpictl.pipeline import compute_as_of
 
-    click.echo(diff_markdown(obj.config(), base, head), nl=False)
+    config = obj.config()
+    after = compute_as_of(config, ref=head, worktree=head is None)
+    before = compute_as_of(config, as_of=after.as_of, ref=base)
+    click.echo(diff_markdown(before, after, base, head), nl=False)
     return EXIT_OK
 
 

@@ -1,10 +1,18 @@
-"""Dates as users write them, and times as kpictl reports them (always UTC)."""
+"""Dates as users write them, and times as kpictl reports them (always UTC).
+
+Times inside kpictl are whole seconds since the epoch (UTC); these functions are the one place
+they are turned into text.
+"""
 
 from __future__ import annotations
 
 import re
+import time as clock_time
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import overload
 from zoneinfo import ZoneInfo
+
+DAY = 86_400  # seconds; every duration is calendar days of this length
 
 _DECLARED = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
@@ -60,3 +68,34 @@ def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool
             raise DateError(f"{offset_text} is not a valid offset from UTC")
         offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
     return datetime.combine(day, clock, offset).astimezone(timezone.utc), True
+
+
+@overload
+def iso(epoch: int) -> str: ...
+@overload
+def iso(epoch: None) -> None: ...
+@overload
+def iso(epoch: int | None) -> str | None: ...
+def iso(epoch: int | None) -> str | None:
+    """ISO 8601 in UTC, as the JSON outputs carry times: 2025-06-30T14:05:00Z."""
+    return (
+        None
+        if epoch is None
+        else clock_time.strftime("%Y-%m-%dT%H:%M:%SZ", clock_time.gmtime(epoch))
+    )
+
+
+def minute_text(epoch: int) -> str:
+    """A time for people, to the minute, in UTC: 2025-06-30 14:05."""
+    return clock_time.strftime("%Y-%m-%d %H:%M", clock_time.gmtime(epoch))
+
+
+def day_text(epoch: int) -> str:
+    """A calendar day in UTC: 2025-06-30."""
+    return clock_time.strftime("%Y-%m-%d", clock_time.gmtime(epoch))
+
+
+def quarter(epoch: int) -> str:
+    """The calendar quarter (UTC) a time falls in: 2025-Q2."""
+    tm = clock_time.gmtime(epoch)
+    return f"{tm.tm_year}-Q{(tm.tm_mon - 1) // 3 + 1}"

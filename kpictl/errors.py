@@ -1,6 +1,11 @@
-"""The one domain exception, turned into a message and an exit code at the CLI's edge."""
+"""The one domain exception, turned into a message and an exit code at the CLI's edge; and the
+crash log an internal error leaves behind."""
 
 from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -19,3 +24,23 @@ class KpictlError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def _crash_folder() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "kpictl"
+
+
+def write_crash_log(details: str) -> Path | None:
+    """Write ``details`` (a traceback) to a new file of this user's and this run's own, and
+    return its path; None when no file could be written."""
+    for folder in (_crash_folder(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, name = tempfile.mkstemp(prefix="kpictl-crash-", suffix=".log", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8") as log:
+                log.write(details)
+            return Path(name)
+        except OSError:
+            continue
+    return None

@@ -18,20 +18,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kpictl.config import Config
 from kpictl.errors import KpictlError
-from kpictl.history import origin_url, read_history
-from kpictl.kpi_report import report_data
-from kpictl.kpis import compute
+from kpictl.output.report import report_data
 from kpictl.progress import Progress
-from kpictl.reporting import parse_as_of
 from kpictl.site.links import repo_links
 from kpictl.site.pages import SiteWriter
-from kpictl.timeline import build_timelines
+
+if TYPE_CHECKING:
+    from kpictl.pipeline import Computed
 
 
 @dataclass(frozen=True)
@@ -174,23 +173,13 @@ def _drop_unused_search_languages(site: Path) -> None:
             script.unlink()
 
 
-def write_sources(
-    config: Config,
-    work: Path,
-    *,
-    as_of: str | None = None,
-    ref: str | None = None,
-    worktree: bool = False,
-) -> tuple[Path, int, list[str], str, int]:
-    """Generate the Markdown pages and mkdocs.yml under ``work``; return the config path,
-    the page count, history warnings, the report's JSON and the build timestamp."""
-    history = read_history(config, ref=ref, worktree=worktree)
-    moment = parse_as_of(as_of, config, history.head_landed_at)
-    timelines = build_timelines(history, config, as_of=moment)
-    report = compute(timelines, config, moment, history.head_at(moment))
+def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path, int, str]:
+    """Generate the Markdown pages and mkdocs.yml under ``work`` from computed results; return
+    the config path, the page count and the report's JSON."""
+    report, history = computed.report, computed.history
     branch = history.ref if history.ref != "HEAD" else "main"
-    links = repo_links(config.repo_url, origin_url(config), branch)
-    writer = SiteWriter(report, timelines, config, links)
+    links = repo_links(config.repo_url, computed.remote_url, branch)
+    writer = SiteWriter(report, computed.timelines, config, links)
     docs = work / "docs"
     count = 0
     progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
@@ -210,7 +199,7 @@ def write_sources(
     parent_file = site_dir / "mkdocs.yml"
     if not parent_file.is_file():  # kpictl's own accessible, offline defaults
         parent_file = work / "default-mkdocs.yml"
-        default = resources.files("kpictl").joinpath("data/scaffold/mkdocs.yml")
+        default = resources.files("kpictl.scaffold").joinpath("templates/mkdocs.yml")
         parent_file.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
     parent = _parent_config(parent_file)
     generated: dict[str, Any] = {
@@ -231,32 +220,26 @@ def write_sources(
         yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     data = json.dumps(report_data(report), ensure_ascii=False, separators=(",", ":")) + "\n"
-    return config_file, count, history.warnings, data, history.head_landed_at
+    return config_file, count, data
 
 
 def build_site(
-    config: Config,
-    *,
-    out: Path | None = None,
-    strict: bool = False,
-    as_of: str | None = None,
-    ref: str | None = None,
-    worktree: bool = False,
+    computed: Computed, config: Config, *, out: Path | None = None, strict: bool = False
 ) -> BuildResult:
+    """Write the site of ``computed`` into ``out`` (default: site.out in kpictl.yaml)."""
     target = (out or config.root / config.site_out).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".kpictl-build-", dir=target.parent))
     try:
-        config_file, count, warnings, data, stamp = write_sources(
-            config, work, as_of=as_of, ref=ref, worktree=worktree
-        )
+        config_file, count, data = write_sources(computed, config, work)
+        stamp = computed.history.head_landed_at
         messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
         built = work / "site"
         _compact_html(built)
         _drop_unused_search_languages(built)
         (built / "kpis.json").write_text(data, encoding="utf-8")
         _replace(built, target)
-        return BuildResult(target, count, warnings + messages)
+        return BuildResult(target, count, computed.warnings + messages)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

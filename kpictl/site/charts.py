@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-DAY = 86_400
+from kpictl.dates import DAY, day_text
 
 
 class Ids:
@@ -191,16 +191,10 @@ def timeline(
         )
     axis_y = height - 10
     for t, anchor in ((start, "start"), (end, "end")):
-        label = _date(t)
+        label = day_text(t)
         parts.append(_text(x(t), axis_y, label, anchor=anchor))
-    desc = f"Milestones from {_date(start)} to {_date(end)}; the table below lists the dates"
+    desc = f"Milestones from {day_text(start)} to {day_text(end)}; the table below lists the dates"
     return _svg(ids, width, height, title, desc, "".join(parts), "kpictl-timeline")
-
-
-def _date(epoch: int) -> str:
-    import time
-
-    return time.strftime("%Y-%m-%d", time.gmtime(epoch))
 
 
 def curve(

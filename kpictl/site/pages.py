@@ -8,7 +8,6 @@ and mailto addresses.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
@@ -18,14 +17,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kpictl.config import Config, KpiDef
-from kpictl.kpi_report import STATUS_WORDS, md_escape, number_text
+from kpictl.dates import DAY, day_text, minute_text
 from kpictl.kpis import ProjectResult, Report
+from kpictl.kpis.stats import Summary
+from kpictl.kpis.timeline import Timeline
+from kpictl.output.report import STATUS_WORDS, md_escape, number_text
 from kpictl.site import charts
 from kpictl.site.links import RepoLinks
-from kpictl.stats import Summary
-from kpictl.timeline import Timeline
 
-DAY = 86_400
 PHASE_TITLES = {
     "poc": "Proof of concept",
     "production": "Deploying to production",
@@ -52,11 +51,11 @@ class Page:
 
 
 def _when(epoch: int | None) -> str:
-    return "—" if epoch is None else time.strftime("%Y-%m-%d %H:%M", time.gmtime(epoch))
+    return "—" if epoch is None else minute_text(epoch)
 
 
 def _day(epoch: int | None) -> str:
-    return "—" if epoch is None else time.strftime("%Y-%m-%d", time.gmtime(epoch))
+    return "—" if epoch is None else day_text(epoch)
 
 
 def _front_matter_title(text: Any) -> Markup:
@@ -78,9 +77,7 @@ class SiteWriter:
         self.timelines = {t.id: t for t in timelines}
         self.config = config
         self.links = links
-        self.units = {
-            k.id: report.currency if k.unit == "currency" else k.unit for k in report.catalog
-        }
+        self.units = report.units
         self.env = Environment(
             loader=PackageLoader("kpictl.site", "templates"),
             autoescape=True,

@@ -13,6 +13,7 @@ from typing import Any
 
 from kpictl.config import Config
 from kpictl.errors import KpictlError
+from kpictl.pipeline import compute_as_of
 from kpictl.site.build import build_site
 
 
@@ -49,7 +50,8 @@ def serve_site(
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            result = build_site(config, out=target, worktree=True, as_of="now")
+            computed = compute_as_of(config, as_of="now", worktree=True)
+            result = build_site(computed, config, out=target)
         except KpictlError as exc:
             echo(f"kpictl: error: {exc} (keeping the last good site)")
             return

@@ -1,0 +1,414 @@
+"""kpictl.yaml: the organisation's configuration, merged over the packaged defaults."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kpictl.errors import KpictlError
+from kpictl.project.loader import Document, load_bytes, load_file
+
+CONFIG_FILE = "kpictl.yaml"
+PHASES = ("poc", "production", "scale")
+# (?!\n) before $: in Python, $ also matches before a final line break; in JSON Schema
+# (ECMAScript) it does not. The look-ahead makes both read the pattern the same way.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
+MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
+
+
+@dataclass(frozen=True)
+class MilestoneDef:
+    id: str
+    title: str
+    phase: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Gate:
+    milestone: str
+    status: str
+    requires: tuple[str, ...]
+    reason: str
+
+
+MEASURE_TYPES = ("duration", "items", "environments", "cost", "tco")
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    id: str
+    title: str
+    phase: str
+    description: str
+    measure: dict[str, Any]
+    unit: str  # "days", or "currency" for an amount in the reporting currency
+    target: float | None
+    direction: str  # lower | higher: which way is better
+
+    def unit_in(self, currency: str) -> str:
+        """The unit values are shown in: days, or ``currency`` for an amount."""
+        return currency if self.unit == "currency" else self.unit
+
+    @property
+    def definition(self) -> str:
+        """The measure in words, as the catalog table shows it."""
+        m = self.measure
+        kind = m["type"]
+        if kind in ("duration", "cost"):
+            span = f"{m['from']} → {m['to']}"
+            return span if kind == "duration" else f"costs accrued {span}"
+        if kind == "items":
+            what = m["items"] + (f" of kind {m['kind']}" if m.get("kind") else "")
+            done = "live" if m["items"] == "updates" else "addressed"
+            return f"median over {what}: requested → {done}"
+        if kind == "environments":
+            return f"median between consecutive environments, the first from {m['from']}"
+        return (
+            f"costs accrued until the as-of date; projected to {m.get('projection_years', 5)} years"
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    source: str | None  # the kpictl.yaml that was read, relative to the root; None for defaults
+    projects_dir: str
+    timezone: str
+    milestones: tuple[MilestoneDef, ...]
+    environments: tuple[str, ...]
+    gates: tuple[Gate, ...]
+    kpis: tuple[KpiDef, ...] = ()
+    reporting_currency: str = "USD"
+    rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
+    poc_days: int = 90
+    stale_days: int = 60
+    repo_url: str | None = None
+    site_dir: str = "site"
+    site_out: str = "build/site"
+
+    @property
+    def milestone_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.milestones)
+
+    @property
+    def projects_path(self) -> Path:
+        return self.root / self.projects_dir
+
+
+def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
+    """A milestone or KPI entry of kpictl.yaml: an id, and what it changes or adds."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "patternProperties": {"^x-": {}},
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string", "pattern": MILESTONE_ID},
+            "title": {"type": "string", "minLength": 1},
+            "phase": {"enum": list(PHASES)},
+            "description": {"type": "string"},
+            **extra,
+        },
+    }
+
+
+def _config_schema() -> dict[str, Any]:
+    text = {"type": "string", "minLength": 1}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "patternProperties": {"^x-": {}},
+        "properties": {
+            "projects_dir": text,
+            "timezone": text,
+            "milestones": {"type": "array", "items": _catalog_entry({})},
+            "environments": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": SLUG},
+            },
+            "repo_url": {"type": ["string", "null"], "pattern": "^https?://[^\\s]+$"},
+            "site": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"dir": text, "out": text},
+            },
+            "currency": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "reporting": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    "rates": {
+                        "type": "object",
+                        "propertyNames": {"pattern": "^[A-Z]{3}$"},
+                        "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                },
+            },
+            "purgatory": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "poc_days": {"type": "integer", "minimum": 1},
+                    "stale_days": {"type": "integer", "minimum": 1},
+                },
+            },
+            "kpis": {
+                "type": "array",
+                "items": _catalog_entry(
+                    {
+                        "unit": text,
+                        "target": {"type": ["number", "null"]},
+                        "direction": {"enum": ["lower", "higher"]},
+                        "measure": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["type"],
+                            "properties": {
+                                "type": {"enum": list(MEASURE_TYPES)},
+                                "from": text,
+                                "to": text,
+                                "items": {"enum": ["updates", "feedback_rounds"]},
+                                "kind": text,
+                                "projection_years": {"type": "number", "exclusiveMinimum": 0},
+                            },
+                        },
+                    }
+                ),
+            },
+            "gates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["milestone", "requires"],
+                    "properties": {
+                        "milestone": {"type": "string"},
+                        "status": {"enum": ["planned", "in_progress", "done", "skipped"]},
+                        "requires": {"type": "array", "items": {"type": "string"}},
+                        "reason": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }
+
+
+def _defaults() -> dict[str, Any]:
+    raw = resources.files("kpictl.config").joinpath("defaults.yaml").read_bytes()
+    doc, problems = load_bytes(raw, "kpictl/config/defaults.yaml")
+    if doc is None:  # a packaging defect, not a user's problem
+        raise RuntimeError(f"the packaged defaults are broken: {problems[0]}")
+    return doc.data
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder holding kpictl.yaml, else the nearest git work tree, else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _check(doc: Document) -> None:
+    from kpictl.project.fastschema import compile_schema
+
+    schema = _config_schema()
+    if compile_schema(schema)(doc.data):
+        return
+    from jsonschema import Draft202012Validator  # only to say what is wrong
+
+    validator = Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        where = tuple(error.absolute_path)
+        pos = doc.position(where)
+        dotted = ".".join(str(p) for p in where) or "the top level"
+        raise KpictlError(
+            f"{doc.path}:{pos.line}:{pos.col}: error in {dotted}: {error.message}; "
+            "see the commented defaults written by `kpictl init`"
+        )
+
+
+def _merge_milestones(
+    base: list[dict[str, Any]], extra: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    merged = [dict(m) for m in base]
+    index = {m["id"]: m for m in merged}
+    for entry in extra:
+        if entry["id"] in index:
+            index[entry["id"]].update(entry)
+        else:
+            new = {
+                "title": entry["id"].replace("_", " ").capitalize(),
+                "phase": "production",
+                "description": "",
+            }
+            new.update(entry)
+            merged.append(new)
+            index[entry["id"]] = new
+    return merged
+
+
+def _merge_kpis(
+    base: list[dict[str, Any]], extra: list[dict[str, Any]], source: str | None
+) -> list[dict[str, Any]]:
+    merged = [dict(k) for k in base]
+    index = {k["id"]: k for k in merged}
+    for entry in extra:
+        if entry["id"] in index:
+            index[entry["id"]].update(entry)
+            continue
+        missing = [k for k in ("title", "measure", "unit") if k not in entry]
+        if missing:
+            raise KpictlError(
+                f"{source}: the new KPI {entry['id']!r} needs {', '.join(missing)} "
+                "(a KPI with a default id only needs the keys it changes)"
+            )
+        new = {"phase": "scale", "description": "", "target": None, "direction": "lower"}
+        new.update(entry)
+        merged.append(new)
+        index[entry["id"]] = new
+    return merged
+
+
+def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> None:
+    measure = kpi["measure"]
+    kind = measure["type"]
+    needs = {
+        "duration": ("from", "to"),
+        "cost": ("from", "to"),
+        "environments": ("from",),
+        "items": ("items",),
+        "tco": (),
+    }[kind]
+    for key in needs:
+        if key not in measure:
+            raise KpictlError(f"{source}: the KPI {kpi['id']!r} ({kind}) needs measure.{key}")
+    unit = "currency" if kind in ("cost", "tco") else "days"
+    if kpi.get("unit") != unit:
+        raise KpictlError(
+            f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {unit!r}, not "
+            f"{kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
+        )
+    for key in ("from", "to"):
+        event = measure.get(key)
+        if event is None:
+            continue
+        milestone = event.removesuffix(".started")
+        if milestone not in known:
+            raise KpictlError(
+                f"{source}: the KPI {kpi['id']!r} measures from or to {event!r}, but "
+                f"{milestone!r} is not a milestone; use a milestone id, or <milestone>.started "
+                f"(milestones: {', '.join(sorted(known))})"
+            )
+
+
+def default_config(root: Path) -> Config:
+    """The packaged defaults alone, whatever kpictl.yaml ``root`` holds."""
+    return load_config(root, use_file=False)
+
+
+def load_config(root: Path, *, use_file: bool = True) -> Config:
+    """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
+    data = copy.deepcopy(_defaults())
+    source = None
+    path = root / CONFIG_FILE
+    if use_file and path.is_file():
+        source = CONFIG_FILE
+        doc, problems = load_file(path, CONFIG_FILE)
+        if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults
+            raise KpictlError(str(problems[0]))
+        if doc is not None:
+            _check(doc)
+        for key, value in (doc.data if doc else {}).items():
+            if key == "milestones":
+                data["milestones"] = _merge_milestones(data["milestones"], value)
+            elif key == "kpis":
+                data["kpis"] = _merge_kpis(data["kpis"], value, source)
+            elif key in ("currency", "purgatory", "site"):
+                merged = dict(data[key])
+                merged.update(value)
+                if key == "currency":
+                    merged["rates"] = {**data[key]["rates"], **value.get("rates", {})}
+                data[key] = merged
+            elif not key.startswith("x-"):
+                data[key] = value
+    folder = PurePosixPath(data["projects_dir"])
+    if folder.is_absolute() or ".." in folder.parts or str(folder) in (".", ""):
+        raise KpictlError(
+            f"{source}: projects_dir is {data['projects_dir']!r}; it must be a folder inside the "
+            "repository, such as projects"
+        )
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(data["timezone"])
+    except (KeyError, ValueError, OSError):
+        raise KpictlError(
+            f"{source or 'defaults'}: unknown time zone {data['timezone']!r}; "
+            "use an IANA name such as UTC or Europe/Paris"
+        ) from None
+    milestones = tuple(
+        MilestoneDef(m["id"], m["title"], m["phase"], m.get("description", ""))
+        for m in data["milestones"]
+    )
+    known = {m.id for m in milestones}
+    gates = []
+    for gate in data["gates"]:
+        for name in (gate["milestone"], *gate["requires"]):
+            if name not in known:
+                raise KpictlError(
+                    f"{source}: the gate on {gate['milestone']!r} names the unknown milestone "
+                    f"{name!r}; known milestones: {', '.join(sorted(known))}"
+                )
+        gates.append(
+            Gate(
+                gate["milestone"],
+                gate.get("status", "done"),
+                tuple(gate["requires"]),
+                gate.get("reason", "a gate in kpictl.yaml requires it"),
+            )
+        )
+    kpis = []
+    for kpi in data["kpis"]:
+        _check_measure(kpi, known, source)
+        kpis.append(
+            KpiDef(
+                kpi["id"],
+                kpi["title"],
+                kpi["phase"],
+                kpi.get("description", ""),
+                dict(kpi["measure"]),
+                kpi["unit"],
+                kpi.get("target"),
+                kpi.get("direction", "lower"),
+            )
+        )
+    return Config(
+        root=root,
+        source=source,
+        projects_dir=data["projects_dir"],
+        timezone=data["timezone"],
+        milestones=milestones,
+        environments=tuple(data["environments"]),
+        gates=tuple(gates),
+        kpis=tuple(kpis),
+        reporting_currency=data["currency"]["reporting"],
+        rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),
+        poc_days=int(data["purgatory"]["poc_days"]),
+        stale_days=int(data["purgatory"]["stale_days"]),
+        repo_url=data.get("repo_url"),
+        site_dir=data["site"]["dir"],
+        site_out=data["site"]["out"],
+    )

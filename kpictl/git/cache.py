@@ -1,0 +1,98 @@
+"""The history cache under the git directory: parsed blobs, the log, and each project's JSON.
+
+A cache only saves time: a file that cannot be read is rebuilt, one that cannot be written is
+skipped, and nothing in it is trusted across kpictl versions or parsing configurations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+from kpictl import __version__
+from kpictl.history.model import LogEntry
+
+_CACHE_FORMAT = 1
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` in one step (a reader sees the old or the new file);
+    a cache that cannot be written only costs time, so errors are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_bytes(payload)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def read_marshal(path: Path) -> Any:
+    """The cached value at ``path``, or None when it is missing or damaged."""
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+class HistoryCache:
+    """Parsed blobs and the log up to a head, in one marshal file under the git directory."""
+
+    def __init__(self, folder: Path, key_parts: tuple[str, ...], enabled: bool) -> None:
+        key = hashlib.sha256(
+            "|".join((str(_CACHE_FORMAT), __version__, *key_parts)).encode()
+        ).hexdigest()[:16]
+        self.path = folder / f"history-{key}.marshal"
+        self.enabled = enabled
+        self.blobs: dict[str, Any] = {}
+        self.head: str | None = None
+        self.log: list[LogEntry] = []
+        if enabled:
+            data = read_marshal(self.path)
+            try:
+                self.blobs, self.head, self.log = data["blobs"], data["head"], data["log"]
+            except (TypeError, KeyError):
+                self.blobs, self.head, self.log = {}, None, []
+
+    @property
+    def fragments_path(self) -> Path | None:
+        """Where the per-project JSON of `kpictl history` is kept, when caching is on."""
+        return self.path.with_name(self.path.stem + "-json.marshal") if self.enabled else None
+
+    def save(self, head: str, log: list[LogEntry]) -> None:
+        if self.enabled:
+            payload = marshal.dumps({"blobs": self.blobs, "head": head, "log": log})
+            write_atomically(self.path, payload)
+
+
+class FragmentCache:
+    """Each project's encoded JSON, kept by the commits of its revisions and a key of what else
+    the encoding depends on, so a run after one new commit encodes only what it touched."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.entries: dict[str, tuple[Any, str]] = {}
+        self.changed = False
+        if path is not None:
+            stored = read_marshal(path)
+            if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+                self.entries = stored[1]
+
+    def get(self, project_id: str, signature: Any) -> str | None:
+        entry = self.entries.get(project_id)
+        if signature is None or entry is None or entry[0] != signature:
+            return None
+        return entry[1]
+
+    def put(self, project_id: str, signature: Any, fragment: str) -> None:
+        if signature is not None:
+            self.entries[project_id] = (signature, fragment)
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is not None and self.changed:
+            write_atomically(self.path, marshal.dumps((self.key, self.entries)))

@@ -1,0 +1,110 @@
+"""The first-parent log of the project files, and their blobs, read with one git process each.
+
+One ``git log --first-parent --raw -z`` lists every commit on the branch that touched a project
+file, with the blob ids of the files it changed; one ``git cat-file --batch`` stream reads the
+blobs that are not already parsed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterator
+
+from kpictl.config import Config
+from kpictl.git.repository import Git, Repository
+from kpictl.history.model import Change, LogEntry
+from kpictl.project.validate import is_project_path
+
+_LOG_FORMAT = "%x1e%H%x00%ct%x00%at%x00%an%x00%s"
+
+
+def parse_log(raw: bytes, prefix: str) -> list[LogEntry]:
+    entries: list[LogEntry] = []
+    fields = raw.decode("utf-8", "surrogateescape").split("\0")
+    i, n = 0, len(fields)
+    cut = len(prefix)
+    while i < n:
+        token = fields[i]
+        if not token.startswith("\x1e"):
+            i += 1
+            continue
+        sha, landed, authored, author, subject = (token[1:], *fields[i + 1 : i + 5])
+        i += 5
+        changes: list[Change] = []
+        while i + 1 < n and fields[i].lstrip("\n").startswith(":"):
+            meta = fields[i].lstrip("\n").split(" ")
+            path = fields[i + 1]
+            i += 2
+            if is_project_path(path):
+                changes.append((path[cut:], meta[3]))
+        entries.append(((sha, int(landed), int(authored), author, subject), changes))
+    return entries
+
+
+def cat_blobs(git: Git, shas: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Stream blob contents through one ``git cat-file --batch`` process."""
+    if not shas:
+        return
+    process = subprocess.Popen(
+        ["git", "cat-file", "--batch"],
+        cwd=git.root,
+        env=git.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdin is not None and process.stdout is not None
+
+    def feed() -> None:
+        assert process.stdin is not None
+        try:
+            process.stdin.write("".join(f"{s}\n" for s in shas).encode())
+        finally:
+            process.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    out = process.stdout
+    for _ in shas:
+        header = out.readline().split()
+        if len(header) < 3:  # "<sha> missing": a promisor or broken clone
+            continue
+        size = int(header[2])
+        body = out.read(size)
+        out.read(1)
+        yield header[0].decode(), body
+    writer.join()
+    process.wait()
+
+
+def extends(repo: Repository, cached_head: str) -> bool:
+    """Whether ``cached_head`` is on the first-parent chain of the head (so the log extends)."""
+    if cached_head == repo.head:
+        return True
+    result = repo.git.run(
+        "rev-list", "--first-parent", "--parents", f"{cached_head}..{repo.head}", check=False
+    )
+    lines = result.stdout.decode().split("\n")
+    lines = [line for line in lines if line]
+    return result.returncode == 0 and bool(lines) and lines[-1].split(" ")[1:2] == [cached_head]
+
+
+def read_log(repo: Repository, config: Config, since: str | None) -> list[LogEntry]:
+    spec = f":(top,literal){repo.prefix}{config.projects_dir}"
+    target = f"{since}..{repo.head}" if since else repo.head
+    raw = repo.git.run(
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--raw",
+        "-z",
+        "--no-renames",
+        "--no-abbrev",
+        "--diff-merges=first-parent",
+        f"--format={_LOG_FORMAT}",
+        target,
+        "--",
+        spec,
+    ).stdout
+    return parse_log(raw, repo.prefix)

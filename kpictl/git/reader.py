@@ -1,0 +1,130 @@
+"""History from a repository: the log and blobs read from git (through the cache), each blob
+parsed in isolation, replayed by project identity, plus uncommitted changes with --worktree."""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from kpictl.config import Config
+from kpictl.errors import KpictlError, write_crash_log
+from kpictl.git.cache import HistoryCache
+from kpictl.git.log import cat_blobs, extends, read_log
+from kpictl.git.repository import Git, Repository, open_repository
+from kpictl.history.model import ZERO_SHA, History, ProjectHistory, Revision
+from kpictl.history.replay import replay
+from kpictl.history.revision import Known, Parsed, RevisionParser
+from kpictl.progress import Progress
+from kpictl.project.rules import declared_after_landing
+from kpictl.project.validate import is_project_path
+
+
+def read_history(
+    config: Config,
+    *,
+    ref: str | None = None,
+    worktree: bool = False,
+    use_cache: bool = True,
+    now: float | None = None,
+) -> History:
+    repo = open_repository(config, ref)
+    if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
+        raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
+    parser = RevisionParser(config)
+    folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
+    cache = HistoryCache(
+        folder, (repo.prefix, config.projects_dir, parser.schema_key), enabled=use_cache
+    )
+    if cache.head and extends(repo, cache.head):
+        new = read_log(repo, config, cache.head) if cache.head != repo.head else []
+        log = cache.log + new
+    else:
+        new = log = read_log(repo, config, None)
+    # Blobs in landing order, so each revision of a file can be patched from the one before.
+    wanted: dict[str, str] = {}
+    for _, changes in new:
+        for path, blob in changes:
+            if blob != ZERO_SHA and blob not in cache.blobs and blob not in wanted:
+                wanted[blob] = path
+    known: dict[str, Known | None] = {}
+    progress = Progress("reading project revisions from git", len(wanted))
+    for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted)), 1):
+        path = wanted[sha]
+        cache.blobs[sha], known[path] = _parse_isolated(parser, body, known.get(path))
+        progress.update(count)
+    progress.close()
+    if new or cache.head != repo.head:
+        cache.save(repo.head, log)
+    history = replay(log, cache.blobs, repo.ref, repo.head, declared_after_landing)
+    if not history.projects and not config.projects_path.is_dir():
+        raise KpictlError(
+            f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
+            f"the history of {repo.ref}; run kpictl in the KPI repository (or pass -C), or create "
+            "a project with `kpictl new ID`"
+        )
+    history.commits_read = len(new)
+    history.memo_path = cache.fragments_path
+    # The default as-of time: the head commit's, or later if clocks went backwards on the way,
+    # so that no landed revision falls after it.
+    history.head_landed_at = max(
+        [int(repo.git.text("log", "-1", "--format=%ct", repo.head))]
+        + [r.landed_at for p in history.projects.values() for r in p.revisions]
+    )
+    if worktree:
+        _add_worktree(history, repo, config, parser, now if now is not None else time.time())
+    return history
+
+
+def _parse_isolated(
+    parser: RevisionParser, body: bytes, previous: Known | None
+) -> tuple[Parsed, Known | None]:
+    """Parse one revision; a failure of kpictl's own is that revision's reason to be skipped,
+    with the crash log named, never the end of the run."""
+    try:
+        return parser.parse_next(body, previous)
+    except Exception as exc:
+        log = write_crash_log(traceback.format_exc())
+        where = f"; details in {log}" if log else ""
+        return [f"kpictl could not read it ({type(exc).__name__}: {exc}){where}"], None
+
+
+def _add_worktree(
+    history: History, repo: Repository, config: Config, parser: RevisionParser, now: float
+) -> None:
+    """Uncommitted changes as provisional revisions, dated now."""
+    spec = f":(top,literal){repo.prefix}{config.projects_dir}"
+    raw = repo.git.run(
+        "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", spec
+    ).stdout.decode("utf-8", "surrogateescape")
+    landed = int(now)
+    by_path = {p.current.path: p for p in history.projects.values()}
+    paths = [
+        entry[3:][len(repo.prefix) :]
+        for entry in raw.split("\0")
+        if len(entry) > 3 and is_project_path(entry[3:])
+    ]
+    changed: list[tuple[str, dict[str, Any]]] = []
+    for path in paths:
+        file = config.root / path
+        if file.exists():
+            parsed = _parse_isolated(parser, file.read_bytes(), None)[0]
+            if isinstance(parsed, list):
+                reason: str | None = parsed[0]
+            else:
+                reason = declared_after_landing(parsed, landed)
+                if reason is None:
+                    changed.append((path, parsed))
+                    continue
+            history.warnings.append(f"uncommitted {path} did not validate ({reason}); ignored")
+    declared = {parsed["id"] for _, parsed in changed}
+    for path in paths:  # deletions first: a file renamed in the working tree is no archive
+        deleted = by_path.get(path)
+        gone = not (config.root / path).exists()
+        if gone and deleted and not deleted.archived and deleted.id not in declared:
+            deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
+    for path, parsed in changed:
+        project = history.projects.setdefault(parsed["id"], ProjectHistory(parsed["id"]))
+        project.revisions.append(Revision(None, landed, path, parsed, provisional=True))

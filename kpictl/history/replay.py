@@ -1,0 +1,118 @@
+"""The log replayed by project identity: which file carries which project, commit by commit.
+
+A project is its ``id``, not its path: a rename keeps its history, a deleted file archives it,
+a second file with the same id is refused while the first holds it and takes over when the
+first lets go. A revision that broke the validity policy is skipped with a warning, and the
+project keeps its last good revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kpictl.dates import iso
+from kpictl.history.model import ZERO_SHA, Commit, History, LogEntry, ProjectHistory, Revision
+
+# What a parsed revision must pass when it lands: (data, landed_at) → why it is refused, or None.
+LandingRule = Callable[[dict[str, Any], int], str | None]
+
+
+class IdentityLedger:
+    """Who holds which id: each file's last valid id and data, and the file that carries each
+    project's history."""
+
+    def __init__(self) -> None:
+        self.projects: dict[str, ProjectHistory] = {}
+        self.warnings: list[str] = []
+        self.holder: dict[str, str] = {}  # path → the id its last valid revision declared
+        self.latest: dict[str, dict[str, Any]] = {}  # path → its last valid data
+        self.owner: dict[str, str] = {}  # id → the path that carries its history
+
+    def release(self, path: str, lost: dict[str, str]) -> None:
+        """``path`` was deleted: the id it held may be archived or handed over."""
+        if path in self.holder:
+            lost[self.holder.pop(path)] = path
+
+    def land(self, commit: Commit, path: str, data: dict[str, Any], lost: dict[str, str]) -> None:
+        """A valid revision of ``path`` landed."""
+        project_id = data["id"]
+        old = self.holder.get(path)
+        if old is not None and old != project_id:
+            lost[old] = path
+        self.holder[path] = project_id
+        self.latest[path] = data
+        current = self.owner.get(project_id)
+        if current not in (None, path) and self.holder.get(current) == project_id:
+            self.warnings.append(
+                f"commit {commit.sha[:10]}: {path} uses the id {project_id!r} of {current}; this "
+                "revision is skipped (`kpictl validate` reports duplicate ids)"
+            )
+            return
+        self.owner[project_id] = path
+        self._project(project_id).revisions.append(Revision(commit, commit.landed_at, path, data))
+
+    def settle(self, commit: Commit, project_id: str, path: str) -> None:
+        """``path`` let go of ``project_id``: another file with the id takes over, or the
+        project is archived."""
+        owner = self.owner.get(project_id)
+        if owner not in (None, path) and owner in self.holder:
+            return  # its own file is still there (a second file let go of the id)
+        heirs = sorted(p for p, held in self.holder.items() if held == project_id)
+        if heirs:  # another file declares the id: it carries the history from here
+            heir_path = heirs[0]
+            self.owner[project_id] = heir_path
+            heir = self._project(project_id)
+            if not heir.revisions or heir.current.data is not self.latest[heir_path]:
+                heir.revisions.append(
+                    Revision(commit, commit.landed_at, heir_path, self.latest[heir_path])
+                )
+            return
+        gone = self.projects.get(project_id)
+        if gone and gone.revisions and gone.current.data is not None:
+            gone.revisions.append(Revision(commit, commit.landed_at, path, None))
+        self.owner.pop(project_id, None)
+
+    def _project(self, project_id: str) -> ProjectHistory:
+        return self.projects.setdefault(project_id, ProjectHistory(project_id))
+
+
+def replay(
+    log: list[LogEntry], blobs: dict[str, Any], ref: str, head: str, landing_rule: LandingRule
+) -> History:
+    """Follow every project through ``log``; ``blobs`` maps a blob id to its parsed data, or to
+    a one-item list holding the reason it did not validate."""
+    ledger = IdentityLedger()
+    previous: Commit | None = None
+    for (sha, landed, authored, author, subject), changes in log:
+        commit = Commit(sha, landed, authored, author, subject)
+        if previous and landed < previous.landed_at:
+            ledger.warnings.append(
+                f"commit {sha[:10]} landed at {iso(landed)}, before the commit before it on the "
+                f"branch ({previous.sha[:10]}, {iso(previous.landed_at)}): clock skew or "
+                "rewritten history; durations that span it may be wrong"
+            )
+        previous = commit
+        lost: dict[str, str] = {}
+        # Deletions first, so a rename (a delete and an add in one commit) keeps the project.
+        for path, blob in changes:
+            if blob == ZERO_SHA:
+                ledger.release(path, lost)
+        for path, blob in changes:
+            if blob == ZERO_SHA:
+                continue
+            parsed = blobs.get(blob)
+            if isinstance(parsed, dict):
+                reason = landing_rule(parsed, landed)
+            else:
+                reason = parsed[0] if parsed else "its content could not be read from git"
+            if reason is not None or not isinstance(parsed, dict):
+                ledger.warnings.append(
+                    f"commit {sha[:10]} ({iso(landed)}): {path} did not validate ({reason}); "
+                    "this revision is skipped"
+                )
+                continue
+            ledger.land(commit, path, parsed, lost)
+        for project_id, path in lost.items():
+            ledger.settle(commit, project_id, path)
+    return History(ref, head, ledger.projects, ledger.warnings, 0)

@@ -1,0 +1,253 @@
+"""Each KPI of one project: a measure of its timeline, judged against the KPI's target.
+
+Pure: no git, no files, no clock (the as-of time is an argument), so it is tested on hand-built
+timelines. Every value keeps the times and the commit it came from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from kpictl.config import Config, KpiDef
+from kpictl.dates import DAY
+from kpictl.kpis.money import YEAR_DAYS, Money
+from kpictl.kpis.results import KpiValue, ProjectResult
+from kpictl.kpis.stats import median
+from kpictl.kpis.timeline import Dated, Timeline
+from kpictl.project.status import phase_of
+
+
+def _judge(kpi: KpiDef, value: float) -> str:
+    if kpi.target is None:
+        return "measured"
+    better = value <= kpi.target if kpi.direction == "lower" else value >= kpi.target
+    return "met" if better else "missed"
+
+
+def _event(t: Timeline, event: str) -> tuple[Dated, int | None]:
+    name = event.removesuffix(".started")
+    dated = t.milestones.get(name) or Dated("planned")
+    return dated, dated.started_at if event.endswith(".started") else dated.done_at
+
+
+def _undated(dated: Dated, event: str) -> str | None:
+    """Why git cannot date ``event``: it was already reached when the project file was added."""
+    started = event.endswith(".started")
+    if (dated.started_source if started else dated.source) != "created":
+        return None
+    if event.removesuffix(".started") == "kickoff":
+        return None  # the file's creation is the project's start
+    return (
+        f"{event} was already {'started' if started else 'done'} when the project file was "
+        f"added, so git cannot tell when; declare it (date: YYYY-MM-DD) to count it"
+    )
+
+
+def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
+    start_m, start = _event(t, kpi.measure["from"])
+    end_m, end = _event(t, kpi.measure["to"])
+    out = KpiValue(None, "unknown", unit, kpi.target, start, end, end_m.commit)
+    if "skipped" in (start_m.status, end_m.status):
+        out.status = "not_applicable"
+        out.note = "a milestone it measures is skipped"
+        return out
+    if start is None:
+        out.status = "not_started" if end is None else "unknown"
+        if end is not None:
+            out.note = f"{kpi.measure['from']} has no date (declared done before git saw it start)"
+        return out
+    reason = _undated(start_m, kpi.measure["from"]) or (
+        _undated(end_m, kpi.measure["to"]) if end is not None else None
+    )
+    if reason:
+        out.note = reason
+        return out
+    if end is None:
+        out.value, out.status, out.commit = (as_of - start) / DAY, "running", None
+        return out
+    out.value = (end - start) / DAY
+    if out.value < 0:
+        out.status = "unknown"
+        out.note = (
+            f"{kpi.measure['to']} is dated before {kpi.measure['from']} "
+            "(clock skew or a declared date); check the dates"
+        )
+        out.value = None
+        return out
+    out.status = _judge(kpi, out.value)
+    return out
+
+
+def _items(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
+    items = t.updates if kpi.measure["items"] == "updates" else t.feedback_rounds
+    wanted = kpi.measure.get("kind")
+    chosen = [i for i in items if wanted is None or i.kind == wanted]
+    recorded = [i for i in chosen if i.recorded_done]
+    chosen = [i for i in chosen if not i.recorded_done]
+    done = [i for i in chosen if i.done_at is not None]
+    out = KpiValue(None, "not_started", unit, kpi.target)
+    if recorded:
+        out.note = f"{len(recorded)} written already done, so without a request time; not counted"
+        if not chosen:
+            out.status = "unknown"
+            return out
+    if done:
+        out.value = median([(i.done_at - i.requested_at) / DAY for i in done if i.done_at])
+        out.n = len(done)
+        out.from_at = min(i.requested_at for i in done)
+        last = max(done, key=lambda i: (i.done_at or 0, i.id))
+        out.to_at, out.commit = last.done_at, last.commit
+        out.status = _judge(kpi, out.value)
+    elif chosen:
+        out.value = median([(as_of - i.requested_at) / DAY for i in chosen])
+        out.n, out.status = len(chosen), "running"
+        out.from_at = min(i.requested_at for i in chosen)
+    return out
+
+
+def _environments(
+    kpi: KpiDef, t: Timeline, as_of: int, unit: str, order: Iterable[str]
+) -> KpiValue:
+    gate, previous = _event(t, kpi.measure["from"])
+    out = KpiValue(None, "not_started", unit, kpi.target, previous)
+    if previous is None:
+        return out
+    reason = _undated(gate, kpi.measure["from"])
+    if reason:
+        out.status, out.note = "unknown", reason
+        return out
+    steps: list[float] = []
+    early: list[str] = []
+    for name in order:
+        env = t.environments.get(name)
+        if env is None or env.status == "skipped":
+            continue
+        if env.status != "done" or env.done_at is None:
+            break
+        if env.source == "created":
+            out.note = _undated(env, name)
+            break
+        if env.done_at < previous:
+            early.append(name)
+        steps.append(max(0.0, (env.done_at - previous) / DAY))
+        previous = env.done_at
+        out.to_at, out.commit = env.done_at, env.commit
+    if early:
+        out.note = f"{', '.join(early)} done before the step before it; counted as 0 days"
+    if not steps:
+        if out.note:
+            out.status = "unknown"
+        else:
+            out.value, out.status = (as_of - previous) / DAY, "running"
+        return out
+    out.value, out.n = median(steps), len(steps)
+    out.status = _judge(kpi, out.value)
+    return out
+
+
+def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
+    start_m, start = _event(t, kpi.measure["from"])
+    end_m, end = _event(t, kpi.measure["to"])
+    out = KpiValue(None, "not_started", unit, kpi.target, start, end, end_m.commit)
+    if "skipped" in (start_m.status, end_m.status):
+        out.status, out.note = "not_applicable", "a milestone it measures is skipped"
+        return out
+    if start is None:
+        return out
+    if not t.costs:
+        out.status, out.note = "unknown", "no costs are recorded in the project file"
+        return out
+    reason = _undated(start_m, kpi.measure["from"]) or (
+        _undated(end_m, kpi.measure["to"]) if end is not None else None
+    )
+    if reason:
+        out.status, out.note = "unknown", reason
+        return out
+    if end is not None and end < start:
+        out.status = "unknown"
+        out.note = f"{kpi.measure['to']} is dated before {kpi.measure['from']}; check the dates"
+        return out
+    until = as_of if end is None else end
+    total = sum(money.accrued(c, start, until) for c in t.costs if c.per != "once")
+    # A one-off cost counts unless its declared date is after the span.
+    total += sum(
+        money.convert(c)
+        for c in t.costs
+        if c.per == "once" and (not c.dated or c.starts_at <= until)
+    )
+    out.value = round(total, 2)
+    out.status = "running" if end is None else _judge(kpi, out.value)
+    if end is None:
+        out.commit = None
+    return out
+
+
+def _tco(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
+    years = float(kpi.measure.get("projection_years", 5))
+    kickoff = t.milestones.get("kickoff")
+    base = kickoff.done_at if kickoff and kickoff.done_at is not None else t.created_at
+    horizon = base + years * YEAR_DAYS * DAY
+    if t.archived:  # a deleted project stops costing when it was deleted
+        horizon = min(horizon, as_of)
+    if not t.costs:
+        return KpiValue(
+            None,
+            "unknown",
+            unit,
+            kpi.target,
+            base,
+            as_of,
+            None,
+            "no costs are recorded in the project file",
+        )
+    value = sum(money.accrued(c, None, as_of) for c in t.costs)
+    projected = sum(money.accrued(c, None, horizon) for c in t.costs)
+    return KpiValue(
+        round(value, 2),
+        _judge(kpi, value),
+        unit,
+        kpi.target,
+        base,
+        as_of,
+        None,
+        f"projected to {years:g} years after kickoff",
+        projected=round(projected, 2),
+    )
+
+
+def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
+    # An archived project's clocks stop when its file was deleted.
+    clock = min(as_of, t.last_change_at) if t.archived else as_of
+    money = Money(config, t.path)
+    results: dict[str, KpiValue] = {}
+    for kpi in config.kpis:
+        unit = kpi.unit_in(config.reporting_currency)
+        kind = kpi.measure["type"]
+        if kind == "duration":
+            results[kpi.id] = _duration(kpi, t, clock, unit)
+        elif kind == "items":
+            results[kpi.id] = _items(kpi, t, clock, unit)
+        elif kind == "environments":
+            results[kpi.id] = _environments(kpi, t, clock, unit, config.environments)
+        elif kind == "cost":
+            results[kpi.id] = _cost(kpi, t, clock, unit, money)
+        else:
+            results[kpi.id] = _tco(kpi, t, clock, unit, money)
+    categories: dict[str, float] = defaultdict(float)
+    for cost in t.costs:
+        categories[cost.category] += money.accrued(cost, None, clock)
+    kickoff = t.milestones.get("kickoff")
+    return ProjectResult(
+        id=t.id,
+        name=str(t.data.get("name", t.id)),
+        team=str(t.data.get("team", "")),
+        labels=list(t.data.get("labels") or []),
+        path=t.path,
+        phase=phase_of(t.data.get("milestones") or {}),
+        archived=t.archived,
+        kickoff_at=kickoff.done_at if kickoff else None,
+        last_change_at=t.last_change_at,
+        kpis=results,
+        costs_by_category={k: round(v, 2) for k, v in sorted(categories.items())},
+    )

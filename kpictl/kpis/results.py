@@ -1,0 +1,69 @@
+"""What the KPI computation returns: a value per project and KPI, and the portfolio view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kpictl.config import KpiDef
+from kpictl.kpis.stats import Curve, Summary
+
+COMPLETE = ("met", "missed", "measured")
+
+
+@dataclass
+class KpiValue:
+    value: float | None
+    status: str  # met | missed | measured | running | not_started | not_applicable | unknown
+    unit: str
+    target: float | None
+    from_at: int | None = None
+    to_at: int | None = None
+    commit: str | None = None
+    note: str | None = None
+    n: int | None = None  # how many items a median is over
+    projected: float | None = None  # total cost of ownership at the projection horizon
+
+
+@dataclass
+class ProjectResult:
+    id: str
+    name: str
+    team: str
+    labels: list[str]
+    path: str
+    phase: str
+    archived: bool
+    kickoff_at: int | None
+    last_change_at: int
+    kpis: dict[str, KpiValue]
+    costs_by_category: dict[str, float]
+
+
+@dataclass
+class Portfolio:
+    kpis: dict[str, Summary]
+    groups: dict[str, dict[str, dict[str, Summary]]]  # group kind → group → KPI → summary
+    trend: dict[str, list[tuple[str, Summary]]]  # KPI → (quarter, summary) oldest first
+    learning_curve: dict[str, Curve]
+    launch_order: dict[str, list[tuple[str, float]]]  # KPI → (project id, value) by kickoff
+    purgatory: list[dict[str, Any]]
+    stale: list[dict[str, Any]]
+    phases: dict[str, int]
+    costs_by_category: dict[str, float]
+    cost_over_time: list[tuple[str, dict[str, float]]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    as_of: int
+    head: str
+    currency: str
+    catalog: tuple[KpiDef, ...]
+    projects: list[ProjectResult]
+    portfolio: Portfolio
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Each KPI's unit as shown: days, or the reporting currency."""
+        return {k.id: k.unit_in(self.currency) for k in self.catalog}

@@ -1,0 +1,306 @@
+"""`kpictl report` output: the JSON contract, a terminal table, CSV and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from typing import Any
+
+from kpictl.config import KpiDef
+from kpictl.dates import iso
+from kpictl.kpis import KpiValue, Report
+from kpictl.kpis.stats import Curve, Summary
+
+STATUS_WORDS = {
+    "met": "met",
+    "missed": "MISSED",
+    "measured": "measured",
+    "running": "running",
+    "not_started": "not started",
+    "not_applicable": "n/a",
+    "unknown": "unknown",
+}
+
+
+def _round(value: float | None, unit: str) -> float | None:
+    if value is None:
+        return None
+    return round(value, 1 if unit == "days" else 2)
+
+
+def _kpi_json(v: KpiValue) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "value": _round(v.value, v.unit),
+        "unit": v.unit,
+        "status": v.status,
+        "target": v.target,
+        "from": iso(v.from_at),
+        "to": iso(v.to_at),
+        "commit": v.commit,
+    }
+    if v.n is not None:
+        out["n"] = v.n
+    if v.projected is not None:
+        out["projected"] = v.projected
+    if v.note:
+        out["note"] = v.note
+    return out
+
+
+def _summary_json(s: Summary, unit: str) -> dict[str, Any]:
+    return {
+        "n": s.n,
+        "median": _round(s.median, unit),
+        "p85": _round(s.p85, unit),
+        "min": _round(s.min, unit),
+        "max": _round(s.max, unit),
+    }
+
+
+def _curve_json(c: Curve) -> dict[str, Any]:
+    return {
+        "n": c.n,
+        "rate_per_doubling": None if c.rate_per_doubling is None else round(c.rate_per_doubling, 3),
+        "t1": None if c.t1 is None else round(c.t1, 2),
+        "b": None if c.b is None else round(c.b, 4),
+        "note": c.note,
+    }
+
+
+def report_data(report: Report, group_by: str | None = None) -> dict[str, Any]:
+    units = report.units
+    p = report.portfolio
+    portfolio: dict[str, Any] = {
+        "kpis": {k: _summary_json(s, units[k]) for k, s in p.kpis.items()},
+        "learning_curve": {k: _curve_json(c) for k, c in p.learning_curve.items()},
+        "launch_order": {
+            k: [{"id": i, "value": _round(v, units[k])} for i, v in pts]
+            for k, pts in p.launch_order.items()
+        },
+        "trend": {
+            k: [{"quarter": q, **_summary_json(s, units[k])} for q, s in rows]
+            for k, rows in p.trend.items()
+        },
+        "purgatory": [{**e, "kickoff_at": iso(e["kickoff_at"])} for e in p.purgatory],
+        "stale": [{**e, "last_change_at": iso(e["last_change_at"])} for e in p.stale],
+        "phases": p.phases,
+        "costs_by_category": p.costs_by_category,
+        "cost_over_time": [{"quarter": q, **totals} for q, totals in p.cost_over_time],
+    }
+    if group_by:
+        portfolio["groups"] = {
+            group_by: {
+                name: {k: _summary_json(s, units[k]) for k, s in kpis.items()}
+                for name, kpis in p.groups[group_by].items()
+            }
+        }
+    return {
+        "as_of": iso(report.as_of),
+        "head": report.head,
+        "currency": report.currency,
+        "catalog": [
+            {
+                "id": k.id,
+                "title": k.title,
+                "phase": k.phase,
+                "unit": units[k.id],
+                "target": k.target,
+                "direction": k.direction,
+                "definition": k.definition,
+                "description": k.description,
+            }
+            for k in report.catalog
+        ],
+        "projects": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "team": r.team,
+                "labels": r.labels,
+                "path": r.path,
+                "phase": r.phase,
+                "archived": r.archived,
+                "kpis": {k: _kpi_json(v) for k, v in r.kpis.items()},
+                "costs_by_category": r.costs_by_category,
+            }
+            for r in report.projects
+        ],
+        "portfolio": portfolio,
+    }
+
+
+def report_json(report: Report, group_by: str | None = None) -> str:
+    return json.dumps(report_data(report, group_by), indent=2, ensure_ascii=False) + "\n"
+
+
+def number_text(value: float | None, unit: str = "days") -> str:
+    """A value as reports show it: one decimal for days, whole units for money; — if none."""
+    if value is None:
+        return "—"
+    if unit == "days":
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def _title(k: KpiDef, unit: str, width: int) -> str:
+    label = f"{k.title} ({'days' if unit == 'days' else unit})"
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _summary_rows(
+    report: Report, summaries: dict[str, Summary], units: dict[str, str]
+) -> list[str]:
+    rows = [f"  {'KPI':<52}{'median':>9}{'p85':>10}{'target':>10}{'n':>5}"]
+    for k in report.catalog:
+        s, unit = summaries[k.id], units[k.id]
+        rows.append(
+            f"  {_title(k, unit, 51):<52}{number_text(s.median, unit):>9}"
+            f"{number_text(s.p85, unit):>10}{number_text(k.target, unit):>10}{s.n:>5}"
+        )
+    return rows
+
+
+def report_table(report: Report, group_by: str | None = None, *, portfolio: bool = True) -> str:
+    units = report.units
+    lines = [
+        f"KPIs as of {iso(report.as_of)} at {report.head[:10]}; costs in {report.currency}",
+        "",
+    ]
+    p = report.portfolio
+    if portfolio:
+        lines.append(
+            f"Portfolio: {len(report.projects)} project{'' if len(report.projects) == 1 else 's'} "
+            f"({p.phases['poc']} proof of concept, {p.phases['production']} in production, "
+            f"{p.phases['scale']} launched)"
+        )
+        lines += _summary_rows(report, p.kpis, units)
+        notes = []
+        for curve_id, curve in p.learning_curve.items():
+            rate = "—" if curve.rate_per_doubling is None else f"{curve.rate_per_doubling:.2f}"
+            notes.append(
+                f"Learning curve, {curve_id}: rate per doubling {rate} (n={curve.n}); {curve.note}"
+            )
+        for e in p.purgatory:
+            notes.append(
+                f"Purgatory: {e['id']} ({e['team']}) in proof of concept for "
+                f"{e['days_in_poc']:.0f} days without a go decision"
+            )
+        for e in p.stale:
+            notes.append(
+                f"Stale: {e['id']} ({e['team']}), not launched, has had no change for "
+                f"{e['days_since_change']:.0f} days"
+            )
+        for note in notes:
+            lines += textwrap.wrap(note, 100, initial_indent="  ", subsequent_indent="    ")
+        if group_by:
+            for name, summaries in p.groups[group_by].items():
+                lines += ["", f"{group_by.capitalize()} {name}"]
+                lines += _summary_rows(report, summaries, units)
+        lines.append("")
+    for r in report.projects:
+        archived = "  (archived)" if r.archived else ""
+        lines.append(f"{r.id}  ·  {r.name}  ·  {r.team}  ·  {r.phase}{archived}")
+        lines.append(f"  {'KPI':<52}{'value':>10}{'target':>10}  {'status':<12}commit")
+        for k in report.catalog:
+            v = r.kpis[k.id]
+            commit = (v.commit or "")[:8]
+            lines.append(
+                f"  {_title(k, units[k.id], 51):<52}{number_text(v.value, v.unit):>10}"
+                f"{number_text(v.target, v.unit):>10}  {STATUS_WORDS[v.status]:<12}"
+                f"{commit}".rstrip()
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = [
+    "project",
+    "team",
+    "phase",
+    "kpi",
+    "value",
+    "unit",
+    "status",
+    "target",
+    "from",
+    "to",
+    "commit",
+    "note",
+]
+
+
+def report_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in report.projects:
+        for k in report.catalog:
+            v = r.kpis[k.id]
+            writer.writerow(
+                [
+                    r.id,
+                    r.team,
+                    r.phase,
+                    k.id,
+                    _round(v.value, v.unit),
+                    v.unit,
+                    v.status,
+                    v.target,
+                    iso(v.from_at),
+                    iso(v.to_at),
+                    v.commit,
+                    v.note,
+                ]
+            )
+    return out.getvalue()
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown and HTML show as written: no markup, links or tags from users."""
+    out = []
+    for ch in text:
+        if ch in "\\`*_{}[]()#+-.!|<>&~\"'":
+            out.append(f"&#{ord(ch)};")
+        elif ch in "\n\r":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def report_markdown(report: Report, group_by: str | None = None) -> str:
+    units = report.units
+    p = report.portfolio
+    lines = [
+        f"# KPIs as of {iso(report.as_of)}",
+        "",
+        f"Commit `{report.head[:10]}`; costs in {report.currency}.",
+        "",
+        "| KPI | median | p85 | target | n |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for k in report.catalog:
+        s, unit = p.kpis[k.id], units[k.id]
+        lines.append(
+            f"| {md_escape(k.title)} ({md_escape(unit)}) | {number_text(s.median, unit)} | "
+            f"{number_text(s.p85, unit)} | {number_text(k.target, unit)} | {s.n} |"
+        )
+    for r in report.projects:
+        lines += [
+            "",
+            f"## {md_escape(r.name)} (`{r.id}`)",
+            "",
+            f"Team {md_escape(r.team)}, phase {r.phase}.",
+            "",
+            "| KPI | value | target | status |",
+            "|---|---:|---:|---|",
+        ]
+        for k in report.catalog:
+            v = r.kpis[k.id]
+            lines.append(
+                f"| {md_escape(k.title)} | {number_text(v.value, v.unit)} | "
+                f"{number_text(v.target, v.unit)} | {STATUS_WORDS[v.status]} |"
+            )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,340 @@
+"""Project files → diagnostics: the JSON Schema, then the rules a schema cannot say."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpictl.config import Config
+from kpictl.project import rules
+from kpictl.project.diagnostics import ERROR, Diagnostic
+from kpictl.project.fastschema import compile_parts
+from kpictl.project.loader import YAML11_BOOLEANS, Document, PathKey, load_file
+from kpictl.project.schema import CURRENCY, DATE, LINK_URL, project_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
+PROJECT_SUFFIXES = (".yaml", ".yml")
+
+_PATTERN_HINTS = {
+    CURRENCY: "an ISO 4217 code in capitals, such as USD or EUR",
+    DATE: "an ISO 8601 date such as 2024-03-05, or a date and time with an offset "
+    "such as 2024-03-05T14:30:00+01:00",
+    LINK_URL: "a link starting with https://, http:// or mailto:",
+}
+_SLUG_HINT = "lowercase letters, digits and single hyphens, such as support-assistant"
+_TYPE_NAMES = {
+    "string": "text",
+    "object": "a mapping (key: value lines)",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+@dataclass
+class ValidationResult:
+    files: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # the files without errors
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+
+def is_project_path(path: str) -> bool:
+    """Whether a path (with "/" separators) names a project file: a YAML file outside hidden
+    folders (.drafts/), for validate and history alike."""
+    folders = path.split("/")[:-1]
+    return path.endswith(PROJECT_SUFFIXES) and not any(part.startswith(".") for part in folders)
+
+
+def discover(config: Config) -> list[Path]:
+    """Every project file under the projects folder, in a stable order."""
+    base = config.projects_path
+    if not base.is_dir():
+        return []
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / n for n in names if n.endswith(PROJECT_SUFFIXES))
+    return sorted(found)
+
+
+def display_path(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+class ProjectValidator:
+    """Checks one loaded project document; build once, use for many files."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._schema_data = project_schema(config)
+        self._explainer: Draft202012Validator | None = None
+        self.is_valid, self.part_is_valid = compile_parts(self._schema_data)
+
+    def _explain(self, doc: Document) -> list[Diagnostic]:
+        # jsonschema (slow to import and to run) only to say what is wrong with an invalid file.
+        if self._explainer is None:
+            from jsonschema import Draft202012Validator
+
+            self._explainer = Draft202012Validator(self._schema_data)
+        return [d for e in self._explainer.iter_errors(doc.data) for d in self._describe(e, doc)]
+
+    def check(self, doc: Document) -> list[Diagnostic]:
+        found = [] if self.is_valid(doc.data) else self._explain(doc)
+        found.extend(rules.check_document(doc, self.config))
+        return list(dict.fromkeys(found))  # jsonschema repeats some errors once per cause
+
+    def _describe(self, error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
+        where: PathKey = tuple(error.absolute_path)
+        kind = error.validator
+        if "propertyNames" in error.absolute_schema_path:
+            yield self._unknown_name(doc, where, str(error.instance))
+            return
+        if kind == "additionalProperties":
+            allowed = set(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed and not key.startswith("x-"):
+                    yield self._unknown_key(doc, where, key, sorted(allowed))
+            return
+        if kind == "required":
+            unknown = [k for k in error.instance if k not in error.schema.get("properties", {})]
+            for key in error.validator_value:
+                # A misspelt key is reported once, as unknown with "did you mean".
+                if key not in error.instance and not difflib.get_close_matches(
+                    key, unknown, 1, 0.6
+                ):
+                    pos = doc.position(where, key=True) if where else doc.position(())
+                    yield Diagnostic(
+                        doc.path,
+                        pos.line,
+                        pos.col,
+                        ERROR,
+                        "missing-key",
+                        f'{_where(where)} needs the key "{key}"; add `{key}:` with its value',
+                    )
+            return
+        pos = doc.position(where)
+        yield Diagnostic(
+            doc.path, pos.line, pos.col, ERROR, _code(kind), self._message(error, doc, where)
+        )
+
+    def _message(self, error: ValidationError, doc: Document, where: PathKey) -> str:
+        value = error.instance
+        kind = error.validator
+        field_name = _where(where)
+        if kind == "enum":
+            choices = ", ".join(str(c) for c in error.validator_value)
+            message = f"{field_name} is {_show(value)}, which is not one of: {choices}"
+            if where in doc.plain and isinstance(value, str) and value in YAML11_BOOLEANS:
+                message += (
+                    f"; an unquoted {value} is read as a boolean by YAML 1.1 tools, "
+                    "so write one of the words above"
+                )
+            else:
+                message += _did_you_mean(value, error.validator_value)
+            return message
+        if kind == "const":
+            if where == ("schema_version",) and isinstance(value, int) and value > 1:
+                return (
+                    f"schema_version {value} is newer than this kpictl understands (1); "
+                    "upgrade kpictl"
+                )
+            return f"{field_name} must be {_show(error.validator_value)}, not {_show(value)}"
+        if kind == "type":
+            wanted = error.validator_value
+            wanted_names = [wanted] if isinstance(wanted, str) else list(wanted)
+            message = (
+                f"{field_name} must be {' or '.join(_TYPE_NAMES.get(w, w) for w in wanted_names)}, "
+                f"not {_show(value)}"
+            )
+            if "string" in wanted_names and where in doc.plain and value is not None:
+                message += '; put the value in quotes, for example "1.10"'
+            elif value is None:
+                message += "; the value is missing after the colon"
+            return message
+        if kind == "pattern":
+            pattern = error.validator_value
+            hint = _PATTERN_HINTS.get(pattern) or (
+                _SLUG_HINT if "a-z0-9" in pattern else f"text matching {pattern}"
+            )
+            return f"{field_name} is {_show(value)}; it must be {hint}"
+        if kind == "format":
+            return f"{field_name} is {_show(value)}, which is not a valid {error.validator_value}"
+        if kind == "maximum":
+            return f"{field_name} is {_show(value)}; it must be at most {error.validator_value:,g}"
+        if kind in ("minimum", "exclusiveMinimum"):
+            return f"{field_name} is {_show(value)}; it must be at least {error.validator_value}"
+        if kind == "minLength":
+            return f"{field_name} is empty; write a value"
+        if kind == "maxLength":
+            return f"{field_name} is longer than {error.validator_value} characters; shorten it"
+        if kind == "uniqueItems":
+            return f"{field_name} lists the same value twice; remove the repeat"
+        return f"{field_name}: {error.message}"
+
+    def _unknown_key(
+        self, doc: Document, where: PathKey, key: str, allowed: list[str]
+    ) -> Diagnostic:
+        pos = doc.position((*where, key), key=True)
+        return Diagnostic(
+            doc.path,
+            pos.line,
+            pos.col,
+            ERROR,
+            "unknown-key",
+            f'unknown key "{key}" in {_where(where)}{_did_you_mean(key, allowed)}; '
+            f"allowed keys: {', '.join(allowed)} (keys of your own must start with x-)",
+        )
+
+    def _unknown_name(self, doc: Document, where: PathKey, name: str) -> Diagnostic:
+        pos = doc.position((*where, name), key=True)
+        if where == ("milestones",):
+            known = self.config.milestone_ids
+            what = "milestone"
+        elif where == ("environments",):
+            known = self.config.environments
+            what = "environment"
+        else:
+            return Diagnostic(
+                doc.path,
+                pos.line,
+                pos.col,
+                ERROR,
+                "invalid-key",
+                f'"{name}" in {_where(where)} must be lowercase letters, digits and underscores, '
+                "such as product_owner",
+            )
+        return Diagnostic(
+            doc.path,
+            pos.line,
+            pos.col,
+            ERROR,
+            f"unknown-{what}",
+            f'unknown {what} "{name}"{_did_you_mean(name, known)}; known {what}s: '
+            f"{', '.join(known)} (an organisation adds its own in kpictl.yaml)",
+        )
+
+
+def _code(kind: str) -> str:
+    return {
+        "enum": "invalid-value",
+        "const": "invalid-value",
+        "type": "wrong-type",
+        "pattern": "invalid-format",
+        "format": "invalid-format",
+    }.get(kind, "invalid-value")
+
+
+def _where(where: PathKey) -> str:
+    if not where:
+        return "the top level"
+    text = ""
+    for part in where:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
+    if not isinstance(value, str):
+        return ""
+    options = [str(c) for c in choices]
+    match = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
+    return f' (did you mean "{match[0]}"?)' if match else ""
+
+
+_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _declared_id(file: Path) -> str | None:
+    """The id of a file that was not asked about: one top-level `id:` line, else a full load."""
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    found = _ID_LINE.findall(raw)
+    if len(found) == 1:
+        return str(found[0][1].decode())
+    doc, _ = load_file(file, str(file))
+    value = doc.data.get("id") if doc is not None else None
+    return value if isinstance(value, str) else None
+
+
+def validate_files(
+    files: Iterable[Path], config: Config, *, others: Iterable[Path] = ()
+) -> ValidationResult:
+    """Validate ``files``; their ids are also checked against ``others`` (the rest of the
+    repository's project files, which pre-commit does not pass when they did not change)."""
+    result = ValidationResult()
+    validator = ProjectValidator(config)
+    loaded: list[tuple[Document, list[Diagnostic]]] = []
+    seen: set[Path] = set()
+    for file in files:
+        if file.resolve() in seen:
+            continue
+        seen.add(file.resolve())
+        path = display_path(file, config.root)
+        result.files.append(path)
+        if file.is_symlink():
+            result.diagnostics.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    ERROR,
+                    "symlink",
+                    "this is a symbolic link, and git keeps the link, not the file it points "
+                    "to, so its history would be lost; move the project file itself here",
+                )
+            )
+            continue
+        doc, problems = load_file(file, path)
+        if doc is None:
+            result.diagnostics.extend(problems)
+        else:
+            loaded.append((doc, validator.check(doc)))
+    elsewhere: dict[str, list[str]] = {}
+    for file in others:
+        if file.resolve() not in seen:
+            other_id = _declared_id(file)
+            if other_id is not None:
+                elsewhere.setdefault(other_id, []).append(display_path(file, config.root))
+    by_id = elsewhere
+    for doc, _ in loaded:
+        if isinstance(doc.data.get("id"), str):
+            by_id.setdefault(doc.data["id"], []).append(doc.path)
+    for doc, found in loaded:
+        found.extend(rules.check_unique_id(doc, by_id))
+        result.diagnostics.extend(found)
+        if not any(d.is_error for d in found):
+            result.documents.append(doc)
+    result.diagnostics.sort()
+    return result

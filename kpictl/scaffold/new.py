@@ -1,0 +1,91 @@
+"""`kpictl new ID`: a valid project file to start from."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from kpictl.config import SLUG, Config
+from kpictl.errors import KpictlError
+from kpictl.project.loader import load_file
+from kpictl.project.validate import discover
+
+_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+schema_version: 1
+id: {id}
+name: {name}
+team: {team}
+owner: {owner}
+summary: What the project does, in one or two sentences.
+labels: []
+roles:
+  product_owner: To be named
+milestones:
+{milestones}
+environments:
+{environments}
+feedback_rounds: []
+updates: []
+costs: []
+"""
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_project(
+    project_id: str, config: Config, *, name: str, team: str, owner: str, schema: str
+) -> str:
+    milestones = "\n".join(
+        f"  {m}: {'done' if i == 0 else 'planned'}" for i, m in enumerate(config.milestone_ids)
+    )
+    environments = "\n".join(f"  {e}: planned" for e in config.environments)
+    return _TEMPLATE.format(
+        schema=schema,
+        id=project_id,
+        name=_quote(name),
+        team=team,
+        owner=_quote(owner),
+        milestones=milestones,
+        environments=environments,
+    )
+
+
+def new_project(
+    project_id: str, config: Config, *, name: str | None, team: str, owner: str
+) -> Path:
+    """Write ``projects/<id>.yaml``; refuse a bad id, an existing file or an id in use."""
+    if not re.match(SLUG, project_id) or len(project_id) > 64:
+        raise KpictlError(
+            f"{project_id!r} is not a valid project id; use lowercase letters, digits and single "
+            "hyphens (at most 64 characters), such as support-assistant"
+        )
+    if name is not None and not 0 < len(name.strip()) <= 200:
+        raise KpictlError("--name must be 1 to 200 characters")
+    if not re.match(SLUG, team):
+        raise KpictlError(f"{team!r} is not a valid team; use a slug such as customer-experience")
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", owner):
+        raise KpictlError(f"{owner!r} is not an email address; pass --owner name@example.com")
+    target = config.projects_path / f"{project_id}.yaml"
+    if target.exists():
+        raise KpictlError(f"{target} already exists; edit it, or choose another id")
+    for file in discover(config):
+        doc, _ = load_file(file, str(file))
+        if doc is not None and doc.data.get("id") == project_id:
+            raise KpictlError(f"the id {project_id!r} is already used by {file}; choose another id")
+    schema_file = config.root / "schema" / "project.schema.json"
+    schema = os.path.relpath(schema_file, config.projects_path).replace(os.sep, "/")
+    text = render_project(
+        project_id,
+        config,
+        name=name or project_id.replace("-", " ").capitalize(),
+        team=team,
+        owner=owner,
+        schema=schema,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target

@@ -1,0 +1,205 @@
+"""Adoption: kpictl init, the scaffolded workflows run for real, kpictl diff, kpictl demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, run_kpictl
+from tests.gitutil import HistoryRepo, clean_env, git, project_yaml
+
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+WORKFLOWS = [
+    REPO / ".github/workflows/ci.yml",
+    REPO / ".github/workflows/pages.yml",
+    REPO / "kpictl/scaffold/templates/workflow-pr.yml",
+    REPO / "kpictl/scaffold/templates/workflow-pages.yml",
+]
+
+
+def test_init_scaffolds_a_repository_and_is_idempotent(tmp_path):
+    result = run_kpictl("init", str(tmp_path / "kpis"), cwd=tmp_path)
+    assert result.code == 0, result.err
+    root = tmp_path / "kpis"
+    for path in (
+        "projects/example-project.yaml",
+        "kpictl.yaml",
+        "site/mkdocs.yml",
+        "site/about.md",
+        ".pre-commit-config.yaml",
+        ".github/workflows/kpis-pr.yml",
+        ".github/workflows/kpis-pages.yml",
+        ".gitignore",
+        "README.md",
+        "schema/project.schema.json",
+    ):
+        assert (root / path).is_file(), path
+    assert "created" in result.out
+    again = run_kpictl("init", str(root), cwd=tmp_path)
+    assert again.code == 0 and "created" not in again.out and "overwritten" not in again.out
+    assert again.out.count("unchanged") == 10
+
+    (root / "README.md").write_text("our own readme\n")
+    kept = run_kpictl("init", str(root), cwd=tmp_path)
+    assert "kept  README.md (differs; --force overwrites it)" in kept.out
+    assert (root / "README.md").read_text() == "our own readme\n"
+    forced = run_kpictl("init", "--force", str(root), cwd=tmp_path)
+    assert "overwritten  README.md" in forced.out
+    assert (root / "README.md").read_text() != "our own readme\n"
+
+
+def test_the_commented_kpictl_yaml_is_valid_and_means_the_defaults(tmp_path):
+    from kpictl.config import default_config, load_config
+
+    run_kpictl("init", str(tmp_path), cwd=tmp_path)
+    text = (tmp_path / "kpictl.yaml").read_text()
+    assert "# kpis:" in text and "#   - id: time_to_launch" in text and "# repo_url:" in text
+    from dataclasses import replace
+
+    loaded = load_config(tmp_path)
+    assert loaded.source == "kpictl.yaml"
+    assert replace(loaded, source=None) == default_config(tmp_path)
+
+
+def test_the_scaffolded_schema_matches_the_repository_schema(tmp_path):
+    run_kpictl("init", str(tmp_path), cwd=tmp_path)
+    assert (tmp_path / "schema/project.schema.json").read_text() == (
+        REPO / "schema/project.schema.json"
+    ).read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_pass_the_github_workflow_schema(workflow):
+    assert workflow.is_file()
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _run_steps(workflow: Path) -> list[str]:
+    data = yaml.safe_load(workflow.read_text())
+    return [
+        step["run"]
+        for job in data["jobs"].values()
+        for step in job.get("steps", [])
+        if "run" in step and "kpictl" in step["run"] and "pip install" not in step["run"]
+    ]
+
+
+@pytest.mark.slow
+def test_the_scaffolded_workflow_commands_run_for_real(tmp_path):
+    """Each kpictl step of the scaffolded workflows, run in a new repository as CI would."""
+    repo = HistoryRepo(tmp_path / "kpis")
+    run_kpictl("init", str(repo.path), cwd=tmp_path)
+    repo.commit("2025-01-06T09:00:00+00:00", message="Set up kpictl")
+    git(repo.path, "checkout", "-q", "-b", "feature")
+    repo.commit(
+        "2025-01-08T09:00:00+00:00",
+        {
+            "projects/example-project.yaml": (repo.path / "projects/example-project.yaml")
+            .read_text()
+            .replace("team_assembled: planned", "team_assembled: done"),
+        },
+    )
+    summary = tmp_path / "summary.md"
+    bin_dir = Path(sys.executable).parent
+    env = clean_env(
+        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_BASE_REF="main",
+        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    )
+    for workflow in (".github/workflows/kpis-pr.yml", ".github/workflows/kpis-pages.yml"):
+        for command in _run_steps(repo.path / workflow):
+            command = command.replace("${{ github.base_ref }}", "main").replace("origin/", "")
+            done = subprocess.run(
+                command,
+                shell=True,
+                cwd=repo.path,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, (command, done.stdout, done.stderr)
+    text = summary.read_text()
+    assert "Example project" in text and "team&#95;assembled" in text and "planned → done" in text
+    assert (repo.path / "public" / "index.html").is_file()
+    assert (repo.path / "public" / "kpis.json").is_file()
+
+
+def test_diff_reports_status_changes_and_moving_kpis(tmp_path):
+    repo = HistoryRepo(tmp_path / "kpis")
+    base = project_yaml("alpha", "Alpha", team_assembled="in_progress")
+    repo.commit("2025-01-06T09:00:00+00:00", {"projects/alpha.yaml": base})
+    repo.commit("2025-01-16T09:00:00+00:00", {"projects/beta.yaml": project_yaml("beta")})
+    git(repo.path, "checkout", "-q", "-b", "feature")
+    change = project_yaml("alpha", "Alpha", team_assembled="done") + (
+        "costs:\n  - {item: API, category: inference, amount: 10, currency: USD, per: month}\n"
+    )
+    repo.commit("2025-01-20T09:00:00+00:00", {"projects/alpha.yaml": change})
+    result = run_kpictl("diff", "main", "feature", cwd=repo.path)
+    assert result.code == 0, result.err
+    text = result.out
+    assert "### Alpha (`alpha`)" in text and "beta" not in text
+    assert "- milestone **team&#95;assembled**: in_progress → done" in text
+    assert "- cost added: **API** (10 USD/month, inference)" in text
+    assert "| Time to assemble the team | 14.0 days (running) | 14.0 days (met) | 21 |" in text
+    assert "### Portfolio medians that move" in text
+    # Without HEAD: the working tree, as if it landed now
+    git(repo.path, "checkout", "-q", "main")
+    (repo.path / "projects/alpha.yaml").write_text(
+        project_yaml("alpha", "Alpha", team_assembled="skipped")
+    )
+    worktree = run_kpictl("diff", "main", cwd=repo.path)
+    assert "in_progress → skipped" in worktree.out and "the working tree" in worktree.out
+    clean = subprocess.run(
+        ["git", "status", "--porcelain"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    ).stdout
+    assert clean.strip() == "M projects/alpha.yaml"
+
+
+def test_demo_creates_a_repository_with_pull_request_history(tmp_path):
+    target = tmp_path / "demo"
+    result = run_kpictl("demo", "--no-site", str(target), cwd=tmp_path)
+    assert result.code == 0, result.err
+    merges = git(target, "rev-list", "--merges", "--count", "HEAD").strip()
+    assert int(merges) > 200
+    report = json.loads(run_kpictl("report", "--format", "json", cwd=target).out)
+    projects = report["projects"]
+    assert len(projects) >= 12
+    assert len({p["team"] for p in projects}) >= 5
+    phases = [p["phase"] for p in projects]
+    assert phases.count("scale") >= 6 and "poc" in phases
+    assert len(report["portfolio"]["purgatory"]) >= 1
+    curve = report["portfolio"]["learning_curve"]["time_to_first_launch"]
+    assert curve["n"] >= 8 and curve["rate_per_doubling"] < 0.95  # later teams launch faster
+    assert report["portfolio"]["kpis"]["simple_update_lead_time"]["n"] >= 5
+    # A merge lands the change; its branch commit was authored days earlier.
+    branch_committed, authored = git(
+        target, "log", "-1", "--first-parent", "--format=%ct %at", "HEAD^2"
+    ).split()
+    merge_time = git(target, "log", "-1", "--format=%ct", "HEAD").strip()
+    assert int(merge_time) > int(branch_committed) >= int(authored)
+    history = json.loads(run_kpictl("history", "--format", "json", cwd=target).out)
+    assert all(e["landed_at"] >= e["authored_at"] for p in history["projects"] for e in p["events"])
+    again = run_kpictl("demo", "--no-site", str(target), cwd=tmp_path)
+    assert again.code == 0  # an earlier demo is replaced
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    refused = run_kpictl("demo", str(tmp_path / "mine"), cwd=tmp_path)
+    assert refused.code == 2 and (tmp_path / "mine" / "notes.txt").read_text() == "keep"

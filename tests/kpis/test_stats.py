@@ -1,0 +1,56 @@
+"""Statistics of the portfolio view, including property tests against known answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpictl.kpis.stats import learning_curve, median, percentile, summarise
+
+numbers = st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=50)
+
+
+def test_percentile_interpolates_between_ranks():
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([10, 20, 30, 40, 50], 85) == pytest.approx(44.0)
+    assert median([5]) == 5
+    assert summarise([]).n == 0 and summarise([]).median is None
+
+
+@given(numbers, st.floats(0, 100), st.floats(0, 100))
+def test_percentile_is_bounded_and_monotone(values, q1, q2):
+    low, high = sorted((q1, q2))
+    assert min(values) <= percentile(values, low) <= percentile(values, high) <= max(values)
+
+
+@given(numbers)
+def test_the_median_splits_the_values_in_half(values):
+    m = median(values)
+    assert sum(v < m for v in values) <= len(values) / 2
+    assert sum(v > m for v in values) <= len(values) / 2
+
+
+@given(
+    t1=st.floats(1, 1000),
+    rate=st.floats(0.5, 1.2),
+    n=st.integers(3, 40),
+)
+def test_the_fit_recovers_an_exact_power_law(t1, rate, n):
+    b = math.log2(rate)
+    curve = learning_curve([t1 * k**b for k in range(1, n + 1)])
+    assert curve.n == n
+    assert curve.rate_per_doubling == pytest.approx(rate, rel=1e-6)
+    assert curve.t1 == pytest.approx(t1, rel=1e-6)
+
+
+def test_the_fit_says_plainly_when_there_are_too_few_points():
+    assert learning_curve([100, 80]).rate_per_doubling is None
+    assert "at least 3" in learning_curve([100, 80]).note
+    few = learning_curve([300, 240, 200, 160])
+    assert few.rate_per_doubling is not None and "not reliable" in few.note
+    many = learning_curve([200 * k ** math.log2(0.85) for k in range(1, 11)])
+    assert many.rate_per_doubling == pytest.approx(0.85)
+    assert "cuts it by 15%" in many.note

@@ -1,0 +1,116 @@
+"""The compiled yes/no schema check agrees with jsonschema on valid and broken documents."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from kpictl.config import default_config
+from kpictl.project.fastschema import UnsupportedSchema, compile_schema
+from kpictl.project.loader import load_file
+from kpictl.project.schema import project_schema
+from tests.conftest import REPO
+
+SCHEMA = project_schema(default_config(Path.cwd()))
+FAST = compile_schema(SCHEMA)
+REFERENCE = Draft202012Validator(SCHEMA)
+EXAMPLES = [load_file(f, str(f))[0].data for f in sorted((REPO / "projects").rglob("*.yaml"))]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(-3, 3, allow_nan=False),
+    st.sampled_from(
+        [
+            "done",
+            "planned",
+            "no",
+            "USD",
+            "usd",
+            "2024-03-05",
+            "x-y",
+            "",
+            "Bad Id",
+            "a@b.co",
+            "https://x.org",
+            "javascript:x",
+            "simple",
+            "live",
+            "once",
+            "people",
+            "1.10",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["status", "id", "x-a", "date", "kind", "zzz"]), inner, max_size=3
+        ),
+    ),
+    max_leaves=6,
+)
+
+
+def paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, item in node.items():
+            yield from paths(item, (*prefix, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from paths(item, (*prefix, index))
+
+
+@given(
+    example=st.sampled_from(EXAMPLES),
+    pick=st.integers(0, 10_000),
+    new=values,
+    mode=st.sampled_from(["replace", "delete", "add"]),
+    key=st.sampled_from(["status", "extra", "x-mine", "kickoff", "qa", "id", "amount"]),
+)
+@settings(max_examples=600, deadline=None)
+def test_fast_check_agrees_with_jsonschema_on_mutations(example, pick, new, mode, key):
+    doc = copy.deepcopy(example)
+    targets = list(paths(doc))
+    path = targets[pick % len(targets)]
+    if path:
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        if mode == "replace":
+            parent[path[-1]] = new
+        elif mode == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[key] = new
+        else:
+            parent.append(new)
+    assert FAST(doc) == REFERENCE.is_valid(doc)
+
+
+def test_every_example_is_valid_for_both():
+    assert all(FAST(d) and REFERENCE.is_valid(d) for d in EXAMPLES)
+
+
+def test_json_equality_is_respected():
+    enum = compile_schema({"enum": [1, "a"]})
+    assert enum(1) and enum(1.0) and not enum(True)
+    unique = compile_schema({"uniqueItems": True})
+    assert not unique([1, 1.0]) and unique([1, True])
+    assert compile_schema({"type": "integer"})(2.0) and not compile_schema({"type": "integer"})(
+        True
+    )
+
+
+def test_an_unknown_keyword_is_refused_not_ignored():
+    with pytest.raises(UnsupportedSchema):
+        compile_schema({"oneOf": [{"type": "string"}]})

@@ -1,0 +1,133 @@
+"""The strict loader: every bad input is an error at its line, with what to do."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import pytest
+
+from kpictl.project.loader import MAX_BYTES, load_bytes
+
+
+def only_error(raw: bytes):
+    doc, problems = load_bytes(raw, "projects/x.yaml")
+    assert doc is None
+    assert len(problems) == 1
+    return problems[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "line", "col", "words"),
+    [
+        (b"id: a\nname: b\nid: c\n", "duplicate-key", 3, 1, ['"id" appears twice', "line 1"]),
+        (
+            b"milestones:\n  kickoff: done\n  kickoff: planned\n",
+            "duplicate-key",
+            3,
+            3,
+            ['"kickoff"', "remove one"],
+        ),
+        (b"a: &anchor {x: 1}\nb: 2\n", "anchor", 1, 4, ["anchors", "write the value out"]),
+        (b"a: 1\nb: *anchor\n", "anchor", 2, 4, ["aliases"]),
+        (b"a: {x: 1}\nb:\n  <<: {y: 2}\n", "merge-key", 3, 3, ["merge keys"]),
+        (b"id: !custom x\n", "tag", 1, 5, ["!custom", "not allowed"]),
+        (b"id: !!python/object:os.system x\n", "tag", 1, 5, ["!!python/object"]),
+        (b"id: a\n---\nid: b\n", "multiple-documents", 2, 1, ["more than one YAML document"]),
+        (b"", "empty-file", 1, 1, ["empty", "schema_version"]),
+        (b"# only a comment\n\n", "empty-file", 1, 1, ["empty"]),
+        (b"- a\n- b\n", "not-a-mapping", 1, 1, ["mapping", "a list"]),
+        (b"just text\n", "not-a-mapping", 1, 1, ["a single value"]),
+        (b"id: a\nname: caf\xe9\n", "not-utf8", 2, 10, ["0xe9", "UTF-8"]),
+        ("id: a\n".encode("utf-16"), "not-utf8", 1, 1, ["UTF-8"]),
+        (b"a:\n\tb: 1\n", "yaml-syntax", 2, 1, ["spaces, not tabs"]),
+        (b"a: [1, 2\nb: 3\n", "yaml-syntax", 2, 2, ["line 1, column 4"]),
+        (b"? [a, b]\n: c\n", "complex-key", 1, 3, ["plain word"]),
+    ],
+)
+def test_bad_input_is_an_error_at_its_line(raw, code, line, col, words):
+    problem = only_error(raw)
+    assert (problem.code, problem.line, problem.col) == (code, line, col), str(problem)
+    assert problem.severity == "error"
+    for word in words:
+        assert word in problem.message
+    assert str(problem).startswith(f"projects/x.yaml:{line}:{col}: error[{code}]: ")
+
+
+def test_a_file_over_one_mebibyte_is_refused_before_parsing():
+    problem = only_error(b"a: " + b"x" * MAX_BYTES)
+    assert problem.code == "too-large"
+    assert "1 MiB" in problem.message
+
+
+def test_scalars_follow_yaml_1_2_and_dates_and_versions_stay_text():
+    doc, problems = load_bytes(
+        b"a: no\nb: 2024-03-05\nc: '1.10'\nd: 1.5\ne: 12\nf: true\ng:\nh: off\ni: 0x1f\nj: ~\n",
+        "p.yaml",
+    )
+    assert not problems and doc is not None
+    assert doc.data == {
+        "a": "no",
+        "b": "2024-03-05",
+        "c": "1.10",
+        "d": 1.5,
+        "e": 12,
+        "f": True,
+        "g": None,
+        "h": "off",
+        "i": 31,
+        "j": None,
+    }
+    assert ("a",) in doc.plain and ("c",) not in doc.plain
+
+
+def test_positions_of_keys_and_values_are_one_based():
+    doc, _ = load_bytes(b"id: x\ncosts:\n  - item: A\n    amount: 5\n", "p.yaml")
+    assert doc is not None
+    assert doc.position(("costs", 0, "amount")) == doc.values[("costs", 0, "amount")]
+    assert (doc.values[("costs", 0, "amount")].line, doc.values[("costs", 0, "amount")].col) == (
+        4,
+        13,
+    )
+    assert (doc.keys[("costs", 0, "amount")].line, doc.keys[("costs", 0, "amount")].col) == (4, 5)
+    # A path that does not exist falls back to its nearest parent.
+    assert doc.position(("costs", 0, "missing")) == doc.values[("costs", 0)]
+
+
+def test_a_utf8_byte_order_mark_is_accepted():
+    doc, problems = load_bytes(b"\xef\xbb\xbfid: x\n", "p.yaml")
+    assert not problems and doc is not None and doc.data == {"id": "x"}
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key():
+    doc, problems = load_bytes(b'"<<": 1\n', "p.yaml")
+    assert not problems and doc is not None and doc.data == {"<<": 1}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # The billion laughs: nine levels of aliases would expand to 10^9 strings.
+        b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        + b"".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 9)}]\n".encode()
+            for i in range(8)
+        ),
+        b"a: " + b"[" * 200_000 + b"]" * 200_000,
+        b"a:\n" + b"".join(b"  " * i + b"k:\n" for i in range(1, 900)),
+        b"a: " + b"{b: " * 100_000 + b"}" * 100_000,
+    ],
+    ids=["alias-bomb", "deep-flow-lists", "deep-block-mappings", "deep-flow-mappings"],
+)
+def test_hostile_files_are_rejected_quickly_with_bounded_memory(raw):
+    tracemalloc.start()
+    started = time.perf_counter()
+    doc, problems = load_bytes(raw, "p.yaml")
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert doc is None
+    assert problems[0].code in {"anchor", "too-deep"}
+    # Generous bounds that still catch an expansion or a recursion: real cost is ~1 ms, <1 MB.
+    assert peak < 20 * 1024 * 1024
+    assert elapsed < 5
