@@ -27,37 +27,31 @@ def make_repo(path: Path) -> HistoryRepo:
         security_review="done",
         launched="done",
     )
+    events: list[tuple[str, dict[str, str]]] = []
     for k, (start, team) in enumerate(
         [("2024-01-08", "red"), ("2024-04-01", "blue"), ("2024-07-01", "red")]
     ):
         pid = f"project-{k + 1}"
-        repo.commit(
-            f"{start}T09:00:00+00:00",
-            {
-                f"projects/{pid}.yaml": project_yaml(pid, f"Project {k + 1}").replace(
-                    "team: platform", f"team: {team}"
-                )
-            },
-        )
+        started = project_yaml(pid, f"Project {k + 1}").replace("team: platform", f"team: {team}")
+        events.append((f"{start}T09:00:00+00:00", {f"projects/{pid}.yaml": started}))
         months = 8 - 2 * k
-        repo.commit(
-            f"{start[:5]}{int(start[5:7]) + months:02d}-15T12:00:00+00:00",
-            {
-                f"projects/{pid}.yaml": project_yaml(pid, f"Project {k + 1}", **launched).replace(
-                    "team: platform", f"team: {team}"
-                )
-            },
+        done = project_yaml(pid, f"Project {k + 1}", **launched)
+        events.append(
+            (
+                f"{start[:5]}{int(start[5:7]) + months:02d}-15T12:00:00+00:00",
+                {f"projects/{pid}.yaml": done.replace("team: platform", f"team: {team}")},
+            )
         )
     hostile = project_yaml("hostile", "x").replace("name: x", f"name: '{HOSTILE_NAME}'") + (
         "summary: '<img src=x onerror=window.__pwned=2> **bold** [link](javascript:alert(3))'\n"
         "links:\n  - {title: '<b>evil</b>', url: 'https://example.com/?q=<x>'}\n"
         "labels: [internal-tools]\n"
     )
-    repo.commit("2024-09-01T09:00:00+00:00", {"projects/hostile.yaml": hostile})
-    repo.commit(
-        "2025-01-06T09:00:00+00:00",
-        {"projects/stuck.yaml": project_yaml("stuck", "Stuck in PoC", team_assembled="done")},
-    )
+    events.append(("2024-09-01T09:00:00+00:00", {"projects/hostile.yaml": hostile}))
+    stuck = project_yaml("stuck", "Stuck in PoC", team_assembled="done")
+    events.append(("2025-01-06T09:00:00+00:00", {"projects/stuck.yaml": stuck}))
+    for when, files in sorted(events):  # in landing order: the clock never goes back
+        repo.commit(when, files)
     return repo
 
 

@@ -179,7 +179,7 @@ def test_strict_fails_on_a_broken_link_and_keeps_the_last_good_site(site, tmp_pa
     about.write_text(original + "\n[broken](missing-page.md)\n")
     try:
         failed = run_kpictl("build", "--strict", "--out", str(out), cwd=repo)
-        assert failed.code == 2
+        assert failed.code == 1
         assert "missing-page.md" in failed.err and "last good site" in failed.err
         assert (out / "index.html").read_bytes() == stamp
         assert not [p for p in out.parent.iterdir() if p.name.startswith(".kpictl-build-")]
