@@ -261,6 +261,12 @@ def history(
 )
 @click.option("--ref", help="The branch, tag or commit to read (default: the current branch).")
 @click.option("--worktree", is_flag=True, help="Count uncommitted changes, dated now.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 after the report when the run had any warning (a skipped revision, a value "
+    "that could not be computed), so CI can refuse to publish over one.",
+)
 @pass_context
 def report(
     obj: Context,
@@ -271,6 +277,7 @@ def report(
     fail_on: str | None,
     ref: str | None,
     worktree: bool,
+    strict: bool,
 ) -> int:
     """The 15 KPIs per project and across the portfolio, with statuses and provenance.
 
@@ -295,7 +302,7 @@ def report(
     shown = [p for p in result.projects if not project_ids or p.id in project_ids]
     if fmt == "json":
         result.projects = shown
-        output = report_json(result, group_by)
+        output = report_json(result, group_by, warnings)
     elif fmt == "csv":
         result.projects = shown
         output = report_csv(result)
@@ -309,6 +316,12 @@ def report(
         )
         result.projects = everything
     click.echo(output, nl=False)
+    if strict and warnings:
+        click.echo(
+            f"kpictl: error: {len(warnings)} warning(s) and --strict; fix them or drop --strict",
+            err=True,
+        )
+        return EXIT_INVALID
     missed = [f"{p.id}: {k}" for p in shown for k, v in p.kpis.items() if v.status == "missed"]
     if fail_on == "missed" and missed:
         click.echo(f"kpictl: {len(missed)} KPI target(s) missed: {'; '.join(missed)}", err=True)
@@ -325,7 +338,8 @@ def report(
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail on any MkDocs warning (a broken link), keeping the last good site.",
+    help="Fail (exit 1) on any warning, from history (a skipped revision, a value that could "
+    "not be computed) or from MkDocs (a broken link), keeping the last good site.",
 )
 @click.option("--as-of", "as_of", metavar="DATE", help="As for `kpictl report`.")
 @click.option("--ref", help="The branch, tag or commit to read (default: the current branch).")

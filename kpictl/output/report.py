@@ -69,7 +69,11 @@ def _curve_json(c: Curve) -> dict[str, Any]:
     }
 
 
-def report_data(report: Report, group_by: str | None = None) -> dict[str, Any]:
+def report_data(
+    report: Report, group_by: str | None = None, warnings: list[str] | None = None
+) -> dict[str, Any]:
+    """The JSON contract of `kpictl report` and the site's kpis.json; ``warnings`` are the
+    run's warnings (revisions skipped, values that could not be computed)."""
     units = report.units
     p = report.portfolio
     portfolio: dict[str, Any] = {
@@ -128,11 +132,15 @@ def report_data(report: Report, group_by: str | None = None) -> dict[str, Any]:
             for r in report.projects
         ],
         "portfolio": portfolio,
+        "warnings": list(warnings or []),
     }
 
 
-def report_json(report: Report, group_by: str | None = None) -> str:
-    return json.dumps(report_data(report, group_by), indent=2, ensure_ascii=False) + "\n"
+def report_json(
+    report: Report, group_by: str | None = None, warnings: list[str] | None = None
+) -> str:
+    data = report_data(report, group_by, warnings)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def number_text(value: float | None, unit: str = "days") -> str:

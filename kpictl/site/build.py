@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kpictl.config import Config
-from kpictl.errors import KpictlError
+from kpictl.errors import EXIT_INVALID, KpictlError
 from kpictl.output.report import report_data
 from kpictl.progress import Progress
 from kpictl.site.links import repo_links
@@ -179,7 +179,7 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     report, history = computed.report, computed.history
     branch = history.ref if history.ref != "HEAD" else "main"
     links = repo_links(config.repo_url, computed.remote_url, branch)
-    writer = SiteWriter(report, computed.timelines, config, links)
+    writer = SiteWriter(report, computed.timelines, config, links, computed.warnings)
     docs = work / "docs"
     count = 0
     progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
@@ -219,7 +219,8 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     config_file.write_text(
         yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    data = json.dumps(report_data(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    payload = report_data(report, warnings=computed.warnings)
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
     return config_file, count, data
 
 
@@ -228,6 +229,14 @@ def build_site(
 ) -> BuildResult:
     """Write the site of ``computed`` into ``out`` (default: site.out in kpictl.yaml)."""
     target = (out or config.root / config.site_out).resolve()
+    if strict and computed.warnings:
+        listed = "; ".join(computed.warnings[:3]) + ("; ..." if len(computed.warnings) > 3 else "")
+        raise KpictlError(
+            f"the site was not built: {len(computed.warnings)} warning(s) with --strict "
+            f"({listed}); fix them, or build without --strict; the last good site is left in "
+            "place",
+            EXIT_INVALID,
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".kpictl-build-", dir=target.parent))
     try:
@@ -256,7 +265,8 @@ def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:
             details = "; ".join(collector.messages) or str(exc)
             raise KpictlError(
                 f"the site was not built: MkDocs reported warnings in --strict mode ({details}); "
-                "the last good site is left in place"
+                "the last good site is left in place",
+                EXIT_INVALID,
             ) from None
         except MkDocsException as exc:
             raise KpictlError(f"the site was not built: {exc}") from None

@@ -71,9 +71,15 @@ def _safe_url(url: Any) -> str | None:
 
 class SiteWriter:
     def __init__(
-        self, report: Report, timelines: list[Timeline], config: Config, links: RepoLinks
+        self,
+        report: Report,
+        timelines: list[Timeline],
+        config: Config,
+        links: RepoLinks,
+        warnings: list[str] | None = None,
     ) -> None:
         self.report = report
+        self.warnings = list(warnings or [])
         self.timelines = {t.id: t for t in timelines}
         self.config = config
         self.links = links
@@ -126,6 +132,8 @@ class SiteWriter:
         yield Page("portfolio.md", self.portfolio())
         yield Page("projects/index.md", self.project_index())
         yield Page("kpis/index.md", self.kpi_index())
+        if self.warnings:
+            yield Page("warnings.md", self._render("warnings.md.j2", "", warnings=self.warnings))
         for kpi in self.report.catalog:
             yield Page(f"kpis/{kpi.id}.md", self.kpi_page(kpi))
         for result in self.report.projects:
@@ -182,6 +190,7 @@ class SiteWriter:
             purgatory=p.purgatory,
             latest=latest[:10],
             names=names,
+            warnings=self.warnings,
         )
 
     def kpi_page(self, kpi: KpiDef) -> str:
