@@ -7,7 +7,6 @@ every commit) loads neither git nor jinja2 nor MkDocs.
 from __future__ import annotations
 
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +14,14 @@ from typing import TYPE_CHECKING
 import click
 
 from kpictl import __version__
-from kpictl.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, KpictlError
+from kpictl.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    KpictlError,
+    write_crash_log,
+)
 
 if TYPE_CHECKING:
     from kpictl.config import Config
@@ -472,12 +478,6 @@ def diff(obj: Context, base: str, head: str | None) -> int:
     return EXIT_OK
 
 
-def _crash_log() -> Path:
-    log = Path(tempfile.gettempdir()) / "kpictl-crash.log"
-    log.write_text(traceback.format_exc(), encoding="utf-8")
-    return log
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; no traceback reaches the user."""
     try:
@@ -498,10 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()  # the reader went away (kpictl ... | head); nothing left to say
         return EXIT_OK
     except Exception as exc:
-        try:
-            where = f"; details in {_crash_log()}"
-        except OSError:
-            where = ""
+        log = write_crash_log(traceback.format_exc())
+        where = f"; details in {log}" if log else ""
         click.echo(
             f"kpictl: internal error ({type(exc).__name__}: {exc}){where}. "
             "This is a bug in kpictl; please report it with that file.",

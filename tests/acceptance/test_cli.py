@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from kpictl.config import load_config
 from kpictl.project.schema import schema_text
@@ -80,22 +82,29 @@ def test_configuration_errors_exit_2_with_file_line_col(kpi_repo):
     assert result.code == 2 and "kpictl.yaml:2:1: error[duplicate-key]" in result.err
 
 
-def test_an_unexpected_failure_is_one_line_and_exit_3(kpi_repo, monkeypatch):
+def test_an_unexpected_failure_is_one_line_and_exit_3(kpi_repo, monkeypatch, tmp_path):
     import kpictl.project.validate
 
     def explode(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(kpictl.project.validate, "validate_files", explode)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     kpi_repo.project()
-    result = kpi_repo.run("validate")
-    assert result.code == 3
-    assert "Traceback" not in result.err
-    assert len(result.err.strip().splitlines()) == 1
-    assert (
-        "internal error (ZeroDivisionError: boom)" in result.err
-        and "kpictl-crash.log" in result.err
-    )
+    logs = []
+    for _ in range(2):
+        result = kpi_repo.run("validate")
+        assert result.code == 3
+        assert "Traceback" not in result.err
+        assert len(result.err.strip().splitlines()) == 1
+        assert "internal error (ZeroDivisionError: boom)" in result.err
+        logs.append(Path(re.search(r"details in (\S+\.log)", result.err)[1]))
+    # One file per run, in this user's own cache folder, holding the traceback.
+    assert logs[0] != logs[1]
+    for log in logs:
+        assert log.parent == tmp_path / "cache" / "kpictl"
+        assert "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")
+        assert log.stat().st_mode & 0o077 == 0
 
 
 def test_new_writes_a_valid_project_with_the_schema_modeline(kpi_repo):
