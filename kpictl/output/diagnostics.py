@@ -7,8 +7,6 @@ import json
 from kpictl.project.diagnostics import Diagnostic
 from kpictl.project.validate import ValidationResult
 
-DIAGNOSTIC_FORMATS = ("text", "json", "github")
-
 
 def _escape_data(text: str) -> str:
     # As GitHub's workflow-command parser expects (actions/toolkit, command.ts).

@@ -24,7 +24,6 @@ from kpictl.scaffold.init import scaffold
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=timezone.utc)
 END = datetime(2026, 10, 30, 17, 0, tzinfo=timezone.utc)
-OFFICES = {"+0100": 1.0, "+0530": 5.5, "-0500": -5.0, "+0000": 0.0}
 
 # (id, name, team, office, labels, kickoff offset in days, fate)
 PROJECTS = [
