@@ -22,10 +22,17 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def git(repo: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
+def git(
+    repo: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    input: str | None = None,
+) -> str:
     result = subprocess.run(
         ["git", "-C", str(repo), *args],
         env=env or clean_env(),
+        input=input,
         capture_output=True,
         text=True,
         check=False,

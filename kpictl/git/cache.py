@@ -15,26 +15,49 @@ from typing import Any
 from kpictl import __version__
 from kpictl.history.model import LogEntry
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
+
+
+_MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload
 
 
 def write_atomically(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` in one step (a reader sees the old or the new file);
-    a cache that cannot be written only costs time, so errors are ignored."""
+    """Replace ``path`` with ``payload`` behind a checksum header, in one step (a reader sees the
+    old or the new file); a cache that cannot be written only costs time, so errors are ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(payload)
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        temp.write_bytes(_MAGIC + digest + b"\n" + payload)
         os.replace(temp, path)
     except OSError:
         pass
 
 
+def read_checked(path: Path) -> bytes | None:
+    """The payload of a cache file whose checksum matches; None when it is missing or damaged,
+    so that a damaged cache costs a rebuild and never changes an answer."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header_end = len(_MAGIC) + 64
+    if not raw.startswith(_MAGIC) or raw[header_end : header_end + 1] != b"\n":
+        return None
+    payload = raw[header_end + 1 :]
+    if hashlib.sha256(payload).hexdigest().encode() != raw[len(_MAGIC) : header_end]:
+        return None
+    return payload
+
+
 def read_marshal(path: Path) -> Any:
     """The cached value at ``path``, or None when it is missing or damaged."""
+    payload = read_checked(path)
+    if payload is None:
+        return None
     try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
         return None
 
 

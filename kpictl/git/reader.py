@@ -3,6 +3,7 @@ parsed in isolation, replayed by project identity, plus uncommitted changes with
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import traceback
@@ -36,7 +37,9 @@ def read_history(
     parser = RevisionParser(config)
     folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
     cache = HistoryCache(
-        folder, (repo.prefix, config.projects_dir, parser.schema_key), enabled=use_cache
+        folder,
+        (repo.prefix, config.projects_dir, parser.schema_key, _grafts_key(repo)),
+        enabled=use_cache,
     )
     if cache.head and extends(repo, cache.head):
         new = read_log(repo, config, cache.head) if cache.head != repo.head else []
@@ -76,6 +79,14 @@ def read_history(
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
     return history
+
+
+def _grafts_key(repo: Repository) -> str:
+    """What the deprecated grafts file (which rewrites parents) holds, for the cache key."""
+    try:
+        return hashlib.sha256((repo.git_dir / "info" / "grafts").read_bytes()).hexdigest()
+    except OSError:
+        return "no grafts"
 
 
 def _parse_isolated(

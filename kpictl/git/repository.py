@@ -20,6 +20,9 @@ def git_env() -> dict[str, str]:
     drop = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env["LC_ALL"] = "C"
+    # History is the commits as they are: `git replace` refs would change dates on one
+    # machine only (and behind the cache's back), so kpictl reads past them.
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
     return env
 
 
