@@ -6,7 +6,9 @@ every commit) loads neither git nor jinja2 nor MkDocs.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from kpictl.errors import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_OK,
+    EXIT_TERMINATED,
     KpictlError,
     write_crash_log,
 )
@@ -359,10 +362,12 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
       kpictl build --out public
     """
     from kpictl.pipeline import compute_as_of
-    from kpictl.site.build import build_site
+    from kpictl.site.build import build_site, site_target
 
     config = obj.config()
-    result = build_site(compute_as_of(config, as_of=as_of, ref=ref), config, out=out, strict=strict)
+    target = site_target(config, out)  # refuse a wrong --out before reading any history
+    computed = compute_as_of(config, as_of=as_of, ref=ref)
+    result = build_site(computed, config, out=target, strict=strict)
     for warning in result.warnings:
         click.echo(f"kpictl: warning: {warning}", err=True)
     click.echo(f"built {result.pages} pages into {result.out}")
@@ -370,7 +375,13 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
 
 
 @cli.command()
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on 127.0.0.1 (0: any free port).",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -478,8 +489,27 @@ def diff(obj: Context, base: str, head: str | None) -> int:
     return EXIT_OK
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that every `finally` (scratch folders) runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; no traceback reaches the user."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="kpictl", standalone_mode=False)
         return code if isinstance(code, int) else EXIT_OK
@@ -494,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     except (click.Abort, KeyboardInterrupt):
         click.echo("kpictl: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("kpictl: terminated", err=True)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (kpictl ... | head); nothing left to say
         return EXIT_OK

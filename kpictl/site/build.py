@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from kpictl.config import Config
 from kpictl.errors import EXIT_INVALID, KpictlError
 from kpictl.output.report import report_data
 from kpictl.progress import Progress
+from kpictl.scratch import scratch_folder
 from kpictl.site.links import repo_links
 from kpictl.site.pages import SiteWriter
 
@@ -121,16 +121,41 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+def _site_sources(site_dir: Path) -> list[Path]:
+    """Every file under ``site_dir``, refusing anything that is not a regular file inside the
+    repository: a symbolic link would publish whatever it points at (/proc/self/environ, a
+    file outside the repository), and a FIFO or device would hang or flood the build."""
+    if site_dir.is_symlink():
+        raise KpictlError(f"{site_dir} is a symbolic link; {_REGULAR_ONLY}")
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(site_dir):
+        for name in sorted(dirs + names):
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise KpictlError(f"{path} is a symbolic link; {_REGULAR_ONLY}")
+            if name in names and not path.is_file():
+                raise KpictlError(f"{path} is not a regular file; {_REGULAR_ONLY}")
+            if name in names:
+                found.append(path)
+        dirs.sort()
+    return sorted(found)
+
+
+_REGULAR_ONLY = (
+    "the site publishes only regular files inside the repository, so put the file itself there"
+)
+
+
 def _copy_site_files(site_dir: Path, docs: Path) -> list[str]:
     """Copy hand-written pages and assets; return the pages, for the navigation."""
     pages: list[str] = []
-    if not site_dir.is_dir():
+    if not site_dir.exists() and not site_dir.is_symlink():
         return pages
-    for source in sorted(site_dir.rglob("*")):
+    for source in _site_sources(site_dir):
         relative = source.relative_to(site_dir)
-        if source.is_dir() or relative.parts[0] in ("overrides",) or relative.name == "mkdocs.yml":
+        if relative.parts[0] in ("overrides",) or relative.name == "mkdocs.yml":
             continue
-        if relative.parts[0] in ("index.md", "portfolio.md", "kpis", "projects"):
+        if relative.parts[0] in ("index.md", "portfolio.md", "warnings.md", "kpis", "projects"):
             raise KpictlError(
                 f"{site_dir / relative}: this name is taken by a generated page; rename it"
             )
@@ -224,11 +249,62 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     return config_file, count, data
 
 
+SITE_MARKER = ".kpictl-site"
+_MARKER_TEXT = (
+    "This folder is a site built by kpictl; `kpictl build` replaces it whole, so keep nothing "
+    "else here.\n"
+)
+_LEGACY_OUT = "build/site"  # the default output folder before sites were marked
+
+
+def site_target(config: Config, out: Path | None) -> Path:
+    """The folder to write the site into, after refusing one kpictl must not replace: a
+    filesystem root, the repository or a folder holding it, a folder inside the site sources,
+    the projects or .git, and a folder of files kpictl did not build."""
+    chosen = out or config.root / config.site_out
+    if chosen.is_symlink():
+        raise KpictlError(f"--out {chosen} is a symbolic link; give a real folder")
+    target = chosen.resolve()
+    root = config.root.resolve()
+    if target.parent == target:
+        raise KpictlError(f"--out {chosen} is a file system root; give a folder of its own")
+    if root.is_relative_to(target):
+        raise KpictlError(
+            f"--out {chosen} holds the repository, which a build would replace; give a folder "
+            "of its own, such as build/site"
+        )
+    for inside, why in (
+        (config.root / config.site_dir, "whose files are copied into every build"),
+        (config.projects_path, "which holds the project files"),
+        (root / ".git", "which is git's own"),
+    ):
+        if target.is_relative_to(inside.resolve()):
+            raise KpictlError(
+                f"--out {chosen} is inside {inside.relative_to(config.root)}/, {why}; give a "
+                "folder outside it, such as build/site"
+            )
+    if target.exists() and not target.is_dir():
+        raise KpictlError(f"--out {chosen} is a file, not a folder; give a folder")
+    if target.is_dir() and not _is_site(target, root) and any(target.iterdir()):
+        raise KpictlError(
+            f"--out {chosen} holds files kpictl did not build (it has no {SITE_MARKER} marker), "
+            "and a build replaces the whole folder; give a new or empty folder, or move the files"
+        )
+    return target
+
+
+def _is_site(folder: Path, root: Path) -> bool:
+    if (folder / SITE_MARKER).is_file():
+        return True
+    # A site built before sites were marked, in the old default folder: accepted once.
+    return folder == (root / _LEGACY_OUT).resolve() and (folder / "kpis.json").is_file()
+
+
 def build_site(
     computed: Computed, config: Config, *, out: Path | None = None, strict: bool = False
 ) -> BuildResult:
     """Write the site of ``computed`` into ``out`` (default: site.out in kpictl.yaml)."""
-    target = (out or config.root / config.site_out).resolve()
+    target = site_target(config, out)
     if strict and computed.warnings:
         listed = "; ".join(computed.warnings[:3]) + ("; ..." if len(computed.warnings) > 3 else "")
         raise KpictlError(
@@ -238,8 +314,7 @@ def build_site(
             EXIT_INVALID,
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".kpictl-build-", dir=target.parent))
-    try:
+    with scratch_folder(target.parent, ".kpictl-build-") as work:
         config_file, count, data = write_sources(computed, config, work)
         stamp = computed.history.head_landed_at
         messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
@@ -247,10 +322,9 @@ def build_site(
         _compact_html(built)
         _drop_unused_search_languages(built)
         (built / "kpis.json").write_text(data, encoding="utf-8")
-        _replace(built, target)
+        (built / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        _replace(built, target, config.root.resolve())
         return BuildResult(target, count, computed.warnings + messages)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:
@@ -273,13 +347,12 @@ def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:
     return [f"mkdocs: {m}" for m in collector.messages]
 
 
-def _replace(built: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        if not (target / "kpis.json").exists() and any(target.iterdir()):
-            raise KpictlError(
-                f"{target} exists and is not a kpictl site; choose another --out, or empty it"
-            )
-        target.rename(old)
-    built.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+def _replace(built: Path, target: Path, root: Path) -> None:
+    """Put ``built`` where ``target`` is, in two renames; the old site goes only once the new
+    one is in place."""
+    if target.is_dir() and not _is_site(target, root) and any(target.iterdir()):
+        raise KpictlError(f"{target} now holds files kpictl did not build; nothing was replaced")
+    with scratch_folder(target.parent, f".{target.name}.old-") as old_folder:
+        if target.exists():
+            target.rename(old_folder / "site")
+        built.rename(target)

@@ -6,7 +6,8 @@ import functools
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 from kpictl.config import Config
 from kpictl.errors import KpictlError
 from kpictl.pipeline import compute_as_of
-from kpictl.site.build import build_site
+from kpictl.scratch import scratch_folder
+from kpictl.site.build import build_site, site_target
 
 
 def _snapshot(config: Config) -> dict[str, float]:
@@ -45,30 +47,55 @@ def serve_site(
     poll_seconds: float = 1.0,
     stop: threading.Event | None = None,
 ) -> None:
-    target = out or Path(tempfile.mkdtemp(prefix="kpictl-serve-")) / "site"
+    with _site_folder(config, out) as target:
+        handler = functools.partial(_Quiet, directory=str(target))
+        # Bind before building: a port in use is a clear error at once, not after a build.
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise KpictlError(
+                f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); try another --port"
+            ) from None
+        try:
+            _serve(config, server, target, echo, poll_seconds, stop or threading.Event())
+        finally:
+            server.server_close()
 
-    def rebuild() -> None:
+
+@contextmanager
+def _site_folder(config: Config, out: Path | None) -> Iterator[Path]:
+    """``--out`` after the checks of `kpictl build`, or a scratch folder removed at the end."""
+    if out is not None:
+        yield site_target(config, out)
+        return
+    with scratch_folder(Path(tempfile.gettempdir()), "kpictl-serve-") as folder:
+        yield folder / "site"
+
+
+def _serve(
+    config: Config,
+    server: ThreadingHTTPServer,
+    target: Path,
+    echo: Callable[[str], None],
+    poll_seconds: float,
+    stop: threading.Event,
+) -> None:
+    def rebuild(first: bool = False) -> None:
         started = time.perf_counter()
         try:
             computed = compute_as_of(config, as_of="now", worktree=True)
             result = build_site(computed, config, out=target)
         except KpictlError as exc:
+            if first:
+                raise  # nothing to serve yet: a fatal error at start exits, with its message
             echo(f"kpictl: error: {exc} (keeping the last good site)")
             return
         echo(f"built {result.pages} pages in {time.perf_counter() - started:.1f} s")
 
-    rebuild()
-    handler = functools.partial(_Quiet, directory=str(target))
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        raise KpictlError(
-            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port"
-        ) from None
+    rebuild(first=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    stop = stop or threading.Event()
     seen = _snapshot(config)
     try:
         while not stop.wait(poll_seconds):
@@ -79,4 +106,3 @@ def serve_site(
                 rebuild()
     finally:
         server.shutdown()
-        server.server_close()

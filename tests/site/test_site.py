@@ -195,7 +195,7 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_site(site, tmp_path):
     precious.mkdir()
     (precious / "thesis.txt").write_text("do not delete")
     result = run_kpictl("build", "--out", str(precious), cwd=repo)
-    assert result.code == 2 and "not a kpictl site" in result.err
+    assert result.code == 2 and "kpictl did not build" in result.err
     assert (precious / "thesis.txt").read_text() == "do not delete"
 
 
