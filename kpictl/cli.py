@@ -405,11 +405,17 @@ def serve(obj: Context, port: int, out: Path | None) -> int:
 
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that differ from the scaffold.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace scaffold files that differ but are still what kpictl wrote; for a file you "
+    "changed (and kpictl.yaml, always), write kpictl's version beside it as FILE.new.",
+)
 def init(directory: Path, force: bool) -> int:
     """Set up a KPI repository: projects/, kpictl.yaml, the site, pre-commit and CI workflows.
 
-    Never overwrites a file that differs without --force; running it twice changes nothing.
+    Never overwrites a file that differs without --force, nor with it a file you changed;
+    running it twice changes nothing. In a repository that has projects, adds no example.
 
     \b
     Example:
@@ -430,8 +436,8 @@ def init(directory: Path, force: bool) -> int:
             err=True,
         )
     for written in results:
-        note = " (differs; --force overwrites it)" if written.action == "kept" else ""
-        click.echo(f"{written.action:>11}  {written.path}{note}")
+        note = f" ({written.note})" if written.note else ""
+        click.echo(f"{written.action:>14}  {written.path}{note}")
     click.echo("next: git init -b main (if needed), edit projects/, then `kpictl validate`")
     return EXIT_OK
 

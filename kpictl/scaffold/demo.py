@@ -464,14 +464,18 @@ def fast_import_stream(seed: int = 7) -> bytes:
 
 
 MARKER = ".git/kpictl-demo"
+_BUILT = "build/"  # the demo's own site, which `kpictl demo` builds into it
 
 
 def create_demo(target: Path) -> None:
-    """Write the demo repository into ``target``: a new or empty folder, or an earlier demo
-    (which is replaced)."""
+    """Write the demo repository into ``target``: a new or empty folder, or a demo kpictl made
+    that nobody has changed since (which is replaced)."""
+    if target.is_symlink():
+        raise KpictlError(f"{target} is a symbolic link; give a real folder for the demo")
+    if target.exists() and not target.is_dir():
+        raise KpictlError(f"{target} is a file; give a new folder for the demo")
     if target.exists() and any(target.iterdir()):
-        if not (target / MARKER).is_file():
-            raise KpictlError(f"{target} is not empty; give a new folder for the demo")
+        _check_untouched_demo(target)
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
 
@@ -480,5 +484,40 @@ def create_demo(target: Path) -> None:
     git.run("fast-import", "--quiet", input=fast_import_stream())
     git.run("update-ref", "-d", "refs/kpictl-demo/pull")
     git.run("reset", "-q", "--hard", "main")
-    (target / MARKER).write_text("created by kpictl demo; `kpictl demo` may replace it\n")
+    head = git.text("rev-parse", "HEAD")
+    (target / MARKER).write_text(
+        f"created by kpictl demo at {head}; `kpictl demo` replaces it while it is unchanged\n",
+        encoding="utf-8",
+    )
     default_config(target)  # the packaged defaults must load; kpictl.yaml is read by the caller
+
+
+def _check_untouched_demo(target: Path) -> None:
+    """Refuse unless ``target`` is exactly the demo kpictl made: its marker, the head it
+    recorded as the only ref, and no file of anyone else's (its own build/ aside)."""
+    refuse = (
+        f"{target} is not empty and is not an unchanged kpictl demo ({{why}}); give a new "
+        "folder, or remove this one yourself"
+    )
+    try:
+        marker = (target / MARKER).read_text(encoding="utf-8")
+    except OSError:
+        raise KpictlError(refuse.format(why="it has no demo marker")) from None
+    recorded = marker.split(" at ", 1)[1].split(";", 1)[0] if " at " in marker else None
+    git = Git(target)
+    refs = git.run("for-each-ref", "--format=%(objectname) %(refname)", check=False)
+    if recorded is None or refs.stdout.decode().split("\n") != [
+        f"{recorded} refs/heads/main",
+        "",
+    ]:
+        raise KpictlError(refuse.format(why="it has commits or branches of its own"))
+    status = git.run(
+        "status", "--porcelain", "-z", "--ignored", "--untracked-files=all", check=False
+    )
+    changed = [
+        entry[3:]
+        for entry in status.stdout.decode("utf-8", "replace").split("\0")
+        if entry and not entry[3:].startswith(_BUILT)
+    ]
+    if status.returncode != 0 or changed:
+        raise KpictlError(refuse.format(why=f"files changed or added: {', '.join(changed[:3])}"))

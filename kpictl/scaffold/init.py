@@ -5,6 +5,9 @@ Never overwrites a file that differs without ``force``; running it twice changes
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -13,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from kpictl import __version__
 from kpictl.config import default_config, load_config
 from kpictl.project.schema import schema_text
+from kpictl.project.validate import discover
 from kpictl.scaffold.new import render_project
 
 SCAFFOLD = {
@@ -29,7 +33,11 @@ SCAFFOLD = {
 @dataclass(frozen=True)
 class Written:
     path: str
-    action: str  # created | unchanged | overwritten | kept
+    action: str  # created | unchanged | overwritten | kept | written beside
+    note: str = ""
+
+
+RECORD = ".kpictl/scaffold.json"  # what kpictl wrote: path → SHA-256 of the text
 
 
 def scaffold_text(name: str) -> str:
@@ -85,21 +93,74 @@ def scaffold(root: Path) -> dict[str, str]:
 
 
 def init_repository(root: Path, *, force: bool = False) -> list[Written]:
+    """Write the scaffold under ``root``. A file that differs is kept; with ``force`` it is
+    replaced only when it is still what kpictl wrote (kpictl records that), and otherwise
+    kpictl's version goes beside it as ``<name>.new``. kpictl.yaml is never replaced."""
+    recorded = _read_record(root)
+    files = scaffold(root)
+    example = next(k for k in files if k.endswith("/example-project.yaml"))
+    if _has_projects(root, besides=root / example):
+        del files[example]  # the repository has projects of its own: no example among them
     results = []
-    for relative, text in sorted(scaffold(root).items()):
+    for relative, text in sorted(files.items()):
         target = root / relative
-        if target.exists():
-            current = target.read_text(encoding="utf-8", errors="replace")
-            if current == text:
-                results.append(Written(relative, "unchanged"))
-                continue
-            if not force:
-                results.append(Written(relative, "kept"))
-                continue
-            action = "overwritten"
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            results.append(Written(relative, "kept", "not a regular file; left alone"))
+            continue
+        if not target.exists():
+            _write(target, text)
+            recorded[relative] = _digest(text)
+            results.append(Written(relative, "created"))
+            continue
+        current = target.read_text(encoding="utf-8", errors="replace")
+        if current == text:
+            recorded[relative] = _digest(text)
+            results.append(Written(relative, "unchanged"))
+            continue
+        ours = recorded.get(relative) == _digest(current) and relative != "kpictl.yaml"
+        if not force:
+            hint = "--force replaces it" if ours else "--force writes kpictl's version beside it"
+            results.append(Written(relative, "kept", f"differs; {hint}"))
+        elif ours:
+            _write(target, text)
+            recorded[relative] = _digest(text)
+            results.append(Written(relative, "overwritten"))
         else:
-            action = "created"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        results.append(Written(relative, action))
+            beside = f"{relative}.new"
+            _write(root / beside, text)
+            why = "never replaced" if relative == "kpictl.yaml" else "changed since kpictl wrote it"
+            results.append(
+                Written(beside, "written beside", f"{relative} is {why}; compare and merge by hand")
+            )
+    _write(root / RECORD, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
     return results
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_record(root: Path) -> dict[str, str]:
+    try:
+        data = json.loads((root / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _has_projects(root: Path, *, besides: Path) -> bool:
+    config = load_config(root) if (root / "kpictl.yaml").is_file() else default_config(root)
+    return any(file != besides for file in discover(config))
+
+
+def _write(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` in one step: a reader sees the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -86,6 +86,26 @@ def new_project(
         owner=owner,
         schema=schema,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KpictlError(
+            "--name, --team or --owner holds characters that cannot be written as UTF-8; "
+            "retype them"
+        ) from None
+    _create(target, data)
     return target
+
+
+def _create(target: Path, data: bytes) -> None:
+    """Write a new file in one step, never replacing one that appeared meanwhile: the data goes
+    to a scratch file first, then takes the name with a hard link (which fails if it exists)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.link(temp, target)
+    except FileExistsError:
+        raise KpictlError(f"{target} already exists; edit it, or choose another id") from None
+    finally:
+        temp.unlink(missing_ok=True)

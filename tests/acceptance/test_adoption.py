@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -47,11 +48,42 @@ def test_init_scaffolds_a_repository_and_is_idempotent(tmp_path):
 
     (root / "README.md").write_text("our own readme\n")
     kept = run_kpictl("init", str(root), cwd=tmp_path)
-    assert "kept  README.md (differs; --force overwrites it)" in kept.out
+    assert "kept  README.md (differs; --force writes kpictl's version beside it)" in kept.out
     assert (root / "README.md").read_text() == "our own readme\n"
     forced = run_kpictl("init", "--force", str(root), cwd=tmp_path)
-    assert "overwritten  README.md" in forced.out
-    assert (root / "README.md").read_text() != "our own readme\n"
+    assert "written beside  README.md.new" in forced.out
+    assert (root / "README.md").read_text() == "our own readme\n"  # never lost
+    from kpictl.scaffold.init import scaffold_text
+
+    assert (root / "README.md.new").read_text() == scaffold_text("README.md")
+
+
+def test_init_force_replaces_only_what_kpictl_wrote_and_never_kpictl_yaml(tmp_path):
+    root = tmp_path / "kpis"
+    assert run_kpictl("init", str(root), cwd=tmp_path).code == 0
+    ignore = root / ".gitignore"
+    scaffolded = ignore.read_text()
+    # An older kpictl's version of a file, untouched since: --force may replace it.
+    record = json.loads((root / ".kpictl" / "scaffold.json").read_text())
+    ignore.write_text("build/\n")
+    record[".gitignore"] = hashlib.sha256(b"build/\n").hexdigest()
+    (root / ".kpictl" / "scaffold.json").write_text(json.dumps(record))
+    (root / "kpictl.yaml").write_text("milestones:\n  - {id: legal_review, phase: production}\n")
+    forced = run_kpictl("init", "--force", str(root), cwd=tmp_path)
+    assert forced.code == 0, forced.err
+    assert "overwritten  .gitignore" in forced.out and ignore.read_text() == scaffolded
+    assert "legal_review" in (root / "kpictl.yaml").read_text()  # never overwritten
+    assert "written beside  kpictl.yaml.new (kpictl.yaml is never replaced" in forced.out
+    assert run_kpictl("validate", cwd=root).code == 0
+
+
+def test_init_in_a_repository_with_projects_adds_no_example(tmp_path):
+    root = tmp_path / "kpis"
+    (root / "projects").mkdir(parents=True)
+    (root / "projects" / "ours.yaml").write_text(project_yaml("ours", "Ours"))
+    result = run_kpictl("init", str(root), cwd=tmp_path)
+    assert result.code == 0 and "example-project" not in result.out
+    assert sorted(p.name for p in (root / "projects").iterdir()) == ["ours.yaml"]
 
 
 def test_the_commented_kpictl_yaml_is_valid_and_means_the_defaults(tmp_path):
