@@ -1,5 +1,9 @@
 """Write the outputs of kpictl on the demo portfolio into a folder, for golden-file comparison.
 
+Commit ids are written as their place in the demo's history (``commit-0042``), full or
+abbreviated alike, so that a change to the scaffolded files the demo's first commit holds does
+not rewrite every golden file, while which commit each value cites is still compared.
+
 Run as ``python tests/golden/capture.py OUT``; the golden test runs the same capture and
 compares it with ``tests/golden/demo/`` byte for byte. After a deliberate change of output,
 regenerate with ``python tests/golden/capture.py tests/golden/demo`` and name the change in the
@@ -9,6 +13,7 @@ commit message.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +44,25 @@ def kpictl(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+def _commit_names(demo: Path) -> dict[str, str]:
+    shas = subprocess.run(
+        ["git", "-C", str(demo), "rev-list", "--reverse", "--all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return {sha: f"commit-{index:04d}" for index, sha in enumerate(shas)}
+
+
+def _name_commits(text: bytes, names: dict[str, str]) -> bytes:
+    def name(match: re.Match[bytes]) -> bytes:
+        token = match[0].decode()
+        found = [label for sha, label in names.items() if sha.startswith(token)]
+        return found[0].encode() if len(found) == 1 else match[0]
+
+    return re.sub(rb"\b[0-9a-f]{7,40}\b", name, text)
+
+
 def capture(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,16 +70,20 @@ def capture(out: Path) -> None:
         made = kpictl("demo", str(demo), "--no-site", cwd=Path(tmp))
         if made.returncode != 0:
             raise SystemExit(made.stderr.decode())
+        names = _commit_names(demo)
         for name, args in COMMANDS:
             result = kpictl("-C", str(demo), *args, cwd=Path(tmp))
             (out / name).write_bytes(
-                result.stdout + f"\n[exit {result.returncode}]\n".encode() + result.stderr
+                _name_commits(
+                    result.stdout + f"\n[exit {result.returncode}]\n".encode() + result.stderr,
+                    names,
+                )
             )
         site = Path(tmp) / "site"
         built = kpictl("-C", str(demo), "build", "--out", str(site), cwd=Path(tmp))
         if built.returncode != 0:
             raise SystemExit(built.stderr.decode())
-        (out / "kpis.json").write_bytes((site / "kpis.json").read_bytes())
+        (out / "kpis.json").write_bytes(_name_commits((site / "kpis.json").read_bytes(), names))
 
 
 if __name__ == "__main__":
