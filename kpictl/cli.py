@@ -81,19 +81,28 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
     """Check project files against the schema and the repository's rules.
 
     With no PATHS, every project file of the repository; with PATHS (files or folders), those,
-    with ids still checked against the rest of the repository. Exit 0 when valid (warnings
-    allowed), 1 when a file is invalid, 2 for a usage or configuration error.
+    with ids still checked against the rest of the repository. When PATHS include kpictl.yaml
+    or the schema file (as the pre-commit hook passes them), every project file is checked
+    against the configuration, and a schema file that no longer matches it is an error.
+    Exit 0 when valid (warnings allowed), 1 when a file is invalid, 2 for a usage or
+    configuration error.
 
     \b
     Example:
       kpictl validate projects/support-assistant.yaml
       kpictl validate --format github
     """
+    from kpictl.config import CONFIG_FILE
     from kpictl.output.diagnostics import format_diagnostics, summary_line
+    from kpictl.project.schema import SCHEMA_FILE, stale_schema
     from kpictl.project.validate import discover, validate_files
 
     config = obj.config()
     everything = discover(config)
+    configuration = {(config.root / name).resolve() for name in (CONFIG_FILE, SCHEMA_FILE)}
+    changed_configuration = any(path.resolve() in configuration for path in paths)
+    if changed_configuration:
+        paths = ()  # a new configuration applies to every project file
     if paths:
         files: list[Path] = []
         for path in paths:
@@ -117,6 +126,9 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
                 "`kpictl new ID`, or pass the files to check"
             )
         result = validate_files(everything, config)
+    stale = stale_schema(config, error=changed_configuration)
+    if stale is not None:
+        result.diagnostics.append(stale)
     click.echo(format_diagnostics(result, fmt), nl=False)
     if fmt == "text":
         click.echo(summary_line(result), err=True)
@@ -422,7 +434,7 @@ def init(directory: Path, force: bool) -> int:
       kpictl init my-kpis && cd my-kpis && git init -b main && kpictl validate
     """
     from kpictl.git.repository import work_tree_prefix
-    from kpictl.scaffold.init import init_repository
+    from kpictl.scaffold.init import current_branch, init_repository
 
     directory.mkdir(parents=True, exist_ok=True)
     results = init_repository(directory, force=force)
@@ -438,7 +450,9 @@ def init(directory: Path, force: bool) -> int:
     for written in results:
         note = f" ({written.note})" if written.note else ""
         click.echo(f"{written.action:>14}  {written.path}{note}")
-    click.echo("next: git init -b main (if needed), edit projects/, then `kpictl validate`")
+    branch = current_branch(directory)
+    first = "" if prefix is not None else f"git init -b {branch}, "
+    click.echo(f"next: {first}edit projects/, then `kpictl validate`")
     return EXIT_OK
 
 

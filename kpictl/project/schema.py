@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from kpictl.config import MILESTONE_ID, SLUG, Config
+from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
 
 SCHEMA_VERSION = 1
 MILESTONE_STATUSES = ("planned", "in_progress", "done", "skipped")
@@ -197,3 +198,27 @@ def project_schema(config: Config) -> dict[str, Any]:
 
 def schema_text(config: Config) -> str:
     return json.dumps(project_schema(config), indent=2, ensure_ascii=False) + "\n"
+
+
+SCHEMA_FILE = "schema/project.schema.json"  # where `kpictl init` writes it, for editors
+
+
+def stale_schema(config: Config, *, error: bool) -> Diagnostic | None:
+    """A finding when the committed schema file no longer matches the configuration (editors and
+    check-jsonschema would then reject valid files); None when it matches or does not exist."""
+    path = config.root / SCHEMA_FILE
+    try:
+        committed = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if committed == schema_text(config):
+        return None
+    return Diagnostic(
+        SCHEMA_FILE,
+        1,
+        1,
+        ERROR if error else WARNING,
+        "stale-schema",
+        f"{SCHEMA_FILE} does not match kpictl.yaml (its milestones or environments changed), "
+        f"so editors would flag valid files; regenerate it: kpictl schema > {SCHEMA_FILE}",
+    )

@@ -9,12 +9,14 @@ import hashlib
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from kpictl import __version__
 from kpictl.config import default_config, load_config
+from kpictl.git.repository import Git
 from kpictl.project.schema import schema_text
 from kpictl.project.validate import discover
 from kpictl.scaffold.new import render_project
@@ -67,15 +69,24 @@ def commented_defaults() -> str:
     return "\n".join(lines) + "\n"
 
 
+def current_branch(root: Path) -> str:
+    """The branch checked out in ``root`` (a new repository's too), or main outside one."""
+    found = Git(root).run("symbolic-ref", "--short", "-q", "HEAD", check=False)
+    return found.stdout.decode("utf-8", "replace").strip() or "main"
+
+
 def scaffold(root: Path) -> dict[str, str]:
     """The files to write; an existing kpictl.yaml is followed (its projects folder, and its
-    milestones in the schema)."""
+    milestones in the schema), and the workflows publish from the current branch."""
     config = load_config(root) if (root / "kpictl.yaml").is_file() else default_config(root)
     folder = config.projects_dir.strip("/")
+    branch = current_branch(root)
     files = {
         target: scaffold_text(source)
-        .replace("^projects/", f"^{re.escape(folder)}/")
-        .replace('"projects/**"', f'"{folder}/**"')
+        .replace("|projects/", f"|{re.escape(folder)}/")
+        .replace("__PROJECTS__", shlex.quote(folder))
+        .replace("__SITE__", shlex.quote(config.site_dir.strip("/")))
+        .replace("__BRANCH__", json.dumps(branch))
         for target, source in SCAFFOLD.items()
     }
     files["kpictl.yaml"] = commented_defaults()

@@ -119,19 +119,47 @@ def test_workflows_pass_the_github_workflow_schema(workflow):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _run_steps(workflow: Path) -> list[str]:
+def _run_steps(workflow: Path) -> list[tuple[str, dict[str, str]]]:
+    """The shell steps of a workflow (installs aside), each with its job's and its own env."""
     data = yaml.safe_load(workflow.read_text())
-    return [
-        step["run"]
-        for job in data["jobs"].values()
-        for step in job.get("steps", [])
-        if "run" in step and "kpictl" in step["run"] and "pip install" not in step["run"]
-    ]
+    steps = []
+    for job in data["jobs"].values():
+        for step in job.get("steps", []):
+            if "run" in step and "pip install" not in step["run"]:
+                env = {**job.get("env", {}), **step.get("env", {})}
+                steps.append((step["run"], {k: str(v) for k, v in env.items()}))
+    return steps
+
+
+def _run_workflows(repo: HistoryRepo, tmp_path: Path) -> dict[str, str]:
+    """Run the scaffolded workflows' steps as GitHub would for a pull request into main (the
+    base branch plays origin/main); return the job summary and the step outputs."""
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs"
+    summary.write_text("")
+    outputs.write_text("")
+    git(repo.path, "branch", "-f", "origin/main", "main")
+    bin_dir = Path(sys.executable).parent
+    for workflow in (".github/workflows/kpis-pr.yml", ".github/workflows/kpis-pages.yml"):
+        for command, step_env in _run_steps(repo.path / workflow):
+            env = clean_env(
+                GITHUB_STEP_SUMMARY=str(summary),
+                GITHUB_OUTPUT=str(outputs),
+                PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            )
+            env.update(
+                {k: v.replace("${{ github.base_ref }}", "main") for k, v in step_env.items()}
+            )
+            assert "${{" not in command, command  # values reach scripts through env only
+            done = subprocess.run(
+                command, shell=True, cwd=repo.path, env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, (command, done.stdout, done.stderr)
+    return {"summary": summary.read_text(), "outputs": outputs.read_text()}
 
 
 @pytest.mark.slow
 def test_the_scaffolded_workflow_commands_run_for_real(tmp_path):
-    """Each kpictl step of the scaffolded workflows, run in a new repository as CI would."""
+    """Each step of the scaffolded workflows, run in a new repository as CI would."""
     repo = HistoryRepo(tmp_path / "kpis")
     run_kpictl("init", str(repo.path), cwd=tmp_path)
     repo.commit("2025-01-06T09:00:00+00:00", message="Set up kpictl")
@@ -144,30 +172,35 @@ def test_the_scaffolded_workflow_commands_run_for_real(tmp_path):
             .replace("team_assembled: planned", "team_assembled: done"),
         },
     )
-    summary = tmp_path / "summary.md"
-    bin_dir = Path(sys.executable).parent
-    env = clean_env(
-        GITHUB_STEP_SUMMARY=str(summary),
-        GITHUB_BASE_REF="main",
-        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-    )
-    for workflow in (".github/workflows/kpis-pr.yml", ".github/workflows/kpis-pages.yml"):
-        for command in _run_steps(repo.path / workflow):
-            command = command.replace("${{ github.base_ref }}", "main").replace("origin/", "")
-            done = subprocess.run(
-                command,
-                shell=True,
-                cwd=repo.path,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            assert done.returncode == 0, (command, done.stdout, done.stderr)
-    text = summary.read_text()
+    ran = _run_workflows(repo, tmp_path)
+    assert "kpis=true" in ran["outputs"]
+    text = ran["summary"]
     assert "Example project" in text and "team&#95;assembled" in text and "planned → done" in text
     assert (repo.path / "public" / "index.html").is_file()
     assert (repo.path / "public" / "kpis.json").is_file()
+
+
+@pytest.mark.slow
+def test_a_pull_request_that_touches_no_kpi_file_passes_at_once(tmp_path):
+    repo = HistoryRepo(tmp_path / "kpis")
+    run_kpictl("init", str(repo.path), cwd=tmp_path)
+    repo.commit("2025-01-06T09:00:00+00:00", message="Set up kpictl")
+    git(repo.path, "checkout", "-q", "-b", "docs")
+    repo.commit("2025-01-08T09:00:00+00:00", {"docs/notes.md": "notes\n"})
+    ran = _run_workflows(repo, tmp_path)
+    assert "kpis=false" in ran["outputs"]
+    assert "No KPI file changes" in ran["summary"]
+
+
+def test_init_scaffolds_workflows_for_the_current_branch(tmp_path):
+    root = tmp_path / "kpis"
+    git(tmp_path, "init", "-q", "-b", "master", str(root))
+    result = run_kpictl("init", str(root), cwd=tmp_path)
+    assert result.code == 0 and "git init" not in result.out
+    pages = yaml.safe_load((root / ".github/workflows/kpis-pages.yml").read_text())
+    assert pages[True]["push"]["branches"] == ["master"]  # PyYAML reads `on` as True
+    fresh = run_kpictl("init", str(tmp_path / "new"), cwd=tmp_path)
+    assert "next: git init -b main, edit projects/" in fresh.out
 
 
 def test_diff_reports_status_changes_and_moving_kpis(tmp_path):

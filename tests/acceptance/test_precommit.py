@@ -98,3 +98,46 @@ def test_the_hook_blocks_a_real_commit(tmp_path, pre_commit_home):
         ["git", "commit", "-m", "add a project"], cwd=repo, env=env, capture_output=True, text=True
     )
     assert commit.returncode == 0, commit.stdout + commit.stderr
+
+
+def test_a_kpictl_yaml_change_runs_the_hook_on_every_project_and_the_schema(
+    tmp_path, pre_commit_home
+):
+    """A new gate in kpictl.yaml fails the hook on projects it did not pass; a new milestone
+    fails it until the regenerated schema comes with the change."""
+    from kpictl.config import load_config
+    from kpictl.project.schema import schema_text
+
+    repo = init_repo(tmp_path / "kpis")
+    (repo / "projects").mkdir()
+    (repo / "projects" / "demo-project.yaml").write_text(
+        VALID_PROJECT.replace("problem_statement: in_progress", "problem_statement: done")
+    )
+    (repo / "schema").mkdir()
+    (repo / "kpictl.yaml").write_text("# defaults\n")
+    (repo / "schema" / "project.schema.json").write_text(schema_text(load_config(repo)))
+    git(repo, "add", ".")
+
+    (repo / "kpictl.yaml").write_text(
+        "gates:\n  - {milestone: problem_statement, status: done, requires: [team_assembled]}\n"
+    )
+    (repo / "projects" / "demo-project.yaml").write_text(
+        VALID_PROJECT.replace("problem_statement: in_progress", "problem_statement: done").replace(
+            "team_assembled: done", "team_assembled: planned"
+        )
+    )
+    git(repo, "add", ".")
+    gated = try_repo(repo, pre_commit_home, "kpictl.yaml")  # the project file is not passed
+    assert gated.returncode == 1, gated.stdout
+    assert "projects/demo-project.yaml" in gated.stdout and "error[gate]" in gated.stdout
+
+    (repo / "projects" / "demo-project.yaml").write_text(VALID_PROJECT)
+    (repo / "kpictl.yaml").write_text("milestones:\n  - {id: legal_review, phase: production}\n")
+    git(repo, "add", ".")
+    stale = try_repo(repo, pre_commit_home, "kpictl.yaml")
+    assert stale.returncode == 1, stale.stdout
+    assert "error[stale-schema]" in stale.stdout and "kpictl schema >" in stale.stdout
+    (repo / "schema" / "project.schema.json").write_text(schema_text(load_config(repo)))
+    git(repo, "add", ".")
+    fresh = try_repo(repo, pre_commit_home, "kpictl.yaml", "schema/project.schema.json")
+    assert fresh.returncode == 0, fresh.stdout
