@@ -6,6 +6,7 @@ every commit) loads neither git nor jinja2 nor MkDocs.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -31,13 +32,12 @@ if TYPE_CHECKING:
 
 
 class Context:
-    def __init__(self, root: Path | None) -> None:
-        self._root = root
-
     def config(self) -> Config:
+        """The configuration of the KPI repository kpictl was started in: the nearest folder
+        upwards with kpictl.yaml, else the git work tree."""
         from kpictl.config import find_root, load_config
 
-        return load_config(self._root.resolve() if self._root else find_root(Path.cwd()))
+        return load_config(find_root(Path.cwd()))
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -48,8 +48,9 @@ pass_context = click.make_pass_decorator(Context)
     "-C",
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The KPI repository (default: the nearest folder with kpictl.yaml, else the git "
-    "work tree).",
+    help="Run as if kpictl were started in this folder (as `git -C`): the KPI repository is "
+    "the nearest folder upwards with kpictl.yaml, else the git work tree, and paths are "
+    "relative to it.",
 )
 @click.version_option(__version__, prog_name="kpictl")
 @click.pass_context
@@ -61,9 +62,14 @@ def cli(ctx: click.Context, root: Path | None) -> None:
       kpictl validate            # check every project file
       kpictl projects            # list projects and their milestones
     """
-    if root is not None and not root.is_dir():
-        raise KpictlError(f"--root {root}: no such folder")
-    ctx.obj = Context(root)
+    if root is not None:
+        try:
+            os.chdir(root)
+        except FileNotFoundError:
+            raise KpictlError(f"-C {root}: no such folder") from None
+        except OSError as exc:
+            raise KpictlError(f"-C {root}: {exc.strerror or 'cannot enter it'}") from None
+    ctx.obj = Context()
 
 
 @cli.command()

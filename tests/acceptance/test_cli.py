@@ -59,6 +59,15 @@ def test_usage_errors_exit_2(kpi_repo):
     assert result.code == 2 and "no such folder" in result.err
 
 
+def test_dash_c_runs_as_if_started_in_that_folder(kpi_repo, tmp_path):
+    made = run_kpictl("-C", str(kpi_repo.root / "projects"), "new", "foo", cwd=tmp_path)
+    assert made.code == 0, made.err
+    assert (kpi_repo.root / "projects" / "foo.yaml").is_file()
+    assert not (kpi_repo.root / "projects" / "projects").exists()
+    checked = run_kpictl("-C", str(kpi_repo.root), "validate", "projects/foo.yaml", cwd=tmp_path)
+    assert checked.code == 0, checked.err
+
+
 def test_a_missing_projects_folder_is_a_clear_error(tmp_path):
     (tmp_path / "kpictl.yaml").write_text("timezone: UTC\n")
     result = run_kpictl("validate", cwd=tmp_path)
