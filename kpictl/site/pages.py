@@ -119,6 +119,11 @@ class SiteWriter:
             "commit": self._commit,
             "phase_titles": PHASE_TITLES,
             "as_of": _when(self.report.as_of),
+            "provisional": any(
+                d.provisional
+                for t in self.timelines.values()
+                for d in (*t.milestones.values(), *t.environments.values())
+            ),
             "ids": charts.Ids("c"),
         }
 

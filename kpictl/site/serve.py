@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from kpictl.config import Config
+from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.errors import KpictlError
 from kpictl.pipeline import compute_as_of
 from kpictl.scratch import scratch_folder
@@ -20,16 +20,18 @@ from kpictl.site.build import build_site, site_target
 
 
 def _snapshot(config: Config) -> dict[str, float]:
-    """Modification times of everything a rebuild depends on."""
+    """Modification times of everything a rebuild depends on: the project and site files,
+    kpictl.yaml, and the branch heads (a commit changes the dates)."""
     watched: dict[str, float] = {}
-    for folder in (config.projects_path, config.root / config.site_dir):
+    git_dir = config.root / ".git"
+    for folder in (config.projects_path, config.root / config.site_dir, git_dir / "refs" / "heads"):
         if folder.is_dir():
             for path in folder.rglob("*"):
                 if path.is_file():
                     watched[str(path)] = path.stat().st_mtime
-    config_file = config.root / "kpictl.yaml"
-    if config_file.is_file():
-        watched[str(config_file)] = config_file.stat().st_mtime
+    for file in (config.root / CONFIG_FILE, git_dir / "HEAD", git_dir / "packed-refs"):
+        if file.is_file():
+            watched[str(file)] = file.stat().st_mtime
     return watched
 
 
@@ -81,8 +83,11 @@ def _serve(
     stop: threading.Event,
 ) -> None:
     def rebuild(first: bool = False) -> None:
+        nonlocal config
         started = time.perf_counter()
         try:
+            if not first:
+                config = load_config(config.root)  # kpictl.yaml may have changed too
             computed = compute_as_of(config, as_of="now", worktree=True)
             result = build_site(computed, config, out=target)
         except KpictlError as exc:
@@ -102,7 +107,7 @@ def _serve(
             now = _snapshot(config)
             if now != seen:
                 seen = now
-                echo("a project or site file changed; rebuilding")
+                echo("a project, site or configuration file, or the branch, changed; rebuilding")
                 rebuild()
     finally:
         server.shutdown()
