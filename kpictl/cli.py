@@ -265,9 +265,9 @@ def history(
     "--as-of",
     "as_of",
     metavar="DATE",
-    help="Compute from history up to this date (2025-06-30, or a time with an offset), "
-    "or `now`. Default: the time of the head commit, so a commit always gives the same "
-    "report.",
+    help="Compute from history up to this date, the whole day included (2025-06-30: up to "
+    "23:59:59 in the configured time zone), a time with an offset, or `now`. Default: the "
+    "time of the head commit, so a commit always gives the same report.",
 )
 @click.option(
     "--project",

@@ -1,7 +1,8 @@
 """The one pipeline: history → timelines → KPIs as of a moment, for report, build, serve and diff.
 
 The as-of rules, in one place:
-- ``--as-of DATE`` (midnight in the configured time zone, or a time with an offset) or ``now``;
+- ``--as-of DATE`` (the whole day: up to its last second in the configured time zone), a time
+  with an offset, or ``now``;
 - otherwise, with uncommitted changes counted (``--worktree``, serve, diff against the working
   tree), now, since those changes are dated now;
 - otherwise the head commit's time (or the latest landing, if clocks went backwards), so the same
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kpictl.config import Config
 from kpictl.dates import DateError, parse_declared, zone
@@ -42,12 +44,19 @@ class Computed:
 
 
 def parse_as_of(text: str, config: Config) -> int:
+    """``now``, a time with an offset, or a date, which includes that whole day: its last
+    second in the configured time zone."""
     if text == "now":
         return int(time.time())
     try:
-        return int(parse_declared(text, zone(config.timezone))[0].timestamp())
+        moment, has_time = parse_declared(text, zone(config.timezone))
     except DateError as exc:
         raise KpictlError(f"--as-of: {exc}, or `now`") from None
+    if has_time:
+        return int(moment.timestamp())
+    day = moment.astimezone(zone(config.timezone)).date() + timedelta(days=1)
+    next_midnight = datetime.combine(day, datetime.min.time(), zone(config.timezone))
+    return int(next_midnight.timestamp()) - 1
 
 
 def as_of_moment(text: str | None, config: Config, history: History, *, worktree: bool) -> int:

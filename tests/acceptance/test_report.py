@@ -111,11 +111,17 @@ def test_kpis_match_the_commit_times(repo):
 
 def test_as_of_reads_history_up_to_that_date_and_is_byte_identical(repo):
     early = report(repo, "--as-of", "2025-02-05")
-    assert early["as_of"] == "2025-02-05T00:00:00Z"
+    assert early["as_of"] == "2025-02-05T23:59:59Z"  # a date includes the whole day
     assert early["head"] == git(repo.path, "rev-parse", "HEAD~2").strip()
     alpha = next(p for p in early["projects"] if p["id"] == "alpha")
     assert alpha["phase"] == "poc"
     assert alpha["kpis"]["time_to_launch"]["status"] == "not_started"
+    that_day = report(repo, "--as-of", "2025-01-16")  # the 21:00 commit of that day counts
+    assembled = next(p for p in that_day["projects"] if p["id"] == "alpha")["kpis"]
+    assert assembled["time_to_assemble_team"]["status"] == "met"
+    paris = report(repo, "--as-of", "2025-01-16T21:00:00+01:00")  # 20:00 UTC: not yet
+    assembled = next(p for p in paris["projects"] if p["id"] == "alpha")["kpis"]
+    assert assembled["time_to_assemble_team"]["status"] == "running"
     first = run_kpictl("report", "--format", "json", "--as-of", "2025-02-05", cwd=repo.path).out
     repo.commit(
         "2025-07-05T09:00:00+00:00", {B: project_yaml("beta", "Beta", team_assembled="done")}
@@ -168,3 +174,13 @@ def test_table_csv_and_markdown(repo):
 def test_group_by_team(repo):
     data = report(repo, "--group-by", "team")
     assert set(data["portfolio"]["groups"]["team"]) == {"platform"}
+
+
+def test_an_as_of_date_ends_at_midnight_in_the_configured_time_zone(repo):
+    (repo.path / "kpictl.yaml").write_text(
+        "timezone: Asia/Kolkata\ncurrency: {reporting: USD, rates: {EUR: 1.5}}\n"
+    )
+    kolkata = report(repo, "--as-of", "2025-01-16")
+    assert kolkata["as_of"] == "2025-01-16T18:29:59Z"  # 23:59:59 at +05:30
+    alpha = next(p for p in kolkata["projects"] if p["id"] == "alpha")["kpis"]
+    assert alpha["time_to_assemble_team"]["status"] == "running"  # 21:00 UTC is the 17th there
