@@ -8,68 +8,44 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kpictl.config.catalog import (
+    DIRECTIONS,
+    ITEM_LISTS,
+    MEASURE_TYPES,
+    MILESTONE_STATUSES,
+    PHASES,
+    CostMeasure,
+    DurationMeasure,
+    EnvironmentsMeasure,
+    Gate,
+    ItemsMeasure,
+    KpiDef,
+    Measure,
+    MilestoneDef,
+    TcoMeasure,
+    one_of,
+)
 from kpictl.errors import KpictlError
 from kpictl.project.loader import Document, load_bytes, load_file
 
+__all__ = [
+    "CONFIG_FILE",
+    "MILESTONE_ID",
+    "SLUG",
+    "Config",
+    "Gate",
+    "KpiDef",
+    "MilestoneDef",
+    "default_config",
+    "find_root",
+    "load_config",
+]
+
 CONFIG_FILE = "kpictl.yaml"
-PHASES = ("poc", "production", "scale")
 # (?!\n) before $: in Python, $ also matches before a final line break; in JSON Schema
 # (ECMAScript) it does not. The look-ahead makes both read the pattern the same way.
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
 MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
-
-
-@dataclass(frozen=True)
-class MilestoneDef:
-    id: str
-    title: str
-    phase: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Gate:
-    milestone: str
-    status: str
-    requires: tuple[str, ...]
-    reason: str
-
-
-MEASURE_TYPES = ("duration", "items", "environments", "cost", "tco")
-
-
-@dataclass(frozen=True)
-class KpiDef:
-    id: str
-    title: str
-    phase: str
-    description: str
-    measure: dict[str, Any]
-    unit: str  # "days", or "currency" for an amount in the reporting currency
-    target: float | None
-    direction: str  # lower | higher: which way is better
-
-    def unit_in(self, currency: str) -> str:
-        """The unit values are shown in: days, or ``currency`` for an amount."""
-        return currency if self.unit == "currency" else self.unit
-
-    @property
-    def definition(self) -> str:
-        """The measure in words, as the catalog table shows it."""
-        m = self.measure
-        kind = m["type"]
-        if kind in ("duration", "cost"):
-            span = f"{m['from']} → {m['to']}"
-            return span if kind == "duration" else f"costs accrued {span}"
-        if kind == "items":
-            what = m["items"] + (f" of kind {m['kind']}" if m.get("kind") else "")
-            done = "live" if m["items"] == "updates" else "addressed"
-            return f"median over {what}: requested → {done}"
-        if kind == "environments":
-            return f"median between consecutive environments, the first from {m['from']}"
-        return (
-            f"costs accrued until the as-of date; projected to {m.get('projection_years', 5)} years"
-        )
 
 
 @dataclass(frozen=True)
@@ -164,7 +140,7 @@ def _config_schema() -> dict[str, Any]:
                     {
                         "unit": text,
                         "target": {"type": ["number", "null"]},
-                        "direction": {"enum": ["lower", "higher"]},
+                        "direction": {"enum": list(DIRECTIONS)},
                         "measure": {
                             "type": "object",
                             "additionalProperties": False,
@@ -173,7 +149,7 @@ def _config_schema() -> dict[str, Any]:
                                 "type": {"enum": list(MEASURE_TYPES)},
                                 "from": text,
                                 "to": text,
-                                "items": {"enum": ["updates", "feedback_rounds"]},
+                                "items": {"enum": list(ITEM_LISTS)},
                                 "kind": text,
                                 "projection_years": {"type": "number", "exclusiveMinimum": 0},
                             },
@@ -189,7 +165,7 @@ def _config_schema() -> dict[str, Any]:
                     "required": ["milestone", "requires"],
                     "properties": {
                         "milestone": {"type": "string"},
-                        "status": {"enum": ["planned", "in_progress", "done", "skipped"]},
+                        "status": {"enum": list(MILESTONE_STATUSES)},
                         "requires": {"type": "array", "items": {"type": "string"}},
                         "reason": {"type": "string"},
                     },
@@ -282,9 +258,10 @@ def _merge_kpis(
     return merged
 
 
-def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> None:
+def _measure(kpi: dict[str, Any], known: set[str], source: str | None) -> Measure:
+    """The KPI's measure as typed data, after checking what it needs and the events it names."""
     measure = kpi["measure"]
-    kind = measure["type"]
+    kind = one_of(measure["type"], MEASURE_TYPES, f"the measure type of {kpi['id']!r}")
     needs = {
         "duration": ("from", "to"),
         "cost": ("from", "to"),
@@ -295,16 +272,24 @@ def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> 
     for key in needs:
         if key not in measure:
             raise KpictlError(f"{source}: the KPI {kpi['id']!r} ({kind}) needs measure.{key}")
-    unit = "currency" if kind in ("cost", "tco") else "days"
-    if kpi.get("unit") != unit:
+    built: Measure
+    if kind == "duration":
+        built = DurationMeasure(measure["from"], measure["to"])
+    elif kind == "cost":
+        built = CostMeasure(measure["from"], measure["to"])
+    elif kind == "environments":
+        built = EnvironmentsMeasure(measure["from"])
+    elif kind == "items":
+        items = one_of(measure["items"], ITEM_LISTS, f"measure.items of {kpi['id']!r}")
+        built = ItemsMeasure(items, measure.get("kind"))
+    else:
+        built = TcoMeasure(float(measure.get("projection_years", 5)))
+    if kpi.get("unit") != built.unit:
         raise KpictlError(
-            f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {unit!r}, not "
-            f"{kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
+            f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {built.unit!r}, "
+            f"not {kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
         )
-    for key in ("from", "to"):
-        event = measure.get(key)
-        if event is None:
-            continue
+    for event in built.events:
         milestone = event.removesuffix(".started")
         if milestone not in known:
             raise KpictlError(
@@ -312,6 +297,7 @@ def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> 
                 f"{milestone!r} is not a milestone; use a milestone id, or <milestone>.started "
                 f"(milestones: {', '.join(sorted(known))})"
             )
+    return built
 
 
 def default_config(root: Path) -> Config:
@@ -360,7 +346,12 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
             "use an IANA name such as UTC or Europe/Paris"
         ) from None
     milestones = tuple(
-        MilestoneDef(m["id"], m["title"], m["phase"], m.get("description", ""))
+        MilestoneDef(
+            m["id"],
+            m["title"],
+            one_of(m["phase"], PHASES, f"the phase of the milestone {m['id']!r}"),
+            m.get("description", ""),
+        )
         for m in data["milestones"]
     )
     known = {m.id for m in milestones}
@@ -375,24 +366,24 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
         gates.append(
             Gate(
                 gate["milestone"],
-                gate.get("status", "done"),
+                one_of(gate.get("status", "done"), MILESTONE_STATUSES, "a gate's status"),
                 tuple(gate["requires"]),
                 gate.get("reason", "a gate in kpictl.yaml requires it"),
             )
         )
     kpis = []
     for kpi in data["kpis"]:
-        _check_measure(kpi, known, source)
         kpis.append(
             KpiDef(
                 kpi["id"],
                 kpi["title"],
-                kpi["phase"],
+                one_of(kpi["phase"], PHASES, f"the phase of the KPI {kpi['id']!r}"),
                 kpi.get("description", ""),
-                dict(kpi["measure"]),
-                kpi["unit"],
+                _measure(kpi, known, source),
                 kpi.get("target"),
-                kpi.get("direction", "lower"),
+                one_of(
+                    kpi.get("direction", "lower"), DIRECTIONS, f"the direction of {kpi['id']!r}"
+                ),
             )
         )
     return Config(

@@ -10,15 +10,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from kpictl.config import Config, KpiDef
+from kpictl.config.catalog import (
+    CostMeasure,
+    DurationMeasure,
+    EnvironmentsMeasure,
+    ItemsMeasure,
+    TcoMeasure,
+)
 from kpictl.dates import DAY
 from kpictl.kpis.money import YEAR_DAYS, Money
-from kpictl.kpis.results import KpiValue, ProjectResult
+from kpictl.kpis.results import KpiStatus, KpiValue, ProjectResult
 from kpictl.kpis.stats import median
 from kpictl.kpis.timeline import Dated, Timeline
 from kpictl.project.status import phase_of
 
 
-def _judge(kpi: KpiDef, value: float) -> str:
+def _judge(kpi: KpiDef, value: float) -> KpiStatus:
     if kpi.target is None:
         return "measured"
     better = value <= kpi.target if kpi.direction == "lower" else value >= kpi.target
@@ -44,9 +51,9 @@ def _undated(dated: Dated, event: str) -> str | None:
     )
 
 
-def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
-    start_m, start = _event(t, kpi.measure["from"])
-    end_m, end = _event(t, kpi.measure["to"])
+def _duration(kpi: KpiDef, m: DurationMeasure, t: Timeline, as_of: int, unit: str) -> KpiValue:
+    start_m, start = _event(t, m.from_event)
+    end_m, end = _event(t, m.to_event)
     out = KpiValue(None, "unknown", unit, kpi.target, start, end, end_m.commit)
     if "skipped" in (start_m.status, end_m.status):
         out.status = "not_applicable"
@@ -55,10 +62,10 @@ def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
     if start is None:
         out.status = "not_started" if end is None else "unknown"
         if end is not None:
-            out.note = f"{kpi.measure['from']} has no date (declared done before git saw it start)"
+            out.note = f"{m.from_event} has no date (declared done before git saw it start)"
         return out
-    reason = _undated(start_m, kpi.measure["from"]) or (
-        _undated(end_m, kpi.measure["to"]) if end is not None else None
+    reason = _undated(start_m, m.from_event) or (
+        _undated(end_m, m.to_event) if end is not None else None
     )
     if reason:
         out.note = reason
@@ -70,7 +77,7 @@ def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
     if out.value < 0:
         out.status = "unknown"
         out.note = (
-            f"{kpi.measure['to']} is dated before {kpi.measure['from']} "
+            f"{m.to_event} is dated before {m.from_event} "
             "(clock skew or a declared date); check the dates"
         )
         out.value = None
@@ -79,9 +86,9 @@ def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
     return out
 
 
-def _items(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
-    items = t.updates if kpi.measure["items"] == "updates" else t.feedback_rounds
-    wanted = kpi.measure.get("kind")
+def _items(kpi: KpiDef, m: ItemsMeasure, t: Timeline, as_of: int, unit: str) -> KpiValue:
+    items = t.updates if m.items == "updates" else t.feedback_rounds
+    wanted = m.kind
     chosen = [i for i in items if wanted is None or i.kind == wanted]
     recorded = [i for i in chosen if i.recorded_done]
     chosen = [i for i in chosen if not i.recorded_done]
@@ -107,13 +114,13 @@ def _items(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
 
 
 def _environments(
-    kpi: KpiDef, t: Timeline, as_of: int, unit: str, order: Iterable[str]
+    kpi: KpiDef, m: EnvironmentsMeasure, t: Timeline, as_of: int, unit: str, order: Iterable[str]
 ) -> KpiValue:
-    gate, previous = _event(t, kpi.measure["from"])
+    gate, previous = _event(t, m.from_event)
     out = KpiValue(None, "not_started", unit, kpi.target, previous)
     if previous is None:
         return out
-    reason = _undated(gate, kpi.measure["from"])
+    reason = _undated(gate, m.from_event)
     if reason:
         out.status, out.note = "unknown", reason
         return out
@@ -146,9 +153,11 @@ def _environments(
     return out
 
 
-def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
-    start_m, start = _event(t, kpi.measure["from"])
-    end_m, end = _event(t, kpi.measure["to"])
+def _cost(
+    kpi: KpiDef, m: CostMeasure, t: Timeline, as_of: int, unit: str, money: Money
+) -> KpiValue:
+    start_m, start = _event(t, m.from_event)
+    end_m, end = _event(t, m.to_event)
     out = KpiValue(None, "not_started", unit, kpi.target, start, end, end_m.commit)
     if "skipped" in (start_m.status, end_m.status):
         out.status, out.note = "not_applicable", "a milestone it measures is skipped"
@@ -158,15 +167,15 @@ def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiV
     if not t.costs:
         out.status, out.note = "unknown", "no costs are recorded in the project file"
         return out
-    reason = _undated(start_m, kpi.measure["from"]) or (
-        _undated(end_m, kpi.measure["to"]) if end is not None else None
+    reason = _undated(start_m, m.from_event) or (
+        _undated(end_m, m.to_event) if end is not None else None
     )
     if reason:
         out.status, out.note = "unknown", reason
         return out
     if end is not None and end < start:
         out.status = "unknown"
-        out.note = f"{kpi.measure['to']} is dated before {kpi.measure['from']}; check the dates"
+        out.note = f"{m.to_event} is dated before {m.from_event}; check the dates"
         return out
     until = as_of if end is None else end
     total = sum(money.accrued(c, start, until) for c in t.costs if c.per != "once")
@@ -183,8 +192,8 @@ def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiV
     return out
 
 
-def _tco(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
-    years = float(kpi.measure.get("projection_years", 5))
+def _tco(kpi: KpiDef, m: TcoMeasure, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
+    years = m.projection_years
     kickoff = t.milestones.get("kickoff")
     base = kickoff.done_at if kickoff and kickoff.done_at is not None else t.created_at
     horizon = base + years * YEAR_DAYS * DAY
@@ -223,17 +232,17 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
     results: dict[str, KpiValue] = {}
     for kpi in config.kpis:
         unit = kpi.unit_in(config.reporting_currency)
-        kind = kpi.measure["type"]
-        if kind == "duration":
-            results[kpi.id] = _duration(kpi, t, clock, unit)
-        elif kind == "items":
-            results[kpi.id] = _items(kpi, t, clock, unit)
-        elif kind == "environments":
-            results[kpi.id] = _environments(kpi, t, clock, unit, config.environments)
-        elif kind == "cost":
-            results[kpi.id] = _cost(kpi, t, clock, unit, money)
+        m = kpi.measure
+        if isinstance(m, DurationMeasure):
+            results[kpi.id] = _duration(kpi, m, t, clock, unit)
+        elif isinstance(m, ItemsMeasure):
+            results[kpi.id] = _items(kpi, m, t, clock, unit)
+        elif isinstance(m, EnvironmentsMeasure):
+            results[kpi.id] = _environments(kpi, m, t, clock, unit, config.environments)
+        elif isinstance(m, CostMeasure):
+            results[kpi.id] = _cost(kpi, m, t, clock, unit, money)
         else:
-            results[kpi.id] = _tco(kpi, t, clock, unit, money)
+            results[kpi.id] = _tco(kpi, m, t, clock, unit, money)
     categories: dict[str, float] = defaultdict(float)
     for cost in t.costs:
         categories[cost.category] += money.accrued(cost, None, clock)

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kpictl.config import Config
+from kpictl.config.catalog import PHASES
 from kpictl.dates import DAY, quarter
 from kpictl.kpis.money import Money
 from kpictl.kpis.results import COMPLETE, Portfolio, ProjectResult
@@ -89,9 +90,7 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         if p.phase != "scale" and (as_of - p.last_change_at) / DAY > config.stale_days
     )
     stale.sort(key=lambda e: (-e["days_since_change"], e["id"]))
-    phases = {
-        phase: sum(1 for p in live if p.phase == phase) for phase in ("poc", "production", "scale")
-    }
+    phases = {phase: sum(1 for p in live if p.phase == phase) for phase in PHASES}
     totals: dict[str, float] = defaultdict(float)
     for p in projects:
         for category, amount in p.costs_by_category.items():

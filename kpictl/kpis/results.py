@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from kpictl.config import KpiDef
+from kpictl.config.catalog import Phase
 from kpictl.kpis.stats import Curve, Summary
 
-COMPLETE = ("met", "missed", "measured")
+KpiStatus = Literal[
+    "met",  # a final value on the right side of the target
+    "missed",  # a final value on the wrong side of the target
+    "measured",  # a final value, and the KPI has no target
+    "running",  # the time or cost so far; its end event has not happened
+    "not_started",  # its start event has not happened
+    "not_applicable",  # a milestone it measures is skipped
+    "unknown",  # it cannot be computed; the note says why
+]
+KPI_STATUSES: tuple[KpiStatus, ...] = get_args(KpiStatus)
+COMPLETE: tuple[KpiStatus, ...] = ("met", "missed", "measured")
 
 
 @dataclass
 class KpiValue:
     value: float | None
-    status: str  # met | missed | measured | running | not_started | not_applicable | unknown
+    status: KpiStatus
     unit: str
     target: float | None
     from_at: int | None = None
@@ -32,7 +43,7 @@ class ProjectResult:
     team: str
     labels: list[str]
     path: str
-    phase: str
+    phase: Phase
     archived: bool
     kickoff_at: int | None
     last_change_at: int
@@ -49,7 +60,7 @@ class Portfolio:
     launch_order: dict[str, list[tuple[str, float]]]  # KPI → (project id, value) by kickoff
     purgatory: list[dict[str, Any]]
     stale: list[dict[str, Any]]
-    phases: dict[str, int]
+    phases: dict[Phase, int]
     costs_by_category: dict[str, float]
     cost_over_time: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 

@@ -8,29 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Literal, TypeVar
 
 from kpictl.config import Config
+from kpictl.config.catalog import MilestoneStatus
 from kpictl.dates import parse_declared, zone
 from kpictl.history.model import History, ProjectHistory, Revision
 from kpictl.project.status import status_of
 
 STARTED = ("in_progress", "done")
 
+# git: when the change landed; declared: a date written in the file; created: done when the
+# project file was added, so git cannot tell when.
+DateSource = Literal["git", "declared", "created"]
+Status = TypeVar("Status", bound=str)
+
 
 @dataclass
 class Dated:
     """When a milestone or environment started and was done, and where that date came from."""
 
-    status: str
+    status: MilestoneStatus
     started_at: int | None = None
     done_at: int | None = None
-    # git | declared | created: done when the project file was added, so git cannot tell when
-    # (for kickoff: the project's creation, which is its start)
-    source: str | None = None
+    source: DateSource | None = None
     commit: str | None = None
     provisional: bool = False
-    started_source: str | None = None  # git | created (already started when the file was added)
+    started_source: DateSource | None = None  # git, or created: started when the file was added
 
 
 @dataclass
@@ -92,16 +96,16 @@ class Timeline:
     last_change_at: int = 0
 
 
-class _Tracker:
+class _Tracker(Generic[Status]):
     """Follows one status through the revisions: first start, and the last time it became done."""
 
-    def __init__(self, done_word: str) -> None:
+    def __init__(self, done_word: Status) -> None:
         self.done_word = done_word
-        self.status: str | None = None
+        self.status: Status | None = None
         self.started: Revision | None = None
         self.done: Revision | None = None
 
-    def see(self, status: str, revision: Revision) -> None:
+    def see(self, status: Status, revision: Revision) -> None:
         if self.started is None and status in (*STARTED, self.done_word):
             self.started = revision
         if status == self.done_word and self.status != self.done_word:
@@ -188,7 +192,9 @@ class _Statuses:
     def __init__(self, key: str, names: Iterable[str], log: _EventLog) -> None:
         self.key = key
         self.log = log
-        self.trackers = {name: _Tracker("done") for name in names}
+        self.trackers: dict[str, _Tracker[MilestoneStatus]] = {
+            name: _Tracker("done") for name in names
+        }
         self.declared: dict[str, tuple[Any, Revision]] = {}  # name → (date, revision)
 
     def see(
@@ -227,7 +233,12 @@ class _Statuses:
         }
 
     def _dated(
-        self, name: str, tracker: _Tracker, first: Revision, tz: Any, start: str | None
+        self,
+        name: str,
+        tracker: _Tracker[MilestoneStatus],
+        first: Revision,
+        tz: Any,
+        start: str | None,
     ) -> Dated:
         status = tracker.status or "planned"
         dated = Dated(status=status)
@@ -261,7 +272,7 @@ class _Items:
         self.key = key
         self.done_word = done_word
         self.log = log
-        self.trackers: dict[str, _Tracker] = {}
+        self.trackers: dict[str, _Tracker[str]] = {}
         self.first_seen: dict[str, Revision] = {}
 
     def see(

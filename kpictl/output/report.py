@@ -11,9 +11,10 @@ from typing import Any
 from kpictl.config import KpiDef
 from kpictl.dates import iso
 from kpictl.kpis import KpiValue, Report
+from kpictl.kpis.results import KpiStatus
 from kpictl.kpis.stats import Curve, Summary
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[KpiStatus, str] = {
     "met": "met",
     "missed": "MISSED",
     "measured": "measured",
