@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,7 @@ from kpictl.config.catalog import (
     KpiDef,
     Measure,
     MilestoneDef,
+    Roles,
     TcoMeasure,
     one_of,
 )
@@ -36,6 +38,7 @@ __all__ = [
     "Gate",
     "KpiDef",
     "MilestoneDef",
+    "Roles",
     "default_config",
     "find_root",
     "load_config",
@@ -57,6 +60,7 @@ class Config:
     milestones: tuple[MilestoneDef, ...]
     environments: tuple[str, ...]
     gates: tuple[Gate, ...]
+    roles: Roles
     kpis: tuple[KpiDef, ...] = ()
     reporting_currency: str = "USD"
     rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
@@ -87,6 +91,7 @@ def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
             "title": {"type": "string", "minLength": 1},
             "phase": {"enum": list(PHASES)},
             "description": {"type": "string"},
+            "removed": {"type": "boolean"},
             **extra,
         },
     }
@@ -102,6 +107,14 @@ def _config_schema() -> dict[str, Any]:
             "projects_dir": text,
             "timezone": text,
             "milestones": {"type": "array", "items": _catalog_entry({})},
+            "roles": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    role: {"type": "string", "pattern": MILESTONE_ID}
+                    for role in ("start", "go", "launch")
+                },
+            },
             "environments": {
                 "type": "array",
                 "minItems": 1,
@@ -141,6 +154,8 @@ def _config_schema() -> dict[str, Any]:
                         "unit": text,
                         "target": {"type": ["number", "null"]},
                         "direction": {"enum": list(DIRECTIONS)},
+                        "learning_curve": {"type": "boolean"},
+                        "headline": {"type": "boolean"},
                         "measure": {
                             "type": "object",
                             "additionalProperties": False,
@@ -216,46 +231,107 @@ def _check(doc: Document) -> None:
         )
 
 
-def _merge_milestones(
-    base: list[dict[str, Any]], extra: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    merged = [dict(m) for m in base]
-    index = {m["id"]: m for m in merged}
+def _merge_catalog(
+    base: list[dict[str, Any]],
+    extra: list[dict[str, Any]],
+    what: str,
+    source: str | None,
+    new: Callable[[dict[str, Any]], dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """``extra`` over ``base``: a known id changes its entry, `removed: true` drops it, a new id
+    is added (``new`` fills in its defaults). Also returns the ids that were removed."""
+    merged = [dict(e) for e in base]
+    removed: list[str] = []
     for entry in extra:
-        if entry["id"] in index:
-            index[entry["id"]].update(entry)
-        else:
-            new = {
-                "title": entry["id"].replace("_", " ").capitalize(),
-                "phase": "production",
-                "description": "",
-            }
-            new.update(entry)
-            merged.append(new)
-            index[entry["id"]] = new
-    return merged
-
-
-def _merge_kpis(
-    base: list[dict[str, Any]], extra: list[dict[str, Any]], source: str | None
-) -> list[dict[str, Any]]:
-    merged = [dict(k) for k in base]
-    index = {k["id"]: k for k in merged}
-    for entry in extra:
-        if entry["id"] in index:
-            index[entry["id"]].update(entry)
+        index = {e["id"]: e for e in merged}
+        name = entry["id"]
+        if entry.get("removed"):
+            if name not in index:
+                raise KpictlError(
+                    f"{source}: there is no {what} {name!r} to remove; {what}s: {', '.join(index)}"
+                )
+            rest = sorted(k for k in entry if k not in ("id", "removed") and not k.startswith("x-"))
+            if rest:
+                raise KpictlError(
+                    f"{source}: the {what} {name!r} is removed, so its entry takes only its id "
+                    f"and `removed: true`, not {', '.join(rest)}"
+                )
+            merged.remove(index[name])
+            removed.append(name)
             continue
+        changes = {k: v for k, v in entry.items() if k != "removed"}
+        if name in index:
+            index[name].update(changes)
+        else:
+            merged.append(new(changes))
+            if name in removed:
+                removed.remove(name)  # removed, then added again
+    return merged, removed
+
+
+def _new_milestone(entry: dict[str, Any]) -> dict[str, Any]:
+    title = entry["id"].replace("_", " ").capitalize()
+    return {"title": title, "phase": "production", "description": "", **entry}
+
+
+def _new_kpi(source: str | None) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def new(entry: dict[str, Any]) -> dict[str, Any]:
         missing = [k for k in ("title", "measure", "unit") if k not in entry]
         if missing:
             raise KpictlError(
                 f"{source}: the new KPI {entry['id']!r} needs {', '.join(missing)} "
                 "(a KPI with a default id only needs the keys it changes)"
             )
-        new = {"phase": "scale", "description": "", "target": None, "direction": "lower"}
-        new.update(entry)
-        merged.append(new)
-        index[entry["id"]] = new
-    return merged
+        return {"phase": "scale", "description": "", "target": None, "direction": "lower", **entry}
+
+    return new
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _check_removed(removed: list[str], data: dict[str, Any], source: str | None) -> None:
+    """A removed milestone that a KPI, a gate or a role still names is an error naming them all."""
+    problems: list[str] = []
+    fixes: dict[str, None] = {}  # ordered, without repeats
+    for name in removed:
+        found: list[str] = []
+        for kpi in data["kpis"]:
+            for key in ("from", "to"):
+                event = kpi["measure"].get(key)
+                if isinstance(event, str) and event.removesuffix(".started") == name:
+                    found.append(f"the KPI {kpi['id']} (measure.{key})")
+                    fixes[
+                        "give each of those KPIs a measure under `kpis:` (or remove it with "
+                        "`removed: true`)"
+                    ] = None
+        for gate in data["gates"]:
+            if name in (gate["milestone"], *gate["requires"]):
+                found.append(f"the gate on {gate['milestone']}")
+                fixes["list the gates again under `gates:`"] = None
+        for role, milestone in data["roles"].items():
+            if milestone == name:
+                found.append(f"roles.{role}")
+                fixes[f"set `roles: {{{role}: <milestone>}}`"] = None
+        if found:
+            problems.append(
+                f"the milestone {name!r} is removed, but {_and(found)} still "
+                f"refer{'s' if len(found) == 1 else ''} to it"
+            )
+    if problems:
+        raise KpictlError(f"{source}: {'; '.join(problems)}; in kpictl.yaml, {_and(list(fixes))}")
+
+
+def _roles(data: dict[str, Any], known: set[str], source: str | None) -> Roles:
+    roles = data["roles"]
+    for role, milestone in roles.items():
+        if milestone not in known:
+            raise KpictlError(
+                f"{source}: roles.{role} is {milestone!r}, which is not a milestone; use one of "
+                f"{', '.join(sorted(known))}"
+            )
+    return Roles(start=roles["start"], go=roles["go"], launch=roles["launch"])
 
 
 def _measure(kpi: dict[str, Any], known: set[str], source: str | None) -> Measure:
@@ -309,6 +385,7 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
     """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
     data = copy.deepcopy(_defaults())
     source = None
+    removed: list[str] = []
     path = root / CONFIG_FILE
     if use_file and path.is_file():
         source = CONFIG_FILE
@@ -319,10 +396,14 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
             _check(doc)
         for key, value in (doc.data if doc else {}).items():
             if key == "milestones":
-                data["milestones"] = _merge_milestones(data["milestones"], value)
+                data["milestones"], removed = _merge_catalog(
+                    data["milestones"], value, "milestone", source, _new_milestone
+                )
             elif key == "kpis":
-                data["kpis"] = _merge_kpis(data["kpis"], value, source)
-            elif key in ("currency", "purgatory", "site"):
+                data["kpis"], _ = _merge_catalog(
+                    data["kpis"], value, "KPI", source, _new_kpi(source)
+                )
+            elif key in ("currency", "purgatory", "site", "roles"):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -355,6 +436,8 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
         for m in data["milestones"]
     )
     known = {m.id for m in milestones}
+    _check_removed([m for m in removed if m not in known], data, source)
+    roles = _roles(data, known, source)
     gates = []
     for gate in data["gates"]:
         for name in (gate["milestone"], *gate["requires"]):
@@ -384,6 +467,8 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
                 one_of(
                     kpi.get("direction", "lower"), DIRECTIONS, f"the direction of {kpi['id']!r}"
                 ),
+                learning_curve=bool(kpi.get("learning_curve", False)),
+                headline=bool(kpi.get("headline", False)),
             )
         )
     return Config(
@@ -394,6 +479,7 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
         milestones=milestones,
         environments=tuple(data["environments"]),
         gates=tuple(gates),
+        roles=roles,
         kpis=tuple(kpis),
         reporting_currency=data["currency"]["reporting"],
         rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),

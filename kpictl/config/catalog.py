@@ -43,6 +43,18 @@ class MilestoneDef:
 
 
 @dataclass(frozen=True)
+class Roles:
+    """The milestones that play the parts the code needs, so that no code names a catalog id."""
+
+    start: str  # starts a project; undeclared, the project file's creation dates it
+    go: str  # ends the proof of concept (done or skipped): the project is in production
+    launch: str  # done: the project is launched, iterating and scaling
+
+    def items(self) -> tuple[tuple[str, str], ...]:
+        return (("start", self.start), ("go", self.go), ("launch", self.launch))
+
+
+@dataclass(frozen=True)
 class Gate:
     milestone: str
     status: MilestoneStatus
@@ -152,6 +164,8 @@ class KpiDef:
     measure: Measure
     target: float | None
     direction: Direction  # which way is better
+    learning_curve: bool = False  # fitted over the launched projects in the order they started
+    headline: bool = False  # a column of the portfolio page's table by team
 
     @property
     def unit(self) -> Unit:

@@ -38,12 +38,13 @@ def _event(t: Timeline, event: str) -> tuple[Dated, int | None]:
     return dated, dated.started_at if event.endswith(".started") else dated.done_at
 
 
-def _undated(dated: Dated, event: str) -> str | None:
-    """Why git cannot date ``event``: it was already reached when the project file was added."""
+def _undated(dated: Dated, event: str, start: str | None) -> str | None:
+    """Why git cannot date ``event``: it was already reached when the project file was added.
+    ``start`` is the milestone that starts a project (None for an environment)."""
     started = event.endswith(".started")
     if (dated.started_source if started else dated.source) != "created":
         return None
-    if event.removesuffix(".started") == "kickoff":
+    if event.removesuffix(".started") == start:
         return None  # the file's creation is the project's start
     return (
         f"{event} was already {'started' if started else 'done'} when the project file was "
@@ -51,7 +52,9 @@ def _undated(dated: Dated, event: str) -> str | None:
     )
 
 
-def _duration(kpi: KpiDef, m: DurationMeasure, t: Timeline, as_of: int, unit: str) -> KpiValue:
+def _duration(
+    kpi: KpiDef, m: DurationMeasure, t: Timeline, as_of: int, unit: str, start_id: str
+) -> KpiValue:
     start_m, start = _event(t, m.from_event)
     end_m, end = _event(t, m.to_event)
     out = KpiValue(None, "unknown", unit, kpi.target, start, end, end_m.commit)
@@ -64,8 +67,8 @@ def _duration(kpi: KpiDef, m: DurationMeasure, t: Timeline, as_of: int, unit: st
         if end is not None:
             out.note = f"{m.from_event} has no date (declared done before git saw it start)"
         return out
-    reason = _undated(start_m, m.from_event) or (
-        _undated(end_m, m.to_event) if end is not None else None
+    reason = _undated(start_m, m.from_event, start_id) or (
+        _undated(end_m, m.to_event, start_id) if end is not None else None
     )
     if reason:
         out.note = reason
@@ -114,13 +117,19 @@ def _items(kpi: KpiDef, m: ItemsMeasure, t: Timeline, as_of: int, unit: str) -> 
 
 
 def _environments(
-    kpi: KpiDef, m: EnvironmentsMeasure, t: Timeline, as_of: int, unit: str, order: Iterable[str]
+    kpi: KpiDef,
+    m: EnvironmentsMeasure,
+    t: Timeline,
+    as_of: int,
+    unit: str,
+    order: Iterable[str],
+    start_id: str,
 ) -> KpiValue:
     gate, previous = _event(t, m.from_event)
     out = KpiValue(None, "not_started", unit, kpi.target, previous)
     if previous is None:
         return out
-    reason = _undated(gate, m.from_event)
+    reason = _undated(gate, m.from_event, start_id)
     if reason:
         out.status, out.note = "unknown", reason
         return out
@@ -133,7 +142,7 @@ def _environments(
         if env.status != "done" or env.done_at is None:
             break
         if env.source == "created":
-            out.note = _undated(env, name)
+            out.note = _undated(env, name, None)
             break
         if env.done_at < previous:
             early.append(name)
@@ -154,7 +163,7 @@ def _environments(
 
 
 def _cost(
-    kpi: KpiDef, m: CostMeasure, t: Timeline, as_of: int, unit: str, money: Money
+    kpi: KpiDef, m: CostMeasure, t: Timeline, as_of: int, unit: str, money: Money, start_id: str
 ) -> KpiValue:
     start_m, start = _event(t, m.from_event)
     end_m, end = _event(t, m.to_event)
@@ -167,8 +176,8 @@ def _cost(
     if not t.costs:
         out.status, out.note = "unknown", "no costs are recorded in the project file"
         return out
-    reason = _undated(start_m, m.from_event) or (
-        _undated(end_m, m.to_event) if end is not None else None
+    reason = _undated(start_m, m.from_event, start_id) or (
+        _undated(end_m, m.to_event, start_id) if end is not None else None
     )
     if reason:
         out.status, out.note = "unknown", reason
@@ -192,10 +201,12 @@ def _cost(
     return out
 
 
-def _tco(kpi: KpiDef, m: TcoMeasure, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
+def _tco(
+    kpi: KpiDef, m: TcoMeasure, t: Timeline, as_of: int, unit: str, money: Money, start_id: str
+) -> KpiValue:
     years = m.projection_years
-    kickoff = t.milestones.get("kickoff")
-    base = kickoff.done_at if kickoff and kickoff.done_at is not None else t.created_at
+    start = t.milestones.get(start_id)
+    base = start.done_at if start and start.done_at is not None else t.created_at
     horizon = base + years * YEAR_DAYS * DAY
     if t.archived:  # a deleted project stops costing when it was deleted
         horizon = min(horizon, as_of)
@@ -220,7 +231,7 @@ def _tco(kpi: KpiDef, m: TcoMeasure, t: Timeline, as_of: int, unit: str, money: 
         base,
         as_of,
         None,
-        f"projected to {years:g} years after kickoff",
+        f"projected to {years:g} years after {start_id}",
         projected=round(projected, 2),
     )
 
@@ -228,34 +239,35 @@ def _tco(kpi: KpiDef, m: TcoMeasure, t: Timeline, as_of: int, unit: str, money: 
 def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
     # An archived project's clocks stop when its file was deleted.
     clock = min(as_of, t.last_change_at) if t.archived else as_of
+    start_id = config.roles.start
     money = Money(config, t.path)
     results: dict[str, KpiValue] = {}
     for kpi in config.kpis:
         unit = kpi.unit_in(config.reporting_currency)
         m = kpi.measure
         if isinstance(m, DurationMeasure):
-            results[kpi.id] = _duration(kpi, m, t, clock, unit)
+            results[kpi.id] = _duration(kpi, m, t, clock, unit, start_id)
         elif isinstance(m, ItemsMeasure):
             results[kpi.id] = _items(kpi, m, t, clock, unit)
         elif isinstance(m, EnvironmentsMeasure):
-            results[kpi.id] = _environments(kpi, m, t, clock, unit, config.environments)
+            results[kpi.id] = _environments(kpi, m, t, clock, unit, config.environments, start_id)
         elif isinstance(m, CostMeasure):
-            results[kpi.id] = _cost(kpi, m, t, clock, unit, money)
+            results[kpi.id] = _cost(kpi, m, t, clock, unit, money, start_id)
         else:
-            results[kpi.id] = _tco(kpi, m, t, clock, unit, money)
+            results[kpi.id] = _tco(kpi, m, t, clock, unit, money, start_id)
     categories: dict[str, float] = defaultdict(float)
     for cost in t.costs:
         categories[cost.category] += money.accrued(cost, None, clock)
-    kickoff = t.milestones.get("kickoff")
+    start = t.milestones.get(start_id)
     return ProjectResult(
         id=t.id,
         name=str(t.data.get("name", t.id)),
         team=str(t.data.get("team", "")),
         labels=list(t.data.get("labels") or []),
         path=t.path,
-        phase=phase_of(t.data.get("milestones") or {}),
+        phase=phase_of(t.data.get("milestones") or {}, config.roles),
         archived=t.archived,
-        kickoff_at=kickoff.done_at if kickoff else None,
+        start_at=start.done_at if start else None,
         last_change_at=t.last_change_at,
         kpis=results,
         costs_by_category={k: round(v, 2) for k, v in sorted(categories.items())},

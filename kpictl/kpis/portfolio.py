@@ -17,8 +17,6 @@ from kpictl.kpis.results import COMPLETE, Portfolio, ProjectResult
 from kpictl.kpis.stats import Curve, Summary, learning_curve, summarise
 from kpictl.kpis.timeline import Timeline
 
-CURVE_KPIS = ("time_to_first_launch", "cost_per_additional_project")
-
 
 def _complete(projects: Iterable[ProjectResult], kpi_id: str) -> list[float]:
     return [
@@ -51,16 +49,14 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         trend[k] = [(q, summarise(vals)) for q, vals in sorted(by_quarter.items())]
     curves: dict[str, Curve] = {}
     order: dict[str, list[tuple[str, float]]] = {}
-    launched = sorted(
-        (p for p in projects if p.kickoff_at is not None),
-        key=lambda p: (p.kickoff_at or 0, p.id),
+    by_start = sorted(
+        (p for p in projects if p.start_at is not None),
+        key=lambda p: (p.start_at or 0, p.id),
     )
-    for k in CURVE_KPIS:
-        if k not in ids:
-            continue
+    for k in (kpi.id for kpi in config.kpis if kpi.learning_curve):
         points = [
             (p.id, v.value)
-            for p in launched
+            for p in by_start
             if (v := p.kpis[k]).status in COMPLETE and v.value is not None and v.value > 0
         ]
         order[k] = points
@@ -70,13 +66,13 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         {
             "id": p.id,
             "team": p.team,
-            "days_in_poc": round((as_of - p.kickoff_at) / DAY, 1),
-            "kickoff_at": p.kickoff_at,
+            "days_in_poc": round((as_of - p.start_at) / DAY, 1),
+            "kickoff_at": p.start_at,  # the JSON's name for the start
         }
         for p in live
         if p.phase == "poc"
-        and p.kickoff_at is not None
-        and (as_of - p.kickoff_at) / DAY > config.poc_days
+        and p.start_at is not None
+        and (as_of - p.start_at) / DAY > config.poc_days
     )
     purgatory.sort(key=lambda e: (-e["days_in_poc"], e["id"]))
     stale: list[dict[str, Any]] = list(

@@ -45,7 +45,7 @@ class ProjectResult:
     path: str
     phase: Phase
     archived: bool
-    kickoff_at: int | None
+    start_at: int | None  # when the milestone that starts a project (roles.start) was done
     last_change_at: int
     kpis: dict[str, KpiValue]
     costs_by_category: dict[str, float]
@@ -57,7 +57,7 @@ class Portfolio:
     groups: dict[str, dict[str, dict[str, Summary]]]  # group kind → group → KPI → summary
     trend: dict[str, list[tuple[str, Summary]]]  # KPI → (quarter, summary) oldest first
     learning_curve: dict[str, Curve]
-    launch_order: dict[str, list[tuple[str, float]]]  # KPI → (project id, value) by kickoff
+    launch_order: dict[str, list[tuple[str, float]]]  # KPI → (project id, value) by start
     purgatory: list[dict[str, Any]]
     stale: list[dict[str, Any]]
     phases: dict[Phase, int]

@@ -396,7 +396,7 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
             section.see(revision, data, previous)
         previous = data
     tz = zone(config.timezone)
-    timeline.milestones = milestones.settle(first, tz, "kickoff")
+    timeline.milestones = milestones.settle(first, tz, config.roles.start)
     timeline.environments = environments.settle(first, tz, None)
     timeline.updates = updates.settle(latest_data)
     timeline.feedback_rounds = feedback_rounds.settle(latest_data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kpictl.config import Config
-from kpictl.config.catalog import MILESTONE_STATUSES, MilestoneStatus, Phase, one_of
+from kpictl.config.catalog import MILESTONE_STATUSES, MilestoneStatus, Phase, Roles, one_of
 
 
 def status_of(value: Any) -> MilestoneStatus:
@@ -15,12 +15,12 @@ def status_of(value: Any) -> MilestoneStatus:
     return "planned" if status is None else one_of(status, MILESTONE_STATUSES, "a status")
 
 
-def phase_of(milestones: dict[str, Any]) -> Phase:
-    """poc until go_decision is done (or skipped), production until launched is done, then
-    scale (a launched project is launched, whatever its go decision)."""
-    if status_of(milestones.get("launched")) == "done":
+def phase_of(milestones: dict[str, Any], roles: Roles) -> Phase:
+    """poc until the go milestone is done (or skipped), production until the launch milestone
+    is done, then scale (a launched project is launched, whatever its go decision)."""
+    if status_of(milestones.get(roles.launch)) == "done":
         return "scale"
-    if status_of(milestones.get("go_decision")) in ("done", "skipped"):
+    if status_of(milestones.get(roles.go)) in ("done", "skipped"):
         return "production"
     return "poc"
 

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kpictl.config import Config, KpiDef
+from kpictl.config.catalog import TcoMeasure
 from kpictl.dates import DAY, day_text, minute_text
 from kpictl.kpis import ProjectResult, Report
 from kpictl.kpis.stats import Summary
@@ -78,6 +79,7 @@ class SiteWriter:
         self.config = config
         self.links = links
         self.units = report.units
+        self.titles = {m.id: m.title for m in config.milestones}
         self.env = Environment(
             loader=PackageLoader("kpictl.site", "templates"),
             autoescape=True,
@@ -114,7 +116,12 @@ class SiteWriter:
             "phase_titles": PHASE_TITLES,
             "as_of": _when(self.report.as_of),
             "ids": charts.Ids("c"),
+            "start_title": self._start_title(),
         }
+
+    def _start_title(self) -> str:
+        """The title of the milestone that starts a project, for column headers."""
+        return self.titles.get(self.config.roles.start, self.config.roles.start)
 
     def _render(self, template: str, prefix: str, **values: Any) -> str:
         return self.env.get_template(template).render(**self._context(prefix), **values)
@@ -159,7 +166,7 @@ class SiteWriter:
                     else "",
                 }
             )
-        titles = {m.id: m.title for m in self.config.milestones}
+        titles = self.titles
         latest: list[dict[str, Any]] = [
             {
                 "done_at": d.done_at,
@@ -227,7 +234,7 @@ class SiteWriter:
     def project_page(self, result: ProjectResult) -> str:
         t = self.timelines[result.id]
         ids = charts.Ids(f"p-{result.id}")
-        titles = {m.id: m.title for m in self.config.milestones}
+        titles = self.titles
         milestone_rows = [
             (titles.get(m, m), d.status, d.started_at, d.done_at)
             for m, d in t.milestones.items()
@@ -243,7 +250,10 @@ class SiteWriter:
         ]
         roles = sorted((t.data.get("roles") or {}).items())
         kpis = [(k, result.kpis[k.id]) for k in self.report.catalog]
-        tco = result.kpis.get("total_cost_of_ownership")
+        tco = next(
+            (result.kpis[k.id] for k in self.report.catalog if isinstance(k.measure, TcoMeasure)),
+            None,
+        )
         return self._render(
             "project.md.j2",
             "../",
@@ -283,6 +293,7 @@ class SiteWriter:
                             fit.b,
                             f"{kpi.title} by launch order",
                             self.units[kpi_id],
+                            self._start_title().lower(),
                         )
                     ),
                 }
@@ -295,17 +306,7 @@ class SiteWriter:
             "Cost of ownership over time, by category",
             self.report.currency,
         )
-        key_kpis = [
-            k
-            for k in self.report.catalog
-            if k.id
-            in (
-                "time_to_demo",
-                "time_to_launch",
-                "time_to_first_launch",
-                "cost_per_additional_project",
-            )
-        ]
+        key_kpis = [k for k in self.report.catalog if k.headline]
         teams = self.report.portfolio.groups["team"]
         team_sizes: dict[str, int] = {}
         for r in self.report.projects:

@@ -291,3 +291,19 @@ def test_the_learning_curve_orders_launched_projects_by_kickoff():
     assert [v for _, v in order] == pytest.approx(durations)
     curve = report.portfolio.learning_curve["time_to_first_launch"]
     assert curve.n == 5 and 0.6 < curve.rate_per_doubling < 0.85
+
+
+def test_the_catalog_marks_the_learning_curve_kpis(tmp_path):
+    (tmp_path / "kpictl.yaml").write_text(
+        "kpis:\n"
+        "  - {id: time_to_first_launch, learning_curve: false}\n"
+        "  - {id: time_to_demo, learning_curve: true}\n"
+    )
+    config = load_config(tmp_path)
+    projects = [
+        timeline(f"p{k}", milestones={"demo_ready": done(length)})
+        for k, length in enumerate([40, 30, 25])
+    ]
+    curves = compute(projects, config, day(400), "head").portfolio.learning_curve
+    assert list(curves) == ["time_to_demo", "cost_per_additional_project"]
+    assert curves["time_to_demo"].n == 3
