@@ -18,18 +18,12 @@ from kpictl.config.catalog import (
     TcoMeasure,
 )
 from kpictl.dates import DAY
+from kpictl.kpis.judge import judge
 from kpictl.kpis.money import YEAR_DAYS, Money
-from kpictl.kpis.results import KpiStatus, KpiValue, ProjectResult
+from kpictl.kpis.results import KpiValue, ProjectResult
 from kpictl.kpis.stats import median
 from kpictl.kpis.timeline import Dated, Timeline
 from kpictl.project.status import phase_of
-
-
-def _judge(kpi: KpiDef, value: float) -> KpiStatus:
-    if kpi.target is None:
-        return "measured"
-    better = value <= kpi.target if kpi.direction == "lower" else value >= kpi.target
-    return "met" if better else "missed"
 
 
 def _event(t: Timeline, event: str) -> tuple[Dated, int | None]:
@@ -85,7 +79,7 @@ def _duration(
         )
         out.value = None
         return out
-    out.status = _judge(kpi, out.value)
+    out.status = judge(kpi, out.value)
     return out
 
 
@@ -108,7 +102,7 @@ def _items(kpi: KpiDef, m: ItemsMeasure, t: Timeline, as_of: int, unit: str) -> 
         out.from_at = min(i.requested_at for i in done)
         last = max(done, key=lambda i: (i.done_at or 0, i.id))
         out.to_at, out.commit = last.done_at, last.commit
-        out.status = _judge(kpi, out.value)
+        out.status = judge(kpi, out.value)
     elif chosen:
         out.value = median([(as_of - i.requested_at) / DAY for i in chosen])
         out.n, out.status = len(chosen), "running"
@@ -158,7 +152,7 @@ def _environments(
             out.value, out.status = (as_of - previous) / DAY, "running"
         return out
     out.value, out.n = median(steps), len(steps)
-    out.status = _judge(kpi, out.value)
+    out.status = judge(kpi, out.value)
     return out
 
 
@@ -195,7 +189,7 @@ def _cost(
         if c.per == "once" and (not c.dated or c.starts_at <= until)
     )
     out.value = round(total, 2)
-    out.status = "running" if end is None else _judge(kpi, out.value)
+    out.status = "running" if end is None else judge(kpi, out.value)
     if end is None:
         out.commit = None
     return out
@@ -225,7 +219,7 @@ def _tco(
     projected = sum(money.accrued(c, None, horizon) for c in t.costs)
     return KpiValue(
         round(value, 2),
-        _judge(kpi, value),
+        judge(kpi, value),
         unit,
         kpi.target,
         base,

@@ -12,6 +12,7 @@ from typing import Any
 from kpictl.config import Config
 from kpictl.config.catalog import PHASES
 from kpictl.dates import DAY, quarter
+from kpictl.kpis.judge import judge_portfolio
 from kpictl.kpis.money import Money
 from kpictl.kpis.results import COMPLETE, Portfolio, ProjectResult
 from kpictl.kpis.stats import Curve, Summary, learning_curve, summarise
@@ -93,6 +94,7 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
             totals[category] += amount
     return Portfolio(
         kpis=kpis,
+        statuses={k.id: judge_portfolio(k, kpis[k.id]) for k in config.kpis},
         groups=groups,
         trend=trend,
         learning_curve=curves,

@@ -9,17 +9,20 @@ from kpictl.config import KpiDef
 from kpictl.config.catalog import Phase
 from kpictl.kpis.stats import Curve, Summary
 
+# A final value against the target: on its right side, on its wrong side, or measured (the KPI
+# has no target).
+Verdict = Literal["met", "missed", "measured"]
 KpiStatus = Literal[
-    "met",  # a final value on the right side of the target
-    "missed",  # a final value on the wrong side of the target
-    "measured",  # a final value, and the KPI has no target
+    Verdict,
     "running",  # the time or cost so far; its end event has not happened
     "not_started",  # its start event has not happened
     "not_applicable",  # a milestone it measures is skipped
     "unknown",  # it cannot be computed; the note says why
 ]
+# The portfolio's median against the target; no_data: no project has a final value yet.
+PortfolioStatus = Literal[Verdict, "no_data"]
 KPI_STATUSES: tuple[KpiStatus, ...] = get_args(KpiStatus)
-COMPLETE: tuple[KpiStatus, ...] = ("met", "missed", "measured")
+COMPLETE: tuple[Verdict, ...] = get_args(Verdict)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class ProjectResult:
 @dataclass
 class Portfolio:
     kpis: dict[str, Summary]
+    statuses: dict[str, PortfolioStatus]  # KPI → its median judged against the target
     groups: dict[str, dict[str, dict[str, Summary]]]  # group kind → group → KPI → summary
     trend: dict[str, list[tuple[str, Summary]]]  # KPI → (quarter, summary) oldest first
     learning_curve: dict[str, Curve]

@@ -74,7 +74,9 @@ def report_data(report: Report, group_by: str | None = None) -> dict[str, Any]:
     units = report.units
     p = report.portfolio
     portfolio: dict[str, Any] = {
-        "kpis": {k: _summary_json(s, units[k]) for k, s in p.kpis.items()},
+        "kpis": {
+            k: {**_summary_json(s, units[k]), "status": p.statuses[k]} for k, s in p.kpis.items()
+        },
         "learning_curve": {k: _curve_json(c) for k, c in p.learning_curve.items()},
         "launch_order": {
             k: [{"id": i, "value": _round(v, units[k])} for i, v in pts]

@@ -138,14 +138,6 @@ class SiteWriter:
         for result in self.report.projects:
             yield Page(f"projects/{result.id}.md", self.project_page(result))
 
-    def _tile_status(self, kpi: KpiDef, summary: Summary) -> str:
-        if summary.median is None:
-            return "no_data"
-        if kpi.target is None:
-            return "measured"
-        lower = kpi.direction == "lower"
-        return "met" if (summary.median <= kpi.target) == lower else "missed"
-
     def home(self) -> str:
         p = self.report.portfolio
         ids = charts.Ids("home")
@@ -158,7 +150,7 @@ class SiteWriter:
                     "kpi": kpi,
                     "summary": summary,
                     "unit": self.units[kpi.id],
-                    "status": self._tile_status(kpi, summary),
+                    "status": p.statuses[kpi.id],
                     "spark": Markup(
                         charts.sparkline(ids, trend, f"{kpi.title}: trend by quarter", kpi.target)
                     )

@@ -96,7 +96,10 @@ def test_kpis_match_the_commit_times(repo):
         "p85": 10.5,
         "min": 10.5,
         "max": 10.5,
+        "status": "met",
     }
+    assert portfolio["kpis"]["time_to_launch"]["status"] == "met"
+    assert portfolio["kpis"]["simple_update_lead_time"]["status"] == "no_data"
     assert portfolio["learning_curve"]["time_to_first_launch"]["n"] == 1
     assert portfolio["purgatory"] == [
         {

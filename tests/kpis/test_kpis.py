@@ -307,3 +307,35 @@ def test_the_catalog_marks_the_learning_curve_kpis(tmp_path):
     curves = compute(projects, config, day(400), "head").portfolio.learning_curve
     assert list(curves) == ["time_to_demo", "cost_per_additional_project"]
     assert curves["time_to_demo"].n == 3
+
+
+def test_the_portfolio_judges_each_median_against_its_target(tmp_path):
+    (tmp_path / "kpictl.yaml").write_text(
+        "kpis:\n"
+        "  - {id: time_to_demo, direction: higher, target: 30}\n"
+        "  - {id: time_to_problem_statement, target: null}\n"
+    )
+    config = load_config(tmp_path)
+    projects = [
+        timeline(
+            f"p{k}",
+            milestones={
+                "team_assembled": done(assembled),
+                "demo_ready": done(30),
+                "problem_statement": done(5),
+            },
+        )
+        for k, assembled in enumerate([10, 20, 40])
+    ]
+    statuses = compute(projects, config, day(400), "head").portfolio.statuses
+    assert statuses["time_to_assemble_team"] == "met"  # median 20 against 21
+    assert statuses["time_to_demo"] == "met"  # 30 reaches a target where higher is better
+    assert statuses["time_to_problem_statement"] == "measured"  # no target
+    assert statuses["time_to_launch"] == "no_data"
+
+
+def test_every_kpi_status_has_words_in_the_reports():
+    from kpictl.kpis.results import KPI_STATUSES
+    from kpictl.output.report import STATUS_WORDS
+
+    assert set(STATUS_WORDS) == set(KPI_STATUSES)
