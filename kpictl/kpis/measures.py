@@ -181,13 +181,15 @@ def _cost(
         out.note = f"{m.to_event} is dated before {m.from_event}; check the dates"
         return out
     until = as_of if end is None else end
-    total = sum(money.accrued(c, start, until) for c in t.costs if c.per != "once")
+    recurring = [c for c in t.costs if c.per != "once"]
     # A one-off cost counts unless its declared date is after the span.
-    total += sum(
-        money.convert(c)
-        for c in t.costs
-        if c.per == "once" and (not c.dated or c.starts_at <= until)
-    )
+    once = [c for c in t.costs if c.per == "once" and (not c.dated or c.starts_at <= until)]
+    accruing = [c for c in recurring if money.accrues(c, start, until)]
+    if not all(money.has_rate(c) for c in [*accruing, *once]):
+        out.status, out.note = "unknown", money.missing_note([*accruing, *once])
+        return out
+    total = sum(money.accrued(c, start, until) for c in accruing)
+    total += sum(money.convert(c) for c in once)
     out.value = round(total, 2)
     out.status = "running" if end is None else judge(kpi, out.value)
     if end is None:
@@ -204,19 +206,15 @@ def _tco(
     horizon = base + years * YEAR_DAYS * DAY
     if t.archived:  # a deleted project stops costing when it was deleted
         horizon = min(horizon, as_of)
-    if not t.costs:
-        return KpiValue(
-            None,
-            "unknown",
-            unit,
-            kpi.target,
-            base,
-            as_of,
-            None,
-            "no costs are recorded in the project file",
-        )
-    value = sum(money.accrued(c, None, as_of) for c in t.costs)
-    projected = sum(money.accrued(c, None, horizon) for c in t.costs)
+    why = "no costs are recorded in the project file" if not t.costs else None
+    counted = [c for c in t.costs if money.accrues(c, None, max(as_of, horizon))]
+    if not all(money.has_rate(c) for c in counted):
+        why = money.missing_note(counted)
+    counted = [c for c in counted if money.has_rate(c)]
+    if why:
+        return KpiValue(None, "unknown", unit, kpi.target, base, as_of, None, why)
+    value = sum(money.accrued(c, None, as_of) for c in counted)
+    projected = sum(money.accrued(c, None, horizon) for c in counted)
     return KpiValue(
         round(value, 2),
         judge(kpi, value),
@@ -234,7 +232,7 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
     # An archived project's clocks stop when its file was deleted.
     clock = min(as_of, t.last_change_at) if t.archived else as_of
     start_id = config.roles.start
-    money = Money(config, t.path)
+    money = Money(config)
     results: dict[str, KpiValue] = {}
     for kpi in config.kpis:
         unit = kpi.unit_in(config.reporting_currency)
@@ -251,7 +249,8 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
             results[kpi.id] = _tco(kpi, m, t, clock, unit, money, start_id)
     categories: dict[str, float] = defaultdict(float)
     for cost in t.costs:
-        categories[cost.category] += money.accrued(cost, None, clock)
+        if money.has_rate(cost):  # the run warns about the rest (missing_rate_warnings)
+            categories[cost.category] += money.accrued(cost, None, clock)
     start = t.milestones.get(start_id)
     return ProjectResult(
         id=t.id,

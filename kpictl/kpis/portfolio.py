@@ -113,6 +113,7 @@ def cost_over_time(
     starts = [c.starts_at for t in timelines for c in t.costs]
     if not starts:
         return []
+    money = Money(config)
     first = datetime.fromtimestamp(min(starts), timezone.utc)
     year, q = first.year, (first.month - 1) // 3
     points: list[tuple[str, dict[str, float]]] = []
@@ -122,10 +123,10 @@ def cost_over_time(
         moment = min(end, as_of)
         totals: dict[str, float] = defaultdict(float)
         for t in timelines:
-            money = Money(config, t.path)
             until = min(moment, t.last_change_at) if t.archived else moment
             for c in t.costs:
-                totals[c.category] += money.accrued(c, None, until)
+                if money.has_rate(c):  # the run warns about the rest
+                    totals[c.category] += money.accrued(c, None, until)
         points.append((f"{year}-Q{q + 1}", {k: round(v, 2) for k, v in sorted(totals.items())}))
         if end >= as_of:
             return points

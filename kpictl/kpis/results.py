@@ -77,6 +77,7 @@ class Report:
     catalog: tuple[KpiDef, ...]
     projects: list[ProjectResult]
     portfolio: Portfolio
+    warnings: list[str] = field(default_factory=list)  # what the computation left out, and why
 
     @property
     def units(self) -> dict[str, str]:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from kpictl.config import default_config, load_config
-from kpictl.errors import KpictlError
 from kpictl.kpis import compute, project_result
 from kpictl.kpis.timeline import Cost, Dated, Item, Timeline
 
@@ -218,7 +217,7 @@ def test_total_cost_of_ownership_and_its_projection():
     assert v.projected == pytest.approx(10_000 + 1_200)  # the API cost ends after a year
 
 
-def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_an_error(tmp_path):
+def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_unknown(tmp_path):
     (tmp_path / "kpictl.yaml").write_text("currency: {reporting: EUR, rates: {USD: 0.5}}\n")
     config = load_config(tmp_path)
     t = timeline(
@@ -229,8 +228,26 @@ def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_an_error(tm
     )
     assert project_result(t, config, day(10)).kpis["total_cost_of_ownership"].value == 600
     t.costs.append(cost("Tokyo", 1, "once", 0, currency="JPY"))
-    with pytest.raises(KpictlError, match=r"JPY.*no conversion rate to EUR.*kpictl\.yaml"):
-        project_result(t, config, day(10))
+    t.costs.append(cost("Later", 5, "month", 20, currency="CHF", category="people"))
+    result = project_result(t, config, day(10))
+    tco = result.kpis["total_cost_of_ownership"]
+    assert (tco.status, tco.value, tco.projected) == ("unknown", None, None)
+    assert tco.note == (
+        "costs in CHF, JPY have no conversion rate to EUR; add "
+        "`currency: {rates: {CHF: <EUR per CHF>, JPY: <EUR per JPY>}}` to kpictl.yaml"
+    )
+    assert result.costs_by_category == {"inference": 600}  # the JPY and CHF costs left out
+    # A cost that does not count in the span leaves the KPI computed.
+    t.costs = [cost("Build", 1_000, "once", 0), cost("Later", 5, "month", 20, currency="CHF")]
+    t.milestones["launched"] = done(10)
+    v = project_result(t, config, day(30)).kpis["cost_per_additional_project"]
+    assert (v.status, v.value) == ("met", 500.0)
+    warnings = compute([t], config, day(30), "head").warnings
+    assert warnings == [
+        "projects/p.yaml: costs in CHF have no conversion rate to EUR, so this project's cost "
+        "KPIs that include them are unknown and its cost totals leave them out; add "
+        "`currency: {rates: {CHF: <EUR per CHF>}}` to kpictl.yaml"
+    ]
 
 
 def test_the_portfolio_view():
