@@ -50,9 +50,6 @@ class Roles:
     go: str  # ends the proof of concept (done or skipped): the project is in production
     launch: str  # done: the project is launched, iterating and scaling
 
-    def items(self) -> tuple[tuple[str, str], ...]:
-        return (("start", self.start), ("go", self.go), ("launch", self.launch))
-
 
 @dataclass(frozen=True)
 class Gate:
