@@ -40,7 +40,8 @@ class Computed:
 
     @property
     def warnings(self) -> list[str]:
-        return self.history.warnings
+        """Revisions left out by history, then what the KPI computation left out."""
+        return [*self.history.warnings, *self.report.warnings]
 
 
 def parse_as_of(text: str, config: Config) -> int:

@@ -3,73 +3,52 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kpictl.config.catalog import (
+    DIRECTIONS,
+    ITEM_LISTS,
+    MEASURE_TYPES,
+    MILESTONE_STATUSES,
+    PHASES,
+    CostMeasure,
+    DurationMeasure,
+    EnvironmentsMeasure,
+    Gate,
+    ItemsMeasure,
+    KpiDef,
+    Measure,
+    MilestoneDef,
+    Roles,
+    TcoMeasure,
+    one_of,
+)
 from kpictl.errors import KpictlError
 from kpictl.project.loader import Document, load_bytes, load_file
 
+__all__ = [
+    "CONFIG_FILE",
+    "MILESTONE_ID",
+    "SLUG",
+    "Config",
+    "Gate",
+    "KpiDef",
+    "MilestoneDef",
+    "Roles",
+    "default_config",
+    "find_root",
+    "load_config",
+]
+
 CONFIG_FILE = "kpictl.yaml"
-PHASES = ("poc", "production", "scale")
 # (?!\n) before $: in Python, $ also matches before a final line break; in JSON Schema
 # (ECMAScript) it does not. The look-ahead makes both read the pattern the same way.
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
 MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
-
-
-@dataclass(frozen=True)
-class MilestoneDef:
-    id: str
-    title: str
-    phase: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Gate:
-    milestone: str
-    status: str
-    requires: tuple[str, ...]
-    reason: str
-
-
-MEASURE_TYPES = ("duration", "items", "environments", "cost", "tco")
-
-
-@dataclass(frozen=True)
-class KpiDef:
-    id: str
-    title: str
-    phase: str
-    description: str
-    measure: dict[str, Any]
-    unit: str  # "days", or "currency" for an amount in the reporting currency
-    target: float | None
-    direction: str  # lower | higher: which way is better
-
-    def unit_in(self, currency: str) -> str:
-        """The unit values are shown in: days, or ``currency`` for an amount."""
-        return currency if self.unit == "currency" else self.unit
-
-    @property
-    def definition(self) -> str:
-        """The measure in words, as the catalog table shows it."""
-        m = self.measure
-        kind = m["type"]
-        if kind in ("duration", "cost"):
-            span = f"{m['from']} → {m['to']}"
-            return span if kind == "duration" else f"costs accrued {span}"
-        if kind == "items":
-            what = m["items"] + (f" of kind {m['kind']}" if m.get("kind") else "")
-            done = "live" if m["items"] == "updates" else "addressed"
-            return f"median over {what}: requested → {done}"
-        if kind == "environments":
-            return f"median between consecutive environments, the first from {m['from']}"
-        return (
-            f"costs accrued until the as-of date; projected to {m.get('projection_years', 5)} years"
-        )
 
 
 @dataclass(frozen=True)
@@ -81,6 +60,7 @@ class Config:
     milestones: tuple[MilestoneDef, ...]
     environments: tuple[str, ...]
     gates: tuple[Gate, ...]
+    roles: Roles
     kpis: tuple[KpiDef, ...] = ()
     reporting_currency: str = "USD"
     rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
@@ -111,6 +91,7 @@ def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
             "title": {"type": "string", "minLength": 1},
             "phase": {"enum": list(PHASES)},
             "description": {"type": "string"},
+            "removed": {"type": "boolean"},
             **extra,
         },
     }
@@ -126,6 +107,14 @@ def _config_schema() -> dict[str, Any]:
             "projects_dir": text,
             "timezone": text,
             "milestones": {"type": "array", "items": _catalog_entry({})},
+            "roles": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    role: {"type": "string", "pattern": MILESTONE_ID}
+                    for role in ("start", "go", "launch")
+                },
+            },
             "environments": {
                 "type": "array",
                 "minItems": 1,
@@ -164,7 +153,9 @@ def _config_schema() -> dict[str, Any]:
                     {
                         "unit": text,
                         "target": {"type": ["number", "null"]},
-                        "direction": {"enum": ["lower", "higher"]},
+                        "direction": {"enum": list(DIRECTIONS)},
+                        "learning_curve": {"type": "boolean"},
+                        "headline": {"type": "boolean"},
                         "measure": {
                             "type": "object",
                             "additionalProperties": False,
@@ -173,7 +164,7 @@ def _config_schema() -> dict[str, Any]:
                                 "type": {"enum": list(MEASURE_TYPES)},
                                 "from": text,
                                 "to": text,
-                                "items": {"enum": ["updates", "feedback_rounds"]},
+                                "items": {"enum": list(ITEM_LISTS)},
                                 "kind": text,
                                 "projection_years": {"type": "number", "exclusiveMinimum": 0},
                             },
@@ -189,7 +180,7 @@ def _config_schema() -> dict[str, Any]:
                     "required": ["milestone", "requires"],
                     "properties": {
                         "milestone": {"type": "string"},
-                        "status": {"enum": ["planned", "in_progress", "done", "skipped"]},
+                        "status": {"enum": list(MILESTONE_STATUSES)},
                         "requires": {"type": "array", "items": {"type": "string"}},
                         "reason": {"type": "string"},
                     },
@@ -240,51 +231,113 @@ def _check(doc: Document) -> None:
         )
 
 
-def _merge_milestones(
-    base: list[dict[str, Any]], extra: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    merged = [dict(m) for m in base]
-    index = {m["id"]: m for m in merged}
+def _merge_catalog(
+    base: list[dict[str, Any]],
+    extra: list[dict[str, Any]],
+    what: str,
+    source: str | None,
+    new: Callable[[dict[str, Any]], dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """``extra`` over ``base``: a known id changes its entry, `removed: true` drops it, a new id
+    is added (``new`` fills in its defaults). Also returns the ids that were removed."""
+    merged = [dict(e) for e in base]
+    removed: list[str] = []
     for entry in extra:
-        if entry["id"] in index:
-            index[entry["id"]].update(entry)
-        else:
-            new = {
-                "title": entry["id"].replace("_", " ").capitalize(),
-                "phase": "production",
-                "description": "",
-            }
-            new.update(entry)
-            merged.append(new)
-            index[entry["id"]] = new
-    return merged
-
-
-def _merge_kpis(
-    base: list[dict[str, Any]], extra: list[dict[str, Any]], source: str | None
-) -> list[dict[str, Any]]:
-    merged = [dict(k) for k in base]
-    index = {k["id"]: k for k in merged}
-    for entry in extra:
-        if entry["id"] in index:
-            index[entry["id"]].update(entry)
+        index = {e["id"]: e for e in merged}
+        name = entry["id"]
+        if entry.get("removed"):
+            if name not in index:
+                raise KpictlError(
+                    f"{source}: there is no {what} {name!r} to remove; {what}s: {', '.join(index)}"
+                )
+            rest = sorted(k for k in entry if k not in ("id", "removed") and not k.startswith("x-"))
+            if rest:
+                raise KpictlError(
+                    f"{source}: the {what} {name!r} is removed, so its entry takes only its id "
+                    f"and `removed: true`, not {', '.join(rest)}"
+                )
+            merged.remove(index[name])
+            removed.append(name)
             continue
+        changes = {k: v for k, v in entry.items() if k != "removed"}
+        if name in index:
+            index[name].update(changes)
+        else:
+            merged.append(new(changes))
+            if name in removed:
+                removed.remove(name)  # removed, then added again
+    return merged, removed
+
+
+def _new_milestone(entry: dict[str, Any]) -> dict[str, Any]:
+    title = entry["id"].replace("_", " ").capitalize()
+    return {"title": title, "phase": "production", "description": "", **entry}
+
+
+def _new_kpi(source: str | None) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def new(entry: dict[str, Any]) -> dict[str, Any]:
         missing = [k for k in ("title", "measure", "unit") if k not in entry]
         if missing:
             raise KpictlError(
                 f"{source}: the new KPI {entry['id']!r} needs {', '.join(missing)} "
                 "(a KPI with a default id only needs the keys it changes)"
             )
-        new = {"phase": "scale", "description": "", "target": None, "direction": "lower"}
-        new.update(entry)
-        merged.append(new)
-        index[entry["id"]] = new
-    return merged
+        return {"phase": "scale", "description": "", "target": None, "direction": "lower", **entry}
+
+    return new
 
 
-def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> None:
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _check_removed(removed: list[str], data: dict[str, Any], source: str | None) -> None:
+    """A removed milestone that a KPI, a gate or a role still names is an error naming them all."""
+    problems: list[str] = []
+    fixes: dict[str, None] = {}  # ordered, without repeats
+    for name in removed:
+        found: list[str] = []
+        for kpi in data["kpis"]:
+            for key in ("from", "to"):
+                event = kpi["measure"].get(key)
+                if isinstance(event, str) and event.removesuffix(".started") == name:
+                    found.append(f"the KPI {kpi['id']} (measure.{key})")
+                    fixes[
+                        "give each of those KPIs a measure under `kpis:` (or remove it with "
+                        "`removed: true`)"
+                    ] = None
+        for gate in data["gates"]:
+            if name in (gate["milestone"], *gate["requires"]):
+                found.append(f"the gate on {gate['milestone']}")
+                fixes["list the gates again under `gates:`"] = None
+        for role, milestone in data["roles"].items():
+            if milestone == name:
+                found.append(f"roles.{role}")
+                fixes[f"set `roles: {{{role}: <milestone>}}`"] = None
+        if found:
+            problems.append(
+                f"the milestone {name!r} is removed, but {_and(found)} still "
+                f"refer{'s' if len(found) == 1 else ''} to it"
+            )
+    if problems:
+        raise KpictlError(f"{source}: {'; '.join(problems)}; in kpictl.yaml, {_and(list(fixes))}")
+
+
+def _roles(data: dict[str, Any], known: set[str], source: str | None) -> Roles:
+    roles = data["roles"]
+    for role, milestone in roles.items():
+        if milestone not in known:
+            raise KpictlError(
+                f"{source}: roles.{role} is {milestone!r}, which is not a milestone; use one of "
+                f"{', '.join(sorted(known))}"
+            )
+    return Roles(start=roles["start"], go=roles["go"], launch=roles["launch"])
+
+
+def _measure(kpi: dict[str, Any], known: set[str], source: str | None) -> Measure:
+    """The KPI's measure as typed data, after checking what it needs and the events it names."""
     measure = kpi["measure"]
-    kind = measure["type"]
+    kind = one_of(measure["type"], MEASURE_TYPES, f"the measure type of {kpi['id']!r}")
     needs = {
         "duration": ("from", "to"),
         "cost": ("from", "to"),
@@ -295,16 +348,24 @@ def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> 
     for key in needs:
         if key not in measure:
             raise KpictlError(f"{source}: the KPI {kpi['id']!r} ({kind}) needs measure.{key}")
-    unit = "currency" if kind in ("cost", "tco") else "days"
-    if kpi.get("unit") != unit:
+    built: Measure
+    if kind == "duration":
+        built = DurationMeasure(measure["from"], measure["to"])
+    elif kind == "cost":
+        built = CostMeasure(measure["from"], measure["to"])
+    elif kind == "environments":
+        built = EnvironmentsMeasure(measure["from"])
+    elif kind == "items":
+        items = one_of(measure["items"], ITEM_LISTS, f"measure.items of {kpi['id']!r}")
+        built = ItemsMeasure(items, measure.get("kind"))
+    else:
+        built = TcoMeasure(float(measure.get("projection_years", 5)))
+    if kpi.get("unit") != built.unit:
         raise KpictlError(
-            f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {unit!r}, not "
-            f"{kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
+            f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {built.unit!r}, "
+            f"not {kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
         )
-    for key in ("from", "to"):
-        event = measure.get(key)
-        if event is None:
-            continue
+    for event in built.events:
         milestone = event.removesuffix(".started")
         if milestone not in known:
             raise KpictlError(
@@ -312,6 +373,7 @@ def _check_measure(kpi: dict[str, Any], known: set[str], source: str | None) -> 
                 f"{milestone!r} is not a milestone; use a milestone id, or <milestone>.started "
                 f"(milestones: {', '.join(sorted(known))})"
             )
+    return built
 
 
 def default_config(root: Path) -> Config:
@@ -323,6 +385,7 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
     """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
     data = copy.deepcopy(_defaults())
     source = None
+    removed: list[str] = []
     path = root / CONFIG_FILE
     if use_file and path.is_file():
         source = CONFIG_FILE
@@ -333,10 +396,14 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
             _check(doc)
         for key, value in (doc.data if doc else {}).items():
             if key == "milestones":
-                data["milestones"] = _merge_milestones(data["milestones"], value)
+                data["milestones"], removed = _merge_catalog(
+                    data["milestones"], value, "milestone", source, _new_milestone
+                )
             elif key == "kpis":
-                data["kpis"] = _merge_kpis(data["kpis"], value, source)
-            elif key in ("currency", "purgatory", "site"):
+                data["kpis"], _ = _merge_catalog(
+                    data["kpis"], value, "KPI", source, _new_kpi(source)
+                )
+            elif key in ("currency", "purgatory", "site", "roles"):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -360,10 +427,17 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
             "use an IANA name such as UTC or Europe/Paris"
         ) from None
     milestones = tuple(
-        MilestoneDef(m["id"], m["title"], m["phase"], m.get("description", ""))
+        MilestoneDef(
+            m["id"],
+            m["title"],
+            one_of(m["phase"], PHASES, f"the phase of the milestone {m['id']!r}"),
+            m.get("description", ""),
+        )
         for m in data["milestones"]
     )
     known = {m.id for m in milestones}
+    _check_removed([m for m in removed if m not in known], data, source)
+    roles = _roles(data, known, source)
     gates = []
     for gate in data["gates"]:
         for name in (gate["milestone"], *gate["requires"]):
@@ -375,24 +449,26 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
         gates.append(
             Gate(
                 gate["milestone"],
-                gate.get("status", "done"),
+                one_of(gate.get("status", "done"), MILESTONE_STATUSES, "a gate's status"),
                 tuple(gate["requires"]),
                 gate.get("reason", "a gate in kpictl.yaml requires it"),
             )
         )
     kpis = []
     for kpi in data["kpis"]:
-        _check_measure(kpi, known, source)
         kpis.append(
             KpiDef(
                 kpi["id"],
                 kpi["title"],
-                kpi["phase"],
+                one_of(kpi["phase"], PHASES, f"the phase of the KPI {kpi['id']!r}"),
                 kpi.get("description", ""),
-                dict(kpi["measure"]),
-                kpi["unit"],
+                _measure(kpi, known, source),
                 kpi.get("target"),
-                kpi.get("direction", "lower"),
+                one_of(
+                    kpi.get("direction", "lower"), DIRECTIONS, f"the direction of {kpi['id']!r}"
+                ),
+                learning_curve=bool(kpi.get("learning_curve", False)),
+                headline=bool(kpi.get("headline", False)),
             )
         )
     return Config(
@@ -403,6 +479,7 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
         milestones=milestones,
         environments=tuple(data["environments"]),
         gates=tuple(gates),
+        roles=roles,
         kpis=tuple(kpis),
         reporting_currency=data["currency"]["reporting"],
         rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),

@@ -10,19 +10,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from kpictl.config import Config, KpiDef
+from kpictl.config.catalog import (
+    CostMeasure,
+    DurationMeasure,
+    EnvironmentsMeasure,
+    ItemsMeasure,
+    TcoMeasure,
+)
 from kpictl.dates import DAY
+from kpictl.kpis.judge import judge
 from kpictl.kpis.money import YEAR_DAYS, Money
 from kpictl.kpis.results import KpiValue, ProjectResult
 from kpictl.kpis.stats import median
 from kpictl.kpis.timeline import Dated, Timeline
 from kpictl.project.status import phase_of
-
-
-def _judge(kpi: KpiDef, value: float) -> str:
-    if kpi.target is None:
-        return "measured"
-    better = value <= kpi.target if kpi.direction == "lower" else value >= kpi.target
-    return "met" if better else "missed"
 
 
 def _event(t: Timeline, event: str) -> tuple[Dated, int | None]:
@@ -31,12 +32,13 @@ def _event(t: Timeline, event: str) -> tuple[Dated, int | None]:
     return dated, dated.started_at if event.endswith(".started") else dated.done_at
 
 
-def _undated(dated: Dated, event: str) -> str | None:
-    """Why git cannot date ``event``: it was already reached when the project file was added."""
+def _undated(dated: Dated, event: str, start: str | None) -> str | None:
+    """Why git cannot date ``event``: it was already reached when the project file was added.
+    ``start`` is the milestone that starts a project (None for an environment)."""
     started = event.endswith(".started")
     if (dated.started_source if started else dated.source) != "created":
         return None
-    if event.removesuffix(".started") == "kickoff":
+    if event.removesuffix(".started") == start:
         return None  # the file's creation is the project's start
     return (
         f"{event} was already {'started' if started else 'done'} when the project file was "
@@ -44,9 +46,11 @@ def _undated(dated: Dated, event: str) -> str | None:
     )
 
 
-def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
-    start_m, start = _event(t, kpi.measure["from"])
-    end_m, end = _event(t, kpi.measure["to"])
+def _duration(
+    kpi: KpiDef, m: DurationMeasure, t: Timeline, as_of: int, unit: str, start_id: str
+) -> KpiValue:
+    start_m, start = _event(t, m.from_event)
+    end_m, end = _event(t, m.to_event)
     out = KpiValue(None, "unknown", unit, kpi.target, start, end, end_m.commit)
     if "skipped" in (start_m.status, end_m.status):
         out.status = "not_applicable"
@@ -55,10 +59,10 @@ def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
     if start is None:
         out.status = "not_started" if end is None else "unknown"
         if end is not None:
-            out.note = f"{kpi.measure['from']} has no date (declared done before git saw it start)"
+            out.note = f"{m.from_event} has no date (declared done before git saw it start)"
         return out
-    reason = _undated(start_m, kpi.measure["from"]) or (
-        _undated(end_m, kpi.measure["to"]) if end is not None else None
+    reason = _undated(start_m, m.from_event, start_id) or (
+        _undated(end_m, m.to_event, start_id) if end is not None else None
     )
     if reason:
         out.note = reason
@@ -70,18 +74,18 @@ def _duration(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
     if out.value < 0:
         out.status = "unknown"
         out.note = (
-            f"{kpi.measure['to']} is dated before {kpi.measure['from']} "
+            f"{m.to_event} is dated before {m.from_event} "
             "(clock skew or a declared date); check the dates"
         )
         out.value = None
         return out
-    out.status = _judge(kpi, out.value)
+    out.status = judge(kpi, out.value)
     return out
 
 
-def _items(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
-    items = t.updates if kpi.measure["items"] == "updates" else t.feedback_rounds
-    wanted = kpi.measure.get("kind")
+def _items(kpi: KpiDef, m: ItemsMeasure, t: Timeline, as_of: int, unit: str) -> KpiValue:
+    items = t.updates if m.items == "updates" else t.feedback_rounds
+    wanted = m.kind
     chosen = [i for i in items if wanted is None or i.kind == wanted]
     recorded = [i for i in chosen if i.recorded_done]
     chosen = [i for i in chosen if not i.recorded_done]
@@ -98,7 +102,7 @@ def _items(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
         out.from_at = min(i.requested_at for i in done)
         last = max(done, key=lambda i: (i.done_at or 0, i.id))
         out.to_at, out.commit = last.done_at, last.commit
-        out.status = _judge(kpi, out.value)
+        out.status = judge(kpi, out.value)
     elif chosen:
         out.value = median([(as_of - i.requested_at) / DAY for i in chosen])
         out.n, out.status = len(chosen), "running"
@@ -107,13 +111,19 @@ def _items(kpi: KpiDef, t: Timeline, as_of: int, unit: str) -> KpiValue:
 
 
 def _environments(
-    kpi: KpiDef, t: Timeline, as_of: int, unit: str, order: Iterable[str]
+    kpi: KpiDef,
+    m: EnvironmentsMeasure,
+    t: Timeline,
+    as_of: int,
+    unit: str,
+    order: Iterable[str],
+    start_id: str,
 ) -> KpiValue:
-    gate, previous = _event(t, kpi.measure["from"])
+    gate, previous = _event(t, m.from_event)
     out = KpiValue(None, "not_started", unit, kpi.target, previous)
     if previous is None:
         return out
-    reason = _undated(gate, kpi.measure["from"])
+    reason = _undated(gate, m.from_event, start_id)
     if reason:
         out.status, out.note = "unknown", reason
         return out
@@ -126,7 +136,7 @@ def _environments(
         if env.status != "done" or env.done_at is None:
             break
         if env.source == "created":
-            out.note = _undated(env, name)
+            out.note = _undated(env, name, None)
             break
         if env.done_at < previous:
             early.append(name)
@@ -142,13 +152,15 @@ def _environments(
             out.value, out.status = (as_of - previous) / DAY, "running"
         return out
     out.value, out.n = median(steps), len(steps)
-    out.status = _judge(kpi, out.value)
+    out.status = judge(kpi, out.value)
     return out
 
 
-def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
-    start_m, start = _event(t, kpi.measure["from"])
-    end_m, end = _event(t, kpi.measure["to"])
+def _cost(
+    kpi: KpiDef, m: CostMeasure, t: Timeline, as_of: int, unit: str, money: Money, start_id: str
+) -> KpiValue:
+    start_m, start = _event(t, m.from_event)
+    end_m, end = _event(t, m.to_event)
     out = KpiValue(None, "not_started", unit, kpi.target, start, end, end_m.commit)
     if "skipped" in (start_m.status, end_m.status):
         out.status, out.note = "not_applicable", "a milestone it measures is skipped"
@@ -158,60 +170,60 @@ def _cost(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiV
     if not t.costs:
         out.status, out.note = "unknown", "no costs are recorded in the project file"
         return out
-    reason = _undated(start_m, kpi.measure["from"]) or (
-        _undated(end_m, kpi.measure["to"]) if end is not None else None
+    reason = _undated(start_m, m.from_event, start_id) or (
+        _undated(end_m, m.to_event, start_id) if end is not None else None
     )
     if reason:
         out.status, out.note = "unknown", reason
         return out
     if end is not None and end < start:
         out.status = "unknown"
-        out.note = f"{kpi.measure['to']} is dated before {kpi.measure['from']}; check the dates"
+        out.note = f"{m.to_event} is dated before {m.from_event}; check the dates"
         return out
     until = as_of if end is None else end
-    total = sum(money.accrued(c, start, until) for c in t.costs if c.per != "once")
+    recurring = [c for c in t.costs if c.per != "once"]
     # A one-off cost counts unless its declared date is after the span.
-    total += sum(
-        money.convert(c)
-        for c in t.costs
-        if c.per == "once" and (not c.dated or c.starts_at <= until)
-    )
+    once = [c for c in t.costs if c.per == "once" and (not c.dated or c.starts_at <= until)]
+    accruing = [c for c in recurring if money.accrues(c, start, until)]
+    if not all(money.has_rate(c) for c in [*accruing, *once]):
+        out.status, out.note = "unknown", money.missing_note([*accruing, *once])
+        return out
+    total = sum(money.accrued(c, start, until) for c in accruing)
+    total += sum(money.convert(c) for c in once)
     out.value = round(total, 2)
-    out.status = "running" if end is None else _judge(kpi, out.value)
+    out.status = "running" if end is None else judge(kpi, out.value)
     if end is None:
         out.commit = None
     return out
 
 
-def _tco(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiValue:
-    years = float(kpi.measure.get("projection_years", 5))
-    kickoff = t.milestones.get("kickoff")
-    base = kickoff.done_at if kickoff and kickoff.done_at is not None else t.created_at
+def _tco(
+    kpi: KpiDef, m: TcoMeasure, t: Timeline, as_of: int, unit: str, money: Money, start_id: str
+) -> KpiValue:
+    years = m.projection_years
+    start = t.milestones.get(start_id)
+    base = start.done_at if start and start.done_at is not None else t.created_at
     horizon = base + years * YEAR_DAYS * DAY
     if t.archived:  # a deleted project stops costing when it was deleted
         horizon = min(horizon, as_of)
-    if not t.costs:
-        return KpiValue(
-            None,
-            "unknown",
-            unit,
-            kpi.target,
-            base,
-            as_of,
-            None,
-            "no costs are recorded in the project file",
-        )
-    value = sum(money.accrued(c, None, as_of) for c in t.costs)
-    projected = sum(money.accrued(c, None, horizon) for c in t.costs)
+    why = "no costs are recorded in the project file" if not t.costs else None
+    counted = [c for c in t.costs if money.accrues(c, None, max(as_of, horizon))]
+    if not all(money.has_rate(c) for c in counted):
+        why = money.missing_note(counted)
+    counted = [c for c in counted if money.has_rate(c)]
+    if why:
+        return KpiValue(None, "unknown", unit, kpi.target, base, as_of, None, why)
+    value = sum(money.accrued(c, None, as_of) for c in counted)
+    projected = sum(money.accrued(c, None, horizon) for c in counted)
     return KpiValue(
         round(value, 2),
-        _judge(kpi, value),
+        judge(kpi, value),
         unit,
         kpi.target,
         base,
         as_of,
         None,
-        f"projected to {years:g} years after kickoff",
+        f"projected to {years:g} years after {start_id}",
         projected=round(projected, 2),
     )
 
@@ -219,34 +231,36 @@ def _tco(kpi: KpiDef, t: Timeline, as_of: int, unit: str, money: Money) -> KpiVa
 def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
     # An archived project's clocks stop when its file was deleted.
     clock = min(as_of, t.last_change_at) if t.archived else as_of
-    money = Money(config, t.path)
+    start_id = config.roles.start
+    money = Money(config)
     results: dict[str, KpiValue] = {}
     for kpi in config.kpis:
         unit = kpi.unit_in(config.reporting_currency)
-        kind = kpi.measure["type"]
-        if kind == "duration":
-            results[kpi.id] = _duration(kpi, t, clock, unit)
-        elif kind == "items":
-            results[kpi.id] = _items(kpi, t, clock, unit)
-        elif kind == "environments":
-            results[kpi.id] = _environments(kpi, t, clock, unit, config.environments)
-        elif kind == "cost":
-            results[kpi.id] = _cost(kpi, t, clock, unit, money)
+        m = kpi.measure
+        if isinstance(m, DurationMeasure):
+            results[kpi.id] = _duration(kpi, m, t, clock, unit, start_id)
+        elif isinstance(m, ItemsMeasure):
+            results[kpi.id] = _items(kpi, m, t, clock, unit)
+        elif isinstance(m, EnvironmentsMeasure):
+            results[kpi.id] = _environments(kpi, m, t, clock, unit, config.environments, start_id)
+        elif isinstance(m, CostMeasure):
+            results[kpi.id] = _cost(kpi, m, t, clock, unit, money, start_id)
         else:
-            results[kpi.id] = _tco(kpi, t, clock, unit, money)
+            results[kpi.id] = _tco(kpi, m, t, clock, unit, money, start_id)
     categories: dict[str, float] = defaultdict(float)
     for cost in t.costs:
-        categories[cost.category] += money.accrued(cost, None, clock)
-    kickoff = t.milestones.get("kickoff")
+        if money.has_rate(cost):  # the run warns about the rest (missing_rate_warnings)
+            categories[cost.category] += money.accrued(cost, None, clock)
+    start = t.milestones.get(start_id)
     return ProjectResult(
         id=t.id,
         name=str(t.data.get("name", t.id)),
         team=str(t.data.get("team", "")),
         labels=list(t.data.get("labels") or []),
         path=t.path,
-        phase=phase_of(t.data.get("milestones") or {}),
+        phase=phase_of(t.data.get("milestones") or {}, config.roles),
         archived=t.archived,
-        kickoff_at=kickoff.done_at if kickoff else None,
+        start_at=start.done_at if start else None,
         last_change_at=t.last_change_at,
         kpis=results,
         costs_by_category={k: round(v, 2) for k, v in sorted(categories.items())},

@@ -10,13 +10,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kpictl.config import Config
+from kpictl.config.catalog import PHASES
 from kpictl.dates import DAY, quarter
+from kpictl.kpis.judge import judge_portfolio
 from kpictl.kpis.money import Money
 from kpictl.kpis.results import COMPLETE, Portfolio, ProjectResult
 from kpictl.kpis.stats import Curve, Summary, learning_curve, summarise
 from kpictl.kpis.timeline import Timeline
-
-CURVE_KPIS = ("time_to_first_launch", "cost_per_additional_project")
 
 
 def _complete(projects: Iterable[ProjectResult], kpi_id: str) -> list[float]:
@@ -50,16 +50,14 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         trend[k] = [(q, summarise(vals)) for q, vals in sorted(by_quarter.items())]
     curves: dict[str, Curve] = {}
     order: dict[str, list[tuple[str, float]]] = {}
-    launched = sorted(
-        (p for p in projects if p.kickoff_at is not None),
-        key=lambda p: (p.kickoff_at or 0, p.id),
+    by_start = sorted(
+        (p for p in projects if p.start_at is not None),
+        key=lambda p: (p.start_at or 0, p.id),
     )
-    for k in CURVE_KPIS:
-        if k not in ids:
-            continue
+    for k in (kpi.id for kpi in config.kpis if kpi.learning_curve):
         points = [
             (p.id, v.value)
-            for p in launched
+            for p in by_start
             if (v := p.kpis[k]).status in COMPLETE and v.value is not None and v.value > 0
         ]
         order[k] = points
@@ -69,13 +67,13 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         {
             "id": p.id,
             "team": p.team,
-            "days_in_poc": round((as_of - p.kickoff_at) / DAY, 1),
-            "kickoff_at": p.kickoff_at,
+            "days_in_poc": round((as_of - p.start_at) / DAY, 1),
+            "kickoff_at": p.start_at,  # the JSON's name for the start
         }
         for p in live
         if p.phase == "poc"
-        and p.kickoff_at is not None
-        and (as_of - p.kickoff_at) / DAY > config.poc_days
+        and p.start_at is not None
+        and (as_of - p.start_at) / DAY > config.poc_days
     )
     purgatory.sort(key=lambda e: (-e["days_in_poc"], e["id"]))
     stale: list[dict[str, Any]] = list(
@@ -89,15 +87,14 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         if p.phase != "scale" and (as_of - p.last_change_at) / DAY > config.stale_days
     )
     stale.sort(key=lambda e: (-e["days_since_change"], e["id"]))
-    phases = {
-        phase: sum(1 for p in live if p.phase == phase) for phase in ("poc", "production", "scale")
-    }
+    phases = {phase: sum(1 for p in live if p.phase == phase) for phase in PHASES}
     totals: dict[str, float] = defaultdict(float)
     for p in projects:
         for category, amount in p.costs_by_category.items():
             totals[category] += amount
     return Portfolio(
         kpis=kpis,
+        statuses={k.id: judge_portfolio(k, kpis[k.id]) for k in config.kpis},
         groups=groups,
         trend=trend,
         learning_curve=curves,
@@ -116,6 +113,7 @@ def cost_over_time(
     starts = [c.starts_at for t in timelines for c in t.costs]
     if not starts:
         return []
+    money = Money(config)
     first = datetime.fromtimestamp(min(starts), timezone.utc)
     year, q = first.year, (first.month - 1) // 3
     points: list[tuple[str, dict[str, float]]] = []
@@ -125,10 +123,10 @@ def cost_over_time(
         moment = min(end, as_of)
         totals: dict[str, float] = defaultdict(float)
         for t in timelines:
-            money = Money(config, t.path)
             until = min(moment, t.last_change_at) if t.archived else moment
             for c in t.costs:
-                totals[c.category] += money.accrued(c, None, until)
+                if money.has_rate(c):  # the run warns about the rest
+                    totals[c.category] += money.accrued(c, None, until)
         points.append((f"{year}-Q{q + 1}", {k: round(v, 2) for k, v in sorted(totals.items())}))
         if end >= as_of:
             return points

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from kpictl.config import KpiDef
+from kpictl.config.catalog import Phase
 from kpictl.kpis.stats import Curve, Summary
 
-COMPLETE = ("met", "missed", "measured")
+# A final value against the target: on its right side, on its wrong side, or measured (the KPI
+# has no target).
+Verdict = Literal["met", "missed", "measured"]
+KpiStatus = Literal[
+    Verdict,
+    "running",  # the time or cost so far; its end event has not happened
+    "not_started",  # its start event has not happened
+    "not_applicable",  # a milestone it measures is skipped
+    "unknown",  # it cannot be computed; the note says why
+]
+# The portfolio's median against the target; no_data: no project has a final value yet.
+PortfolioStatus = Literal[Verdict, "no_data"]
+KPI_STATUSES: tuple[KpiStatus, ...] = get_args(KpiStatus)
+COMPLETE: tuple[Verdict, ...] = get_args(Verdict)
 
 
 @dataclass
 class KpiValue:
     value: float | None
-    status: str  # met | missed | measured | running | not_started | not_applicable | unknown
+    status: KpiStatus
     unit: str
     target: float | None
     from_at: int | None = None
@@ -32,9 +46,9 @@ class ProjectResult:
     team: str
     labels: list[str]
     path: str
-    phase: str
+    phase: Phase
     archived: bool
-    kickoff_at: int | None
+    start_at: int | None  # when the milestone that starts a project (roles.start) was done
     last_change_at: int
     kpis: dict[str, KpiValue]
     costs_by_category: dict[str, float]
@@ -43,13 +57,14 @@ class ProjectResult:
 @dataclass
 class Portfolio:
     kpis: dict[str, Summary]
+    statuses: dict[str, PortfolioStatus]  # KPI → its median judged against the target
     groups: dict[str, dict[str, dict[str, Summary]]]  # group kind → group → KPI → summary
     trend: dict[str, list[tuple[str, Summary]]]  # KPI → (quarter, summary) oldest first
     learning_curve: dict[str, Curve]
-    launch_order: dict[str, list[tuple[str, float]]]  # KPI → (project id, value) by kickoff
+    launch_order: dict[str, list[tuple[str, float]]]  # KPI → (project id, value) by start
     purgatory: list[dict[str, Any]]
     stale: list[dict[str, Any]]
-    phases: dict[str, int]
+    phases: dict[Phase, int]
     costs_by_category: dict[str, float]
     cost_over_time: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
@@ -62,6 +77,7 @@ class Report:
     catalog: tuple[KpiDef, ...]
     projects: list[ProjectResult]
     portfolio: Portfolio
+    warnings: list[str] = field(default_factory=list)  # what the computation left out, and why
 
     @property
     def units(self) -> dict[str, str]:

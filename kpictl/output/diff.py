@@ -85,7 +85,6 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
     after, before = after_side.report, before_side.report
     after_t = {t.id: t for t in after_side.timelines}
     before_t = {t.id: t for t in before_side.timelines}
-    warnings, base_warnings = after_side.warnings, before_side.warnings
     titles = {k.id: k for k in after.catalog}
     # Changed content, or new revisions that end where they began (reopened and done again).
     touched = sorted(
@@ -103,10 +102,14 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
         f"Comparing {_code(base)} with {where}, both as of {minute_text(moment)} UTC.",
         "",
     ]
-    fresh = [w for w in warnings if w not in base_warnings]
+    fresh = [w for w in after_side.history.warnings if w not in before_side.history.warnings]
     if fresh:
         lines += ["**Warnings**: files that did not validate are left out of this comparison:", ""]
         lines += [f"- {md_escape(w)}" for w in fresh] + [""]
+    unpriced = [w for w in after.warnings if w not in before.warnings]
+    if unpriced:
+        lines += ["**Warnings**: costs without a conversion rate are left out:", ""]
+        lines += [f"- {md_escape(w)}" for w in unpriced] + [""]
     if not touched:
         lines.append("No project file changes.")
         return "\n".join(lines) + "\n"

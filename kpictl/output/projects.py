@@ -29,7 +29,7 @@ def _entry(doc: Document, config: Config) -> dict[str, Any]:
         "name": data["name"],
         "team": data["team"],
         "path": doc.path,
-        "phase": phase_of(written),
+        "phase": phase_of(written, config.roles),
         "milestones": statuses,
         "declared_dates": declared,
     }

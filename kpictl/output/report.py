@@ -11,9 +11,10 @@ from typing import Any
 from kpictl.config import KpiDef
 from kpictl.dates import iso
 from kpictl.kpis import KpiValue, Report
+from kpictl.kpis.results import KpiStatus
 from kpictl.kpis.stats import Curve, Summary
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[KpiStatus, str] = {
     "met": "met",
     "missed": "MISSED",
     "measured": "measured",
@@ -77,7 +78,9 @@ def report_data(
     units = report.units
     p = report.portfolio
     portfolio: dict[str, Any] = {
-        "kpis": {k: _summary_json(s, units[k]) for k, s in p.kpis.items()},
+        "kpis": {
+            k: {**_summary_json(s, units[k]), "status": p.statuses[k]} for k, s in p.kpis.items()
+        },
         "learning_curve": {k: _curve_json(c) for k, c in p.learning_curve.items()},
         "launch_order": {
             k: [{"id": i, "value": _round(v, units[k])} for i, v in pts]

@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from kpictl.config import MILESTONE_ID, SLUG, Config
+from kpictl.config.catalog import MILESTONE_STATUSES
 from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
 
 SCHEMA_VERSION = 1
-MILESTONE_STATUSES = ("planned", "in_progress", "done", "skipped")
 FEEDBACK_STATUSES = ("open", "addressed")
 UPDATE_STATUSES = ("requested", "in_progress", "live")
 UPDATE_KINDS = ("simple", "version")

@@ -40,7 +40,7 @@ def render_project(
     project_id: str, config: Config, *, name: str, team: str, owner: str, schema: str
 ) -> str:
     milestones = "\n".join(
-        f"  {m}: {'done' if i == 0 else 'planned'}" for i, m in enumerate(config.milestone_ids)
+        f"  {m}: {'done' if m == config.roles.start else 'planned'}" for m in config.milestone_ids
     )
     environments = "\n".join(f"  {e}: planned" for e in config.environments)
     return _TEMPLATE.format(

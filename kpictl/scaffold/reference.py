@@ -104,6 +104,16 @@ def kpis_markdown(config: Config) -> str:
         unit = k.unit_in("reporting currency")
         target = "—" if k.target is None else f"{k.target:,g} ({k.direction} is better)"
         lines.append(f"| `{k.id}` | {k.title} | {k.phase} | {k.definition} | {unit} | {target} |")
+    curves = [f"`{k.id}`" for k in config.kpis if k.learning_curve]
+    roles = config.roles
+    lines += [
+        "",
+        f"Learning curves (`learning_curve: true`): {', '.join(curves) or 'none'}.",
+        "",
+        "The milestones that play a part (`roles:` in `kpictl.yaml`): a project starts with "
+        f"`{roles.start}`, leaves the proof of concept with `{roles.go}` and is launched with "
+        f"`{roles.launch}`.",
+    ]
     lines += ["", "## What each KPI tells", ""]
     lines += [f"- **{k.title}**: {k.description}" for k in config.kpis]
     return "\n".join(lines) + "\n"

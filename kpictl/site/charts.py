@@ -204,8 +204,10 @@ def curve(
     b: float | None,
     title: str,
     unit: str,
+    start: str = "start",
 ) -> str:
-    """Each launched project's value by launch order, with the fitted T_k = T_1 · k^b."""
+    """Each launched project's value by launch order (``start``: the milestone that orders
+    them, in words), with the fitted T_k = T_1 · k^b."""
     if not points:
         return ""
     width, height, left, bottom = 720, 300, 70, 40
@@ -223,7 +225,10 @@ def curve(
         _line(left, 20 + plot_h, left + plot_w, 20 + plot_h, "kc-axisline"),
         _line(left, 20, left, 20 + plot_h, "kc-axisline"),
         _text(
-            left + plot_w / 2, height - 6, "launch order (k-th project by kickoff)", anchor="middle"
+            left + plot_w / 2,
+            height - 6,
+            f"launch order (k-th project by {start})",
+            anchor="middle",
         ),
         _text(left - 8, y(top / 1.1), _fmt(top / 1.1), anchor="end"),
         _text(left - 8, 20 + plot_h, f"0 {unit}", anchor="end"),

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kpictl.config import Config, KpiDef
+from kpictl.config.catalog import TcoMeasure
 from kpictl.dates import DAY, day_text, minute_text
 from kpictl.kpis import ProjectResult, Report
 from kpictl.kpis.stats import Summary
@@ -84,6 +85,7 @@ class SiteWriter:
         self.config = config
         self.links = links
         self.units = report.units
+        self.titles = {m.id: m.title for m in config.milestones}
         self.env = Environment(
             loader=PackageLoader("kpictl.site", "templates"),
             autoescape=True,
@@ -125,7 +127,12 @@ class SiteWriter:
                 for d in (*t.milestones.values(), *t.environments.values())
             ),
             "ids": charts.Ids("c"),
+            "start_title": self._start_title(),
         }
+
+    def _start_title(self) -> str:
+        """The title of the milestone that starts a project, for column headers."""
+        return self.titles.get(self.config.roles.start, self.config.roles.start)
 
     def _render(self, template: str, prefix: str, **values: Any) -> str:
         return self.env.get_template(template).render(**self._context(prefix), **values)
@@ -144,14 +151,6 @@ class SiteWriter:
         for result in self.report.projects:
             yield Page(f"projects/{result.id}.md", self.project_page(result))
 
-    def _tile_status(self, kpi: KpiDef, summary: Summary) -> str:
-        if summary.median is None:
-            return "no_data"
-        if kpi.target is None:
-            return "measured"
-        lower = kpi.direction == "lower"
-        return "met" if (summary.median <= kpi.target) == lower else "missed"
-
     def home(self) -> str:
         p = self.report.portfolio
         ids = charts.Ids("home")
@@ -164,7 +163,7 @@ class SiteWriter:
                     "kpi": kpi,
                     "summary": summary,
                     "unit": self.units[kpi.id],
-                    "status": self._tile_status(kpi, summary),
+                    "status": p.statuses[kpi.id],
                     "spark": Markup(
                         charts.sparkline(ids, trend, f"{kpi.title}: trend by quarter", kpi.target)
                     )
@@ -172,7 +171,7 @@ class SiteWriter:
                     else "",
                 }
             )
-        titles = {m.id: m.title for m in self.config.milestones}
+        titles = self.titles
         latest: list[dict[str, Any]] = [
             {
                 "done_at": d.done_at,
@@ -241,7 +240,7 @@ class SiteWriter:
     def project_page(self, result: ProjectResult) -> str:
         t = self.timelines[result.id]
         ids = charts.Ids(f"p-{result.id}")
-        titles = {m.id: m.title for m in self.config.milestones}
+        titles = self.titles
         milestone_rows = [
             (titles.get(m, m), d.status, d.started_at, d.done_at)
             for m, d in t.milestones.items()
@@ -257,7 +256,10 @@ class SiteWriter:
         ]
         roles = sorted((t.data.get("roles") or {}).items())
         kpis = [(k, result.kpis[k.id]) for k in self.report.catalog]
-        tco = result.kpis.get("total_cost_of_ownership")
+        tco = next(
+            (result.kpis[k.id] for k in self.report.catalog if isinstance(k.measure, TcoMeasure)),
+            None,
+        )
         return self._render(
             "project.md.j2",
             "../",
@@ -297,6 +299,7 @@ class SiteWriter:
                             fit.b,
                             f"{kpi.title} by launch order",
                             self.units[kpi_id],
+                            self._start_title().lower(),
                         )
                     ),
                 }
@@ -309,17 +312,7 @@ class SiteWriter:
             "Cost of ownership over time, by category",
             self.report.currency,
         )
-        key_kpis = [
-            k
-            for k in self.report.catalog
-            if k.id
-            in (
-                "time_to_demo",
-                "time_to_launch",
-                "time_to_first_launch",
-                "cost_per_additional_project",
-            )
-        ]
+        key_kpis = [k for k in self.report.catalog if k.headline]
         teams = self.report.portfolio.groups["team"]
         team_sizes: dict[str, int] = {}
         for r in self.report.projects:

@@ -187,7 +187,7 @@ def test_the_example_portfolio_covers_every_phase():
     result = validate_files(discover(config), config)
     from kpictl.project.status import phase_of
 
-    phases = [phase_of(d.data["milestones"]) for d in result.documents]
+    phases = [phase_of(d.data["milestones"], config.roles) for d in result.documents]
     teams = {d.data["team"] for d in result.documents}
     assert len(result.documents) >= 8 and len(teams) >= 4
     assert {"poc", "production", "scale"} <= set(phases)

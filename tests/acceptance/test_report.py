@@ -96,7 +96,10 @@ def test_kpis_match_the_commit_times(repo):
         "p85": 10.5,
         "min": 10.5,
         "max": 10.5,
+        "status": "met",
     }
+    assert portfolio["kpis"]["time_to_launch"]["status"] == "met"
+    assert portfolio["kpis"]["simple_update_lead_time"]["status"] == "no_data"
     assert portfolio["learning_curve"]["time_to_first_launch"]["n"] == 1
     assert portfolio["purgatory"] == [
         {
@@ -147,11 +150,56 @@ def test_fail_on_missed_and_project_filter(repo):
     assert ok.code == 0
 
 
-def test_a_currency_without_a_rate_is_an_error(repo):
-    repo.write({"kpictl.yaml": "timezone: UTC\n"})
-    result = run_kpictl("report", cwd=repo.path)
-    assert result.code == 2
-    assert "projects/alpha.yaml" in result.err and "EUR" in result.err and "rates" in result.err
+def test_a_cost_without_a_rate_leaves_only_its_project_unknown(repo):
+    before = report(repo, "--as-of", "2025-07-01")
+    swiss = (
+        "costs:\n"
+        "  - {item: Zurich team, category: people, amount: 5000, currency: CHF, per: once}\n"
+        "  - {item: API, category: inference, amount: 100, currency: USD, per: month}\n"
+    )
+    repo.commit("2025-06-30T12:00:00+00:00", {"projects/gamma.yaml": project_yaml("gamma") + swiss})
+    result = run_kpictl("report", "--format", "json", "--as-of", "2025-07-01", cwd=repo.path)
+    assert result.code == 0, result.err
+    warning = (
+        "kpictl: warning: projects/gamma.yaml: costs in CHF have no conversion rate to USD, so "
+        "this project's cost KPIs that include them are unknown and its cost totals leave them "
+        "out; add `currency: {rates: {CHF: <USD per CHF>}}` to kpictl.yaml\n"
+    )
+    assert result.err == warning  # one warning for the project and currency
+    data = json.loads(result.out)
+    projects = {p["id"]: p for p in data["projects"]}
+    gamma = projects["gamma"]
+    note = (
+        "costs in CHF have no conversion rate to USD; add "
+        "`currency: {rates: {CHF: <USD per CHF>}}` to kpictl.yaml"
+    )
+    for kpi in ("cost_per_additional_project", "total_cost_of_ownership"):
+        value = gamma["kpis"][kpi]
+        assert (value["value"], value["status"], value["note"]) == (None, "unknown", note)
+    assert gamma["kpis"]["time_to_demo"]["status"] == "running"  # the rest is computed
+    # The USD cost from noon on 30 June to the end of 1 July (an --as-of date is the whole day).
+    api_one_day = round(100 * 12 / 365.25 * (36 * 3600 - 1) / 86400, 2)
+    assert gamma["costs_by_category"] == {"inference": api_one_day}  # the CHF cost left out
+    old = {p["id"]: p for p in before["projects"]}
+    assert projects["alpha"] == old["alpha"] and projects["beta"] == old["beta"]
+    portfolio, was = data["portfolio"], before["portfolio"]
+    assert portfolio["costs_by_category"]["people"] == was["costs_by_category"]["people"]
+    assert portfolio["costs_by_category"]["inference"] == pytest.approx(
+        was["costs_by_category"]["inference"] + api_one_day, abs=0.01
+    )
+    assert portfolio["kpis"]["total_cost_of_ownership"]["n"] == 1  # alpha only
+
+    invalid = run_kpictl("validate", cwd=repo.path)
+    assert invalid.code == 1  # at the cost's currency
+    assert invalid.out.startswith("projects/gamma.yaml:9:67: error[no-rate]: ")
+    built = run_kpictl("build", "--out", str(repo.path.parent / "site"), cwd=repo.path)
+    assert built.code == 0 and warning in built.err
+    page = (repo.path.parent / "site" / "projects" / "gamma.html").read_text(encoding="utf-8")
+    assert "no conversion rate to USD" in page
+    changed = run_kpictl("diff", "HEAD~1", "HEAD", cwd=repo.path)
+    assert changed.code == 0, changed.err
+    assert "costs without a conversion rate are left out" in changed.out
+    assert "projects/gamma.yaml: costs in CHF" in changed.out.replace("&#46;", ".")
 
 
 def test_table_csv_and_markdown(repo):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from kpictl.config import default_config, load_config
-from kpictl.errors import KpictlError
 from kpictl.kpis import compute, project_result
 from kpictl.kpis.timeline import Cost, Dated, Item, Timeline
 
@@ -218,7 +217,7 @@ def test_total_cost_of_ownership_and_its_projection():
     assert v.projected == pytest.approx(10_000 + 1_200)  # the API cost ends after a year
 
 
-def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_an_error(tmp_path):
+def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_unknown(tmp_path):
     (tmp_path / "kpictl.yaml").write_text("currency: {reporting: EUR, rates: {USD: 0.5}}\n")
     config = load_config(tmp_path)
     t = timeline(
@@ -229,8 +228,26 @@ def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_an_error(tm
     )
     assert project_result(t, config, day(10)).kpis["total_cost_of_ownership"].value == 600
     t.costs.append(cost("Tokyo", 1, "once", 0, currency="JPY"))
-    with pytest.raises(KpictlError, match=r"JPY.*no conversion rate to EUR.*kpictl\.yaml"):
-        project_result(t, config, day(10))
+    t.costs.append(cost("Later", 5, "month", 20, currency="CHF", category="people"))
+    result = project_result(t, config, day(10))
+    tco = result.kpis["total_cost_of_ownership"]
+    assert (tco.status, tco.value, tco.projected) == ("unknown", None, None)
+    assert tco.note == (
+        "costs in CHF, JPY have no conversion rate to EUR; add "
+        "`currency: {rates: {CHF: <EUR per CHF>, JPY: <EUR per JPY>}}` to kpictl.yaml"
+    )
+    assert result.costs_by_category == {"inference": 600}  # the JPY and CHF costs left out
+    # A cost that does not count in the span leaves the KPI computed.
+    t.costs = [cost("Build", 1_000, "once", 0), cost("Later", 5, "month", 20, currency="CHF")]
+    t.milestones["launched"] = done(10)
+    v = project_result(t, config, day(30)).kpis["cost_per_additional_project"]
+    assert (v.status, v.value) == ("met", 500.0)
+    warnings = compute([t], config, day(30), "head").warnings
+    assert warnings == [
+        "projects/p.yaml: costs in CHF have no conversion rate to EUR, so this project's cost "
+        "KPIs that include them are unknown and its cost totals leave them out; add "
+        "`currency: {rates: {CHF: <EUR per CHF>}}` to kpictl.yaml"
+    ]
 
 
 def test_the_portfolio_view():
@@ -291,3 +308,51 @@ def test_the_learning_curve_orders_launched_projects_by_kickoff():
     assert [v for _, v in order] == pytest.approx(durations)
     curve = report.portfolio.learning_curve["time_to_first_launch"]
     assert curve.n == 5 and 0.6 < curve.rate_per_doubling < 0.85
+
+
+def test_the_catalog_marks_the_learning_curve_kpis(tmp_path):
+    (tmp_path / "kpictl.yaml").write_text(
+        "kpis:\n"
+        "  - {id: time_to_first_launch, learning_curve: false}\n"
+        "  - {id: time_to_demo, learning_curve: true}\n"
+    )
+    config = load_config(tmp_path)
+    projects = [
+        timeline(f"p{k}", milestones={"demo_ready": done(length)})
+        for k, length in enumerate([40, 30, 25])
+    ]
+    curves = compute(projects, config, day(400), "head").portfolio.learning_curve
+    assert list(curves) == ["time_to_demo", "cost_per_additional_project"]
+    assert curves["time_to_demo"].n == 3
+
+
+def test_the_portfolio_judges_each_median_against_its_target(tmp_path):
+    (tmp_path / "kpictl.yaml").write_text(
+        "kpis:\n"
+        "  - {id: time_to_demo, direction: higher, target: 30}\n"
+        "  - {id: time_to_problem_statement, target: null}\n"
+    )
+    config = load_config(tmp_path)
+    projects = [
+        timeline(
+            f"p{k}",
+            milestones={
+                "team_assembled": done(assembled),
+                "demo_ready": done(30),
+                "problem_statement": done(5),
+            },
+        )
+        for k, assembled in enumerate([10, 20, 40])
+    ]
+    statuses = compute(projects, config, day(400), "head").portfolio.statuses
+    assert statuses["time_to_assemble_team"] == "met"  # median 20 against 21
+    assert statuses["time_to_demo"] == "met"  # 30 reaches a target where higher is better
+    assert statuses["time_to_problem_statement"] == "measured"  # no target
+    assert statuses["time_to_launch"] == "no_data"
+
+
+def test_every_kpi_status_has_words_in_the_reports():
+    from kpictl.kpis.results import KPI_STATUSES
+    from kpictl.output.report import STATUS_WORDS
+
+    assert set(STATUS_WORDS) == set(KPI_STATUSES)

@@ -124,6 +124,18 @@ def test_the_site_has_every_page_and_kpis_json(site):
     assert "https://github.com/example/kpis/commit/" in home
 
 
+def test_each_tile_shows_the_status_the_engine_gave_the_portfolio(site):
+    _, out = site
+    statuses = {
+        k: v["status"]
+        for k, v in json.loads((out / "kpis.json").read_text())["portfolio"]["kpis"].items()
+    }
+    home = (out / "index.html").read_text()
+    tile = r'class="kpictl-tile kpictl-([a-z_]+)" href="kpis/([a-z_]+)\.html"'
+    assert {kpi: status for status, kpi in re.findall(tile, home)} == statuses
+    assert {"met", "no_data"} <= set(statuses.values())
+
+
 def test_project_pages_are_out_of_the_navigation(site):
     _, out = site
     home = (out / "index.html").read_text()

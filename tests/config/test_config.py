@@ -1,0 +1,103 @@
+"""kpictl.yaml over the defaults: roles, removed entries, the catalog's typed measures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpictl.config import default_config, load_config
+from kpictl.config.catalog import (
+    CostMeasure,
+    DurationMeasure,
+    EnvironmentsMeasure,
+    ItemsMeasure,
+    TcoMeasure,
+)
+from kpictl.errors import KpictlError
+
+
+def config_of(tmp_path: Path, text: str):
+    (tmp_path / "kpictl.yaml").write_text(text, encoding="utf-8")
+    return load_config(tmp_path)
+
+
+def test_the_defaults_name_the_roles_and_the_learning_curve_kpis():
+    config = default_config(Path.cwd())
+    assert (config.roles.start, config.roles.go, config.roles.launch) == (
+        "kickoff",
+        "go_decision",
+        "launched",
+    )
+    assert [k.id for k in config.kpis if k.learning_curve] == [
+        "time_to_first_launch",
+        "cost_per_additional_project",
+    ]
+
+
+def test_each_measure_is_typed_data_with_its_definition():
+    measures = {k.id: k.measure for k in default_config(Path.cwd()).kpis}
+    assert measures["time_to_launch"] == DurationMeasure("go_decision", "launched")
+    assert measures["simple_update_lead_time"] == ItemsMeasure("updates", "simple")
+    assert measures["environment_promotion_time"] == EnvironmentsMeasure("go_decision")
+    assert measures["cost_per_additional_project"] == CostMeasure("kickoff", "launched")
+    assert measures["total_cost_of_ownership"] == TcoMeasure(5.0)
+    assert measures["total_cost_of_ownership"].definition.endswith("projected to 5 years")
+    assert measures["feedback_cycle_time"].definition == (
+        "median over feedback_rounds: requested → addressed"
+    )
+
+
+def test_a_role_can_point_at_another_milestone(tmp_path):
+    config = config_of(
+        tmp_path, "milestones: [{id: steering_approval}]\nroles: {go: steering_approval}\n"
+    )
+    assert (config.roles.start, config.roles.go) == ("kickoff", "steering_approval")
+    with pytest.raises(KpictlError, match=r"roles\.launch is 'live', which is not a milestone"):
+        config_of(tmp_path, "roles: {launch: live}\n")
+
+
+def test_a_removed_milestone_still_referred_to_names_every_reference(tmp_path):
+    with pytest.raises(KpictlError) as error:
+        config_of(tmp_path, "milestones: [{id: launched, removed: true}]\n")
+    message = str(error.value)
+    assert message.startswith("kpictl.yaml: the milestone 'launched' is removed, but ")
+    for reference in (
+        "the KPI time_to_launch (measure.to)",
+        "the KPI time_to_first_launch (measure.to)",
+        "the KPI cost_per_additional_project (measure.to)",
+        "the gate on launched",
+        "roles.launch",
+    ):
+        assert reference in message
+    assert "`roles: {launch: <milestone>}`" in message and "`gates:`" in message
+
+
+def test_removing_milestones_and_kpis(tmp_path):
+    config = config_of(
+        tmp_path,
+        "milestones:\n"
+        "  - {id: ui_finalized, removed: true}\n"
+        "kpis:\n"
+        "  - {id: time_to_finalize_ui, removed: true}\n"
+        "  - {id: time_to_first_launch, removed: true}\n",
+    )
+    assert "ui_finalized" not in config.milestone_ids
+    ids = [k.id for k in config.kpis]
+    assert "time_to_finalize_ui" not in ids and "time_to_first_launch" not in ids
+    assert [k.id for k in config.kpis if k.learning_curve] == ["cost_per_additional_project"]
+    with pytest.raises(KpictlError, match=r"no milestone 'nope' to remove"):
+        config_of(tmp_path, "milestones: [{id: nope, removed: true}]\n")
+    with pytest.raises(KpictlError, match=r"the KPI 'time_to_launch' is removed.*not target"):
+        config_of(tmp_path, "kpis: [{id: time_to_launch, removed: true, target: 3}]\n")
+
+
+def test_a_removed_milestone_can_come_back_with_a_new_definition(tmp_path):
+    config = config_of(
+        tmp_path,
+        "milestones:\n"
+        "  - {id: demo_ready, removed: true}\n"
+        "  - {id: demo_ready, title: Demo day, phase: poc}\n",
+    )
+    assert config.milestone_ids[-1] == "demo_ready"
+    assert config.milestones[-1].title == "Demo day"
