@@ -65,11 +65,14 @@ def test_a_bad_file_is_blocked_with_its_line_and_a_good_one_passes(tmp_path, pre
 def test_the_hook_blocks_a_real_commit(tmp_path, pre_commit_home):
     """`pre-commit install` with the hook from a clone of this repository, then `git commit`."""
     source = tmp_path / "kpictl-src"
+    # A copy without .git (in a git worktree it points back at the real repository): the
+    # snapshot commit must land in the copy alone.
     shutil.copytree(
-        REPO, source, ignore=shutil.ignore_patterns(".venv", "*.egg-info", "__pycache__")
+        REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__")
     )
+    init_repo(source)
     git(source, "add", "-A")
-    git(source, "commit", "-q", "--allow-empty", "-m", "snapshot for the hook test", "--no-verify")
+    git(source, "commit", "-q", "-m", "snapshot for the hook test", "--no-verify")
     rev = git(source, "rev-parse", "HEAD").strip()
 
     repo = init_repo(tmp_path / "kpis")
