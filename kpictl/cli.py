@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -231,20 +232,21 @@ def history(
       kpictl history support-assistant
       kpictl history --format json --ref main > history.json
     """
-    from kpictl.git.reader import read_history
     from kpictl.kpis.timeline import build_timelines
     from kpictl.output.history import history_json, history_text
+    from kpictl.pipeline import read_landed
 
-    config = obj.config()
-    found = read_history(config, ref=ref, worktree=worktree, use_cache=not no_cache)
+    config, found, notes = read_landed(
+        obj.config(), ref=ref, worktree=worktree, use_cache=not no_cache
+    )
+    _say(notes, [])
     unknown = sorted(set(ids) - found.projects.keys())
     if unknown:
         raise KpictlError(
             f"no project with the id {', '.join(unknown)} in the history of {found.ref}; "
             "`kpictl projects` lists the ids"
         )
-    for warning in found.warnings:
-        click.echo(f"kpictl: warning: {warning}", err=True)
+    _say([], found.warnings)
     if fmt == "json":
         output = history_json(found, config, ids)
     else:
@@ -324,8 +326,7 @@ def report(
         raise KpictlError(
             f"no project with the id {', '.join(unknown)}; `kpictl projects` lists them"
         )
-    for warning in warnings:
-        click.echo(f"kpictl: warning: {warning}", err=True)
+    _say(computed.notes, warnings)
     shown = [p for p in result.projects if not project_ids or p.id in project_ids]
     if fmt == "json":
         result.projects = shown
@@ -385,9 +386,9 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
     config = obj.config()
     target = site_target(config, out)  # refuse a wrong --out before reading any history
     computed = compute_as_of(config, as_of=as_of, ref=ref)
-    result = build_site(computed, config, out=target, strict=strict)
-    for warning in result.warnings:
-        click.echo(f"kpictl: warning: {warning}", err=True)
+    _say(computed.notes, [])
+    result = build_site(computed, computed.config, out=target, strict=strict)
+    _say([], result.warnings)
     click.echo(f"built {result.pages} pages into {result.out}")
     return EXIT_OK
 
@@ -484,7 +485,8 @@ def demo(directory: Path, no_site: bool) -> int:
         from kpictl.site.build import build_site
 
         config = load_config(directory.resolve())
-        result = build_site(compute_as_of(config), config)
+        computed = compute_as_of(config)
+        result = build_site(computed, computed.config)
         click.echo(f"built its site: {result.out / 'index.html'}")
     click.echo(f"next: kpictl -C {directory} report, or kpictl -C {directory} serve")
     return EXIT_OK
@@ -533,6 +535,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _say(notes: Iterable[str], warnings: Iterable[str]) -> None:
+    """Notes and warnings on stderr, one line each, never mixed into the output."""
+    for note in notes:
+        click.echo(f"kpictl: note: {note}", err=True)
+    for warning in warnings:
+        click.echo(f"kpictl: warning: {warning}", err=True)
 
 
 def _main(argv: list[str] | None) -> int:

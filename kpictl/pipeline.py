@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kpictl.config import Config
+from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.dates import DateError, parse_declared, zone
 from kpictl.errors import KpictlError
 from kpictl.git.reader import read_history
-from kpictl.git.repository import origin_url
+from kpictl.git.repository import file_at, is_local_branch, main_branch, origin_url
 from kpictl.history.model import History
 from kpictl.kpis import Report, compute
 from kpictl.kpis.timeline import Timeline, build_timelines
@@ -37,6 +37,8 @@ class Computed:
     as_of: int
     head: str
     remote_url: str | None  # the origin remote, for links from the site to commits
+    config: Config  # the configuration the history was read with (the ref's kpictl.yaml)
+    notes: tuple[str, ...] = ()  # facts worth a line that are not warnings
 
     @property
     def warnings(self) -> list[str]:
@@ -67,6 +69,53 @@ def as_of_moment(text: str | None, config: Config, history: History, *, worktree
     return int(time.time()) if worktree else history.head_landed_at
 
 
+def config_at(config: Config, ref: str | None) -> tuple[Config, str | None]:
+    """The configuration as committed at ``ref`` (the current branch by default), since the
+    dates and KPIs of a revision follow the kpictl.yaml it had; and a note when the working
+    tree's kpictl.yaml differs from it."""
+    committed = file_at(config.root, ref, CONFIG_FILE)
+    where = f"at {ref}" if ref else "in the last commit"
+    try:
+        at_ref = load_config(config.root, use_file=False, committed=committed)
+    except KpictlError as exc:
+        raise KpictlError(
+            f"{exc} (the kpictl.yaml committed {where}; --worktree reads the working tree's)"
+        ) from None
+    working = config.root / CONFIG_FILE
+    try:
+        differs = (working.read_bytes() if working.is_file() else None) != committed
+    except OSError:
+        differs = False
+    note = None
+    if differs and ref is None:
+        note = (
+            f"{CONFIG_FILE} has changes that are not committed; this reads the one committed "
+            "(pass --worktree to count the working tree's)"
+        )
+    return at_ref, note
+
+
+def read_landed(
+    config: Config, *, ref: str | None = None, worktree: bool = False, use_cache: bool = True
+) -> tuple[Config, History, list[str]]:
+    """History of ``ref`` read with the kpictl.yaml it had (the working tree's with
+    ``worktree``), and notes: a kpictl.yaml changed but not committed, a branch that is not
+    the main branch."""
+    notes: list[str] = []
+    if not worktree:
+        config, note = config_at(config, ref)
+        notes += [note] if note else []
+    history = read_history(config, ref=ref, worktree=worktree, use_cache=use_cache)
+    main = main_branch(config.root)
+    elsewhere = main is not None and history.ref not in (main, f"origin/{main}", "HEAD")
+    if elsewhere and is_local_branch(config.root, history.ref):
+        notes.append(
+            f"reading the branch {history.ref}, not the main branch {main}: its commits have "
+            "not landed, so the dates they give are not final"
+        )
+    return config, history, notes
+
+
 def compute_as_of(
     config: Config,
     *,
@@ -76,7 +125,7 @@ def compute_as_of(
 ) -> Computed:
     """Read history and compute the KPIs at ``as_of`` (text as the CLI takes it, or a moment);
     ``ref`` is the branch, tag or commit to read, ``worktree`` adds uncommitted changes."""
-    history = read_history(config, ref=ref, worktree=worktree)
+    config, history, notes = read_landed(config, ref=ref, worktree=worktree)
     if isinstance(as_of, int):
         moment = as_of
     else:
@@ -84,4 +133,5 @@ def compute_as_of(
     timelines = build_timelines(history, config, as_of=moment)
     head = history.head_at(moment)
     report = compute(timelines, config, moment, head)
-    return Computed(history, timelines, report, moment, head, origin_url(config))
+    remote = origin_url(config)
+    return Computed(history, timelines, report, moment, head, remote, config, tuple(notes))

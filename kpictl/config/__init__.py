@@ -381,15 +381,20 @@ def default_config(root: Path) -> Config:
     return load_config(root, use_file=False)
 
 
-def load_config(root: Path, *, use_file: bool = True) -> Config:
-    """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2."""
+def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = None) -> Config:
+    """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2.
+    ``committed`` is a kpictl.yaml read from git instead of the working tree (with
+    ``use_file=False`` and no ``committed``: the revision has none, so the defaults)."""
     data = copy.deepcopy(_defaults())
     source = None
     removed: list[str] = []
     path = root / CONFIG_FILE
-    if use_file and path.is_file():
+    if committed is not None or (use_file and path.is_file()):
         source = CONFIG_FILE
-        doc, problems = load_file(path, CONFIG_FILE)
+        if committed is not None:
+            doc, problems = load_bytes(committed, CONFIG_FILE)
+        else:
+            doc, problems = load_file(path, CONFIG_FILE)
         if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults
             raise KpictlError(str(problems[0]))
         if doc is not None:

@@ -115,3 +115,30 @@ def origin_url(config: Config) -> str | None:
     result = Git(config.root).run("config", "--get", "remote.origin.url", check=False)
     url = result.stdout.decode("utf-8", "replace").strip()
     return url or None
+
+
+def file_at(root: Path, ref: str | None, relative: str) -> bytes | None:
+    """The content of ``relative`` (to ``root``) as committed at ``ref`` (default HEAD), or None
+    when that revision has no such file."""
+    git = Git(root)
+    prefix = git.run("rev-parse", "--show-prefix", check=False).stdout.decode().strip()
+    found = git.run("cat-file", "blob", f"{ref or 'HEAD'}:{prefix}{relative}", check=False)
+    return found.stdout if found.returncode == 0 else None
+
+
+def main_branch(root: Path) -> str | None:
+    """The repository's main branch: origin's default, else a local main or master."""
+    git = Git(root)
+    remote = git.run("symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD", check=False)
+    name = remote.stdout.decode("utf-8", "replace").strip()
+    if name.startswith("origin/"):
+        return name[len("origin/") :]
+    for candidate in ("main", "master"):
+        if is_local_branch(root, candidate):
+            return candidate
+    return None
+
+
+def is_local_branch(root: Path, name: str) -> bool:
+    found = Git(root).run("show-ref", "--verify", "-q", f"refs/heads/{name}", check=False)
+    return found.returncode == 0

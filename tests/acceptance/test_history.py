@@ -146,8 +146,16 @@ def test_a_declared_date_overrides_git(repo):
         "commit": sha,
     }
     repo.write({"kpictl.yaml": "timezone: America/Los_Angeles\n"})
+    same = run_kpictl("history", "--format", "json", cwd=repo.path)
+    assert "kpictl.yaml has changes that are not committed" in same.err  # the committed one
+    assert project(json.loads(same.out))["milestones"]["demo_ready"] == demo
+    worktree = run_kpictl("history", "--format", "json", "--worktree", cwd=repo.path)
+    assert "not committed" not in worktree.err
+    los_angeles = project(json.loads(worktree.out))["milestones"]["demo_ready"]
+    assert los_angeles["done_at"] == "2024-03-05T08:00:00Z"  # midnight in Los Angeles (PST)
+    repo.commit("2025-05-01T10:00:00+00:00", {"kpictl.yaml": "timezone: America/Los_Angeles\n"})
     demo = project(history(repo))["milestones"]["demo_ready"]
-    assert demo["done_at"] == "2024-03-05T08:00:00Z"  # midnight in Los Angeles (PST)
+    assert demo["done_at"] == "2024-03-05T08:00:00Z"
     text = project_yaml("assistant", demo_ready="{status: done, date: '2024-03-05T10:00:00+05:30'}")
     repo.commit("2025-05-02T09:00:00+00:00", {P: text})
     assert project(history(repo))["milestones"]["demo_ready"]["done_at"] == "2024-03-05T04:30:00Z"

@@ -135,11 +135,12 @@ def test_as_of_reads_history_up_to_that_date_and_is_byte_identical(repo):
 
 def test_fail_on_missed_and_project_filter(repo):
     slow = "time_to_assemble_team:\n"
-    repo.write(
+    repo.commit(
+        "2025-07-01T09:00:00+00:00",
         {
             "kpictl.yaml": "currency: {rates: {EUR: 1.5}}\nkpis:\n"
             "  - {id: time_to_assemble_team, target: 5}\n"
-        }
+        },
     )
     result = run_kpictl("report", "--project", "alpha", "--fail-on", "missed", cwd=repo.path)
     assert result.code == 1
@@ -225,8 +226,9 @@ def test_group_by_team(repo):
 
 
 def test_an_as_of_date_ends_at_midnight_in_the_configured_time_zone(repo):
-    (repo.path / "kpictl.yaml").write_text(
-        "timezone: Asia/Kolkata\ncurrency: {reporting: USD, rates: {EUR: 1.5}}\n"
+    repo.commit(
+        "2025-07-01T09:00:00+00:00",
+        {"kpictl.yaml": "timezone: Asia/Kolkata\ncurrency: {reporting: USD, rates: {EUR: 1.5}}\n"},
     )
     kolkata = report(repo, "--as-of", "2025-01-16")
     assert kolkata["as_of"] == "2025-01-16T18:29:59Z"  # 23:59:59 at +05:30
