@@ -236,10 +236,9 @@ def history(
     from kpictl.output.history import history_json, history_text
     from kpictl.pipeline import read_landed
 
-    config, found, notes = read_landed(
-        obj.config(), ref=ref, worktree=worktree, use_cache=not no_cache
-    )
-    _say(notes, [])
+    landed = read_landed(obj.config(), ref=ref, worktree=worktree, use_cache=not no_cache)
+    config, found = landed.config, landed.history
+    _say(landed.notes, [])
     unknown = sorted(set(ids) - found.projects.keys())
     if unknown:
         raise KpictlError(
@@ -495,24 +494,38 @@ def demo(directory: Path, no_site: bool) -> int:
 @cli.command()
 @click.argument("base")
 @click.argument("head", required=False)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Compute both sides at this moment (as for `kpictl report`). Default: now when HEAD "
+    "has commits not landed on BASE or is the working tree, else HEAD's time.",
+)
 @pass_context
-def diff(obj: Context, base: str, head: str | None) -> int:
+def diff(obj: Context, base: str, head: str | None, as_of: str | None) -> int:
     """What a change does to the KPIs, as Markdown (for a pull request's job summary).
 
-    BASE and HEAD are commits, branches or tags; without HEAD, the working tree as if it
-    landed now.
+    BASE and HEAD are commits, branches or tags; without HEAD, the working tree. Each side is
+    read with its own kpictl.yaml, both at the same moment. Commits of HEAD that are not on
+    BASE's first-parent line (nor on the main branch's) count as landing at that moment, as
+    they will when merged.
 
     \b
     Example:
       kpictl diff origin/main >> "$GITHUB_STEP_SUMMARY"
       kpictl diff v1.0 main
     """
+    from kpictl.git.repository import first_parent_line, main_branch
     from kpictl.output.diff import diff_markdown
     from kpictl.pipeline import compute_as_of
 
     config = obj.config()
-    after = compute_as_of(config, ref=head, worktree=head is None)
+    main = main_branch(config.root)
+    landed = [base] + ([main, f"origin/{main}"] if main else [])
+    line = first_parent_line(config.root, landed)
+    after = compute_as_of(config, as_of=as_of, ref=head, worktree=head is None, landed_line=line)
     before = compute_as_of(config, as_of=after.as_of, ref=base)
+    _say([*before.notes, *after.notes], [])
     click.echo(diff_markdown(before, after, base, head), nl=False)
     return EXIT_OK
 

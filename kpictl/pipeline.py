@@ -62,13 +62,6 @@ def parse_as_of(text: str, config: Config) -> int:
     return int(next_midnight.timestamp()) - 1
 
 
-def as_of_moment(text: str | None, config: Config, history: History, *, worktree: bool) -> int:
-    """The moment to compute at, by the rules above."""
-    if text is not None:
-        return parse_as_of(text, config)
-    return int(time.time()) if worktree else history.head_landed_at
-
-
 def config_at(config: Config, ref: str | None) -> tuple[Config, str | None]:
     """The configuration as committed at ``ref`` (the current branch by default), since the
     dates and KPIs of a revision follow the kpictl.yaml it had; and a note when the working
@@ -95,25 +88,55 @@ def config_at(config: Config, ref: str | None) -> tuple[Config, str | None]:
     return at_ref, note
 
 
+@dataclass(frozen=True)
+class Landed:
+    """History as read for one side: the configuration it was read with, the history, the
+    moment uncommitted changes and pending commits are dated at, and notes for the user."""
+
+    config: Config
+    history: History
+    now: int
+    notes: list[str]
+
+
 def read_landed(
-    config: Config, *, ref: str | None = None, worktree: bool = False, use_cache: bool = True
-) -> tuple[Config, History, list[str]]:
+    config: Config,
+    *,
+    ref: str | None = None,
+    worktree: bool = False,
+    use_cache: bool = True,
+    landed_line: frozenset[str] | None = None,
+    as_of: str | int | None = None,
+) -> Landed:
     """History of ``ref`` read with the kpictl.yaml it had (the working tree's with
     ``worktree``), and notes: a kpictl.yaml changed but not committed, a branch that is not
-    the main branch."""
+    the main branch. Commits outside ``landed_line`` and uncommitted changes land at the as-of
+    moment, now unless ``as_of`` says otherwise."""
     notes: list[str] = []
     if not worktree:
         config, note = config_at(config, ref)
         notes += [note] if note else []
-    history = read_history(config, ref=ref, worktree=worktree, use_cache=use_cache)
+    if isinstance(as_of, str):
+        now = parse_as_of(as_of, config)  # in the time zone of the revision's kpictl.yaml
+    else:
+        now = as_of if as_of is not None else int(time.time())
+    history = read_history(
+        config,
+        ref=ref,
+        worktree=worktree,
+        use_cache=use_cache,
+        now=now,
+        landed_line=landed_line,
+        pending_at=now,
+    )
     main = main_branch(config.root)
     elsewhere = main is not None and history.ref not in (main, f"origin/{main}", "HEAD")
-    if elsewhere and is_local_branch(config.root, history.ref):
+    if landed_line is None and elsewhere and is_local_branch(config.root, history.ref):
         notes.append(
             f"reading the branch {history.ref}, not the main branch {main}: its commits have "
             "not landed, so the dates they give are not final"
         )
-    return config, history, notes
+    return Landed(config, history, now, notes)
 
 
 def compute_as_of(
@@ -122,16 +145,20 @@ def compute_as_of(
     as_of: str | int | None = None,
     ref: str | None = None,
     worktree: bool = False,
+    landed_line: frozenset[str] | None = None,
 ) -> Computed:
     """Read history and compute the KPIs at ``as_of`` (text as the CLI takes it, or a moment);
-    ``ref`` is the branch, tag or commit to read, ``worktree`` adds uncommitted changes."""
-    config, history, notes = read_landed(config, ref=ref, worktree=worktree)
-    if isinstance(as_of, int):
-        moment = as_of
+    ``ref`` is the branch, tag or commit to read, ``worktree`` adds uncommitted changes, and
+    commits of ``ref`` outside ``landed_line`` count as landing at the as-of moment."""
+    landed = read_landed(config, ref=ref, worktree=worktree, landed_line=landed_line, as_of=as_of)
+    config, history = landed.config, landed.history
+    if as_of is not None or worktree or history.pending_commits:
+        moment = landed.now  # changes dated now are computed at that same moment
     else:
-        moment = as_of_moment(as_of, config, history, worktree=worktree)
+        moment = history.head_landed_at
     timelines = build_timelines(history, config, as_of=moment)
     head = history.head_at(moment)
     report = compute(timelines, config, moment, head)
     remote = origin_url(config)
-    return Computed(history, timelines, report, moment, head, remote, config, tuple(notes))
+    notes = tuple(landed.notes)
+    return Computed(history, timelines, report, moment, head, remote, config, notes)

@@ -15,7 +15,7 @@ from kpictl.errors import KpictlError, write_crash_log
 from kpictl.git.cache import HistoryCache
 from kpictl.git.log import cat_blobs, extends, read_log
 from kpictl.git.repository import Git, Repository, open_repository
-from kpictl.history.model import ZERO_SHA, History, ProjectHistory, Revision
+from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser
 from kpictl.progress import Progress
@@ -30,7 +30,12 @@ def read_history(
     worktree: bool = False,
     use_cache: bool = True,
     now: float | None = None,
+    landed_line: frozenset[str] | None = None,
+    pending_at: int | None = None,
 ) -> History:
+    """The history of ``ref``. With ``landed_line`` (the commits already on the main line), a
+    commit of ``ref`` outside it has not landed yet and counts as landing at ``pending_at``, as
+    it will when merged."""
     repo = open_repository(config, ref)
     if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
@@ -61,7 +66,11 @@ def read_history(
     progress.close()
     if new or cache.head != repo.head:
         cache.save(repo.head, log)
+    pending = 0
+    if landed_line is not None and pending_at is not None:
+        log, pending = _as_if_landed(log, landed_line, pending_at)
     history = replay(log, cache.blobs, repo.ref, repo.head, declared_after_landing)
+    history.pending_commits = pending
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
             f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
@@ -79,6 +88,19 @@ def read_history(
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
     return history
+
+
+def _as_if_landed(
+    log: list[LogEntry], landed_line: frozenset[str], at: int
+) -> tuple[list[LogEntry], int]:
+    """The log with every commit outside ``landed_line`` dated ``at``; and how many there were."""
+    dated: list[LogEntry] = []
+    pending = 0
+    for (sha, landed, authored, author, subject), changes in log:
+        if sha not in landed_line:
+            landed, pending = at, pending + 1
+        dated.append(((sha, landed, authored, author, subject), changes))
+    return dated, pending
 
 
 def _grafts_key(repo: Repository) -> str:

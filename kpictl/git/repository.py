@@ -142,3 +142,13 @@ def main_branch(root: Path) -> str | None:
 def is_local_branch(root: Path, name: str) -> bool:
     found = Git(root).run("show-ref", "--verify", "-q", f"refs/heads/{name}", check=False)
     return found.returncode == 0
+
+
+def first_parent_line(root: Path, refs: list[str]) -> frozenset[str]:
+    """Every commit on the first-parent line of any of ``refs``: what has landed on them."""
+    found: set[str] = set()
+    for ref in refs:
+        listed = Git(root).run("rev-list", "--first-parent", ref, check=False)
+        if listed.returncode == 0:
+            found.update(listed.stdout.decode().split())
+    return frozenset(found)

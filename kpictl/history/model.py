@@ -56,6 +56,7 @@ class History:
     commits_read: int  # commits read from git in this run (the rest came from the cache)
     head_landed_at: int = 0  # the head commit's time, or the latest landing if clocks went back
     memo_path: Path | None = None  # where stages after this one may keep what they derived
+    pending_commits: int = 0  # commits not yet on the landed line, dated as if they landed now
 
     def head_at(self, as_of: int) -> str:
         """The last commit that changed a project file by ``as_of`` (the head if none)."""

@@ -1,25 +1,278 @@
-"""`kpictl diff BASE [HEAD]`: what a pull request changes, as Markdown for the job summary.
+"""`kpictl diff BASE [HEAD]`: what a change does, as Markdown for a pull request's job summary.
 
-Both sides are computed at the same as-of time (the head commit's, or now for the working tree,
-as if the change landed now), so a KPI moves only because the change moves it.
+Both sides are computed at the same moment, each with its own kpictl.yaml, so a KPI moves only
+because the change moves it: through a project file, or through the configuration.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kpictl.config import Config, KpiDef
 from kpictl.dates import minute_text
-from kpictl.kpis import KpiValue
-from kpictl.output.report import STATUS_WORDS, md_escape, number_text
+from kpictl.kpis import KpiValue, ProjectResult
+from kpictl.kpis.timeline import Timeline
+from kpictl.output.markdown import code, md_text
+from kpictl.output.report import STATUS_WORDS, number_text
 from kpictl.project.status import status_of
 
 if TYPE_CHECKING:
     from kpictl.pipeline import Computed
 
+_FINAL = ("met", "missed", "measured")
 
-def _code(text: str) -> str:
-    """A ref as a Markdown code span (entities are not decoded inside one)."""
-    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+
+@dataclass(frozen=True)
+class _Side:
+    timelines: dict[str, Timeline]
+    results: dict[str, ProjectResult]
+
+
+def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: str | None) -> str:
+    """The change from ``before_side`` (BASE) to ``after_side`` (HEAD, or the working tree when
+    ``head`` is None), both computed at the same moment."""
+    before = _side(before_side)
+    after = _side(after_side)
+    where = "the working tree" if head is None else code(head)
+    lines = [
+        "## What this change does to the KPIs",
+        "",
+        f"Comparing {code(base)} with {where}, both as of {minute_text(after_side.as_of)} UTC.",
+    ]
+    pending = after_side.history.pending_commits
+    if pending:
+        many = pending != 1
+        lines.append(
+            f"{pending} commit{'s' if many else ''} of {code(head) if head else 'this branch'} "
+            f"{'are' if many else 'is'} not on "
+            f"{code(base)} yet: {'they count' if many else 'it counts'} as landing at that "
+            "moment, as when merged."
+        )
+    lines.append("")
+    lines += _warnings(before_side, after_side)
+    configuration = _configuration(before_side.config, after_side.config)
+    lines += configuration
+    touched = sorted(
+        pid
+        for pid in before.timelines.keys() | after.timelines.keys()
+        if _content_changed(before.timelines.get(pid), after.timelines.get(pid))
+    )
+    catalog = after_side.report.catalog
+    moved_elsewhere = [
+        pid
+        for pid in sorted(before.results.keys() & after.results.keys())
+        if pid not in touched and _kpi_rows(before.results[pid], after.results[pid], catalog)
+    ]
+    if not touched and not moved_elsewhere and not configuration:
+        lines.append("No change to any project file, to kpictl.yaml, or to any KPI.")
+        return "\n".join(lines) + "\n"
+    for pid in touched:
+        lines += _project(pid, before, after, catalog)
+    if moved_elsewhere:
+        lines += [
+            "### Projects whose KPIs move without a change to their file",
+            "",
+            "| project | KPI | before | after | target |",
+            "|---|---|---|---|---|",
+        ]
+        for pid in moved_elsewhere:
+            name = md_text(after.results[pid].name)
+            for row in _kpi_rows(before.results[pid], after.results[pid], catalog):
+                lines.append(f"| {name} {row}")
+        lines.append("")
+    lines += _portfolio(before_side, after_side)
+    return "\n".join(lines) + "\n"
+
+
+def _side(computed: Computed) -> _Side:
+    return _Side({t.id: t for t in computed.timelines}, {p.id: p for p in computed.report.projects})
+
+
+def _content_changed(old: Timeline | None, new: Timeline | None) -> bool:
+    if old is None or new is None:
+        return old is not new
+    # Changed content, a move or an archive, or new revisions that end where they began.
+    return (old.data, old.path, old.archived, old.last_change_at) != (
+        new.data,
+        new.path,
+        new.archived,
+        new.last_change_at,
+    )
+
+
+def _warnings(before_side: Computed, after_side: Computed) -> list[str]:
+    fresh = [w for w in after_side.warnings if w not in before_side.warnings]
+    if not fresh:
+        return []
+    lines = ["**Warnings** (what this change leaves out of the numbers):", ""]
+    return [*lines, *(f"- {md_text(w)}" for w in fresh), ""]
+
+
+def _configuration(old: Config, new: Config) -> list[str]:
+    """What kpictl.yaml changes: targets, the catalog, rates, limits, the time zone."""
+    changes: list[str] = []
+    old_kpis, new_kpis = {k.id: k for k in old.kpis}, {k.id: k for k in new.kpis}
+    for kpi_id in new_kpis.keys() - old_kpis.keys():
+        changes.append(f"- KPI added: **{md_text(new_kpis[kpi_id].title)}** ({code(kpi_id)})")
+    for kpi_id in old_kpis.keys() - new_kpis.keys():
+        changes.append(f"- KPI removed: **{md_text(old_kpis[kpi_id].title)}** ({code(kpi_id)})")
+    for kpi_id in sorted(old_kpis.keys() & new_kpis.keys()):
+        was, now = old_kpis[kpi_id], new_kpis[kpi_id]
+        unit = now.unit_in(new.reporting_currency)
+        if was.target != now.target:
+            changes.append(
+                f"- target of **{md_text(now.title)}**: {_target(was.target, unit)} → "
+                f"{_target(now.target, unit)}"
+            )
+        if (was.measure, was.direction) != (now.measure, now.direction):
+            changes.append(f"- definition of **{md_text(now.title)}**: {md_text(now.definition)}")
+    old_ms, new_ms = {m.id: m for m in old.milestones}, {m.id: m for m in new.milestones}
+    for name in new_ms.keys() - old_ms.keys():
+        changes.append(f"- milestone added: **{md_text(new_ms[name].title)}** ({code(name)})")
+    for name in old_ms.keys() - new_ms.keys():
+        changes.append(f"- milestone removed: **{md_text(old_ms[name].title)}** ({code(name)})")
+    for label, was_value, now_value in (
+        ("reporting currency", old.reporting_currency, new.reporting_currency),
+        ("currency rates", dict(old.rates), dict(new.rates)),
+        ("time zone", old.timezone, new.timezone),
+        ("proof-of-concept limit (days)", old.poc_days, new.poc_days),
+        ("stale limit (days)", old.stale_days, new.stale_days),
+        ("environments", old.environments, new.environments),
+        ("gates", old.gates, new.gates),
+        ("roles", old.roles, new.roles),
+    ):
+        if was_value != now_value:
+            changes.append(
+                f"- {label}: {md_text(_plain(was_value))} → {md_text(_plain(now_value))}"
+            )
+    if not changes:
+        return []
+    return ["### kpictl.yaml", "", *sorted(changes), ""]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v:g}" for k, v in sorted(value.items())) or "none"
+    if isinstance(value, tuple):
+        return ", ".join(_plain(v) if not isinstance(v, str) else v for v in value) or "none"
+    if hasattr(value, "__dataclass_fields__"):
+        return ", ".join(f"{k} {getattr(value, k)}" for k in value.__dataclass_fields__)
+    return str(value)
+
+
+def _project(pid: str, before: _Side, after: _Side, catalog: tuple[KpiDef, ...]) -> list[str]:
+    old_t, new_t = before.timelines.get(pid), after.timelines.get(pid)
+    old = old_t.data if old_t else {}
+    new = new_t.data if new_t else {}
+    name = md_text(str(new.get("name") or old.get("name") or pid))
+    if old_t is None and new_t is not None:
+        return _new_project(pid, name, new_t, after.results.get(pid), catalog)
+    states = []
+    if old_t is not None and new_t is not None:
+        if new_t.archived and not old_t.archived:
+            states.append(f"archived: {code(old_t.path)} was deleted")
+        elif old_t.archived and not new_t.archived:
+            states.append(f"restored in {code(new_t.path)}")
+        elif old_t.path != new_t.path:
+            states.append(f"moved from {code(old_t.path)} to {code(new_t.path)}")
+    lines = [f"### {name} ({code(pid)})", ""]
+    lines += [f"- {state}" for state in states]
+    changes = [
+        *_status_changes(old, new, "milestones"),
+        *_status_changes(old, new, "environments"),
+        *_entries(old, new, "updates", "id"),
+        *_entries(old, new, "feedback_rounds", "id"),
+        *_entries(old, new, "costs", "item"),
+    ]
+    if not changes and not states:
+        changes = ["- milestones, updates and costs unchanged; a revision landed and was undone"]
+    lines += changes
+    old_r, new_r = before.results.get(pid), after.results.get(pid)
+    if old_r is not None and new_r is not None:
+        rows = _kpi_rows(old_r, new_r, catalog)
+        if rows:
+            lines += ["", "| KPI | before | after | target |", "|---|---|---|---|", *rows]
+    return [*lines, ""]
+
+
+def _new_project(
+    pid: str,
+    name: str,
+    timeline: Timeline,
+    result: ProjectResult | None,
+    catalog: tuple[KpiDef, ...],
+) -> list[str]:
+    team = md_text(str(timeline.data.get("team", "")))
+    lines = [
+        f"### {name} ({code(pid)}), new project",
+        "",
+        f"- team {team}, file {code(timeline.path)}",
+    ]
+    done = [code(n) for n, d in timeline.milestones.items() if d.status == "done"]
+    lines.append(f"- milestones done: {', '.join(done) if done else 'none yet'}")
+    for cost in timeline.data.get("costs") or []:
+        lines.append(f"- cost: **{md_text(str(cost['item']))}**, {md_text(_describe(cost))}")
+    if result is not None:
+        final = [
+            f"{md_text(k.title)} {_value(result.kpis[k.id])}"
+            for k in catalog
+            if result.kpis[k.id].status in _FINAL
+        ]
+        if final:
+            lines.append(f"- KPIs with a value: {'; '.join(final)}")
+    return [*lines, ""]
+
+
+def _status_changes(old: dict[str, Any], new: dict[str, Any], section: str) -> list[str]:
+    names = list(dict.fromkeys([*(old.get(section) or {}), *(new.get(section) or {})]))
+    lines = []
+    label = section[:-1]
+    for name in names:
+        was = status_of((old.get(section) or {}).get(name))
+        now = status_of((new.get(section) or {}).get(name))
+        if was != now:
+            lines.append(f"- {label} {code(name)}: {was} → {now}")
+    return lines
+
+
+def _entries(old: dict[str, Any], new: dict[str, Any], section: str, key: str) -> list[str]:
+    before = {e[key]: e for e in old.get(section) or []}
+    after = {e[key]: e for e in new.get(section) or []}
+    lines = []
+    label = {"updates": "update", "feedback_rounds": "feedback round", "costs": "cost"}[section]
+    for name in after.keys() - before.keys():
+        described = md_text(_describe(after[name]))
+        lines.append(f"- {label} added: **{md_text(str(name))}** ({described})")
+    for name in before.keys() - after.keys():
+        lines.append(f"- {label} removed: **{md_text(str(name))}**")
+    for name in sorted(before.keys() & after.keys(), key=str):
+        if before[name] != after[name]:
+            lines.append(
+                f"- {label} changed: **{md_text(str(name))}** "
+                f"({md_text(_describe(before[name]))} → {md_text(_describe(after[name]))})"
+            )
+    return sorted(lines)
+
+
+def _describe(entry: dict[str, Any]) -> str:
+    if "amount" in entry:
+        per = "" if entry.get("per") == "once" else f"/{entry.get('per')}"
+        return f"{entry['amount']:,} {entry.get('currency', '')}{per}, {entry.get('category', '')}"
+    return ", ".join(str(entry.get(k)) for k in ("kind", "status") if entry.get(k) is not None)
+
+
+def _kpi_rows(old: ProjectResult, new: ProjectResult, catalog: tuple[KpiDef, ...]) -> list[str]:
+    rows = []
+    for kpi in catalog:
+        was, now = old.kpis.get(kpi.id), new.kpis.get(kpi.id)
+        if _moved(was, now):
+            unit = now.unit if now else (was.unit if was else "")
+            rows.append(
+                f"{md_text(kpi.title)} | {_value(was)} | {_value(now)} | "
+                f"{_target(now.target if now else kpi.target, unit)} |"
+            )
+    return [f"| {row}" for row in rows]
 
 
 def _value(v: KpiValue | None) -> str:
@@ -28,6 +281,10 @@ def _value(v: KpiValue | None) -> str:
     if v.value is None:
         return STATUS_WORDS.get(v.status, v.status)
     return f"{number_text(v.value, v.unit)} {v.unit} ({STATUS_WORDS.get(v.status, v.status)})"
+
+
+def _target(target: float | None, unit: str) -> str:
+    return "none" if target is None else number_text(target, unit)
 
 
 def _moved(before: KpiValue | None, after: KpiValue | None) -> bool:
@@ -41,125 +298,29 @@ def _moved(before: KpiValue | None, after: KpiValue | None) -> bool:
     return abs(before.value - after.value) > tolerance
 
 
-def _status_changes(old: dict[str, Any], new: dict[str, Any], section: str) -> list[str]:
-    names = list(dict.fromkeys([*(old.get(section) or {}), *(new.get(section) or {})]))
-    lines = []
-    for name in names:
-        was = status_of((old.get(section) or {}).get(name))
-        now = status_of((new.get(section) or {}).get(name))
-        if was != now:
-            lines.append(f"- {section[:-1].replace('_', ' ')} **{md_escape(name)}**: {was} → {now}")
-    return lines
-
-
-def _entries(old: dict[str, Any], new: dict[str, Any], section: str, key: str) -> list[str]:
-    before = {e[key]: e for e in old.get(section) or []}
-    after = {e[key]: e for e in new.get(section) or []}
-    lines = []
-    label = {"updates": "update", "feedback_rounds": "feedback round", "costs": "cost"}[section]
-    for name in after.keys() - before.keys():
-        described = md_escape(_describe(after[name]))
-        lines.append(f"- {label} added: **{md_escape(str(name))}** ({described})")
-    for name in before.keys() - after.keys():
-        lines.append(f"- {label} removed: **{md_escape(str(name))}**")
-    for name in sorted(before.keys() & after.keys(), key=str):
-        if before[name] != after[name]:
-            lines.append(
-                f"- {label} changed: **{md_escape(str(name))}** "
-                f"({md_escape(_describe(before[name]))} → {md_escape(_describe(after[name]))})"
+def _portfolio(before_side: Computed, after_side: Computed) -> list[str]:
+    before, after = before_side.report, after_side.report
+    rows = []
+    for kpi in after.catalog:
+        old_s, new_s = before.portfolio.kpis.get(kpi.id), after.portfolio.kpis[kpi.id]
+        if old_s is None or (old_s.n, old_s.median) != (new_s.n, new_s.median):
+            unit = kpi.unit_in(after.currency)
+            was = "—" if old_s is None else f"{number_text(old_s.median, unit)} ({_count(old_s.n)})"
+            rows.append(
+                f"| {md_text(kpi.title)} | {was} | {number_text(new_s.median, unit)} "
+                f"({_count(new_s.n)}) | {unit} |"
             )
-    return sorted(lines)
-
-
-def _describe(entry: dict[str, Any]) -> str:
-    if "amount" in entry:
-        per = "" if entry.get("per") == "once" else f"/{entry.get('per')}"
-        return f"{entry['amount']:,} {entry.get('currency', '')}{per}, {entry.get('category', '')}"
-    return ", ".join(str(entry.get(k)) for k in ("kind", "status") if entry.get(k) is not None)
-
-
-def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: str | None) -> str:
-    """The change from ``before_side`` (BASE) to ``after_side`` (HEAD, or the working tree when
-    ``head`` is None), both computed at the same moment."""
-    moment = after_side.as_of
-    after, before = after_side.report, before_side.report
-    after_t = {t.id: t for t in after_side.timelines}
-    before_t = {t.id: t for t in before_side.timelines}
-    titles = {k.id: k for k in after.catalog}
-    # Changed content, or new revisions that end where they began (reopened and done again).
-    touched = sorted(
-        pid
-        for pid in before_t.keys() | after_t.keys()
-        if pid not in before_t
-        or pid not in after_t
-        or before_t[pid].data != after_t[pid].data
-        or before_t[pid].last_change_at != after_t[pid].last_change_at
-    )
-    where = "the working tree" if head is None else _code(head)
-    lines = [
-        "## What this change does to the KPIs",
+    if not rows:
+        return []
+    return [
+        "### Portfolio medians that move",
         "",
-        f"Comparing {_code(base)} with {where}, both as of {minute_text(moment)} UTC.",
+        "| KPI | before | after | unit |",
+        "|---|---|---|---|",
+        *rows,
         "",
     ]
-    fresh = [w for w in after_side.history.warnings if w not in before_side.history.warnings]
-    if fresh:
-        lines += ["**Warnings**: files that did not validate are left out of this comparison:", ""]
-        lines += [f"- {md_escape(w)}" for w in fresh] + [""]
-    unpriced = [w for w in after.warnings if w not in before.warnings]
-    if unpriced:
-        lines += ["**Warnings**: costs without a conversion rate are left out:", ""]
-        lines += [f"- {md_escape(w)}" for w in unpriced] + [""]
-    if not touched:
-        lines.append("No project file changes.")
-        return "\n".join(lines) + "\n"
-    before_r = {p.id: p for p in before.projects}
-    after_r = {p.id: p for p in after.projects}
-    for pid in touched:
-        old = before_t[pid].data if pid in before_t else {}
-        new = after_t[pid].data if pid in after_t else {}
-        name = new.get("name") or old.get("name") or pid
-        state = ""
-        if pid not in before_t:
-            state = " (new project)"
-        elif pid not in after_t:
-            state = " (removed)"
-        lines += [f"### {md_escape(str(name))} (`{pid}`){state}", ""]
-        changes = [
-            *_status_changes(old, new, "milestones"),
-            *_status_changes(old, new, "environments"),
-            *_entries(old, new, "updates", "id"),
-            *_entries(old, new, "feedback_rounds", "id"),
-            *_entries(old, new, "costs", "item"),
-        ]
-        lines += changes or ["- no change to milestones, updates or costs"]
-        rows = []
-        for kpi_id, kpi in titles.items():
-            was = before_r[pid].kpis.get(kpi_id) if pid in before_r else None
-            now = after_r[pid].kpis.get(kpi_id) if pid in after_r else None
-            if _moved(was, now):
-                target = "—" if kpi.target is None else f"{kpi.target:,g}"
-                title = md_escape(kpi.title)
-                rows.append(f"| {title} | {_value(was)} | {_value(now)} | {target} |")
-        if rows:
-            lines += ["", "| KPI | before | after | target |", "|---|---|---|---|", *rows]
-        lines.append("")
-    portfolio = []
-    for kpi_id, kpi in titles.items():
-        old_s, new_s = before.portfolio.kpis[kpi_id], after.portfolio.kpis[kpi_id]
-        if (old_s.n, old_s.median) != (new_s.n, new_s.median):
-            unit = kpi.unit_in(after.currency)
-            portfolio.append(
-                f"| {md_escape(kpi.title)} | {number_text(old_s.median, unit)} (n={old_s.n}) | "
-                f"{number_text(new_s.median, unit)} (n={new_s.n}) | {unit} |"
-            )
-    if portfolio:
-        lines += [
-            "### Portfolio medians that move",
-            "",
-            "| KPI | before | after | unit |",
-            "|---|---|---|---|",
-            *portfolio,
-            "",
-        ]
-    return "\n".join(lines) + "\n"
+
+
+def _count(n: int) -> str:
+    return f"{n} project{'s' if n != 1 else ''}"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kpictl.config import Config, default_config
+from kpictl.output.report import number_text
 from kpictl.project.schema import project_schema
 
 HEADER = (
@@ -102,7 +103,8 @@ def kpis_markdown(config: Config) -> str:
     ]
     for k in config.kpis:
         unit = k.unit_in("reporting currency")
-        target = "—" if k.target is None else f"{k.target:,g} ({k.direction} is better)"
+        shown = number_text(k.target, "days" if k.unit == "days" else "currency")
+        target = "—" if k.target is None else f"{shown} ({k.direction} is better)"
         lines.append(f"| `{k.id}` | {k.title} | {k.phase} | {k.definition} | {unit} | {target} |")
     curves = [f"`{k.id}`" for k in config.kpis if k.learning_curve]
     roles = config.roles

@@ -175,7 +175,8 @@ def test_the_scaffolded_workflow_commands_run_for_real(tmp_path):
     ran = _run_workflows(repo, tmp_path)
     assert "kpis=true" in ran["outputs"]
     text = ran["summary"]
-    assert "Example project" in text and "team&#95;assembled" in text and "planned → done" in text
+    assert "Example project" in text and "`team_assembled`: planned → done" in text
+    assert "1 commit of this branch is not on `origin/main` yet" in text
     assert (repo.path / "public" / "index.html").is_file()
     assert (repo.path / "public" / "kpis.json").is_file()
 
@@ -190,6 +191,23 @@ def test_a_pull_request_that_touches_no_kpi_file_passes_at_once(tmp_path):
     ran = _run_workflows(repo, tmp_path)
     assert "kpis=false" in ran["outputs"]
     assert "No KPI file changes" in ran["summary"]
+
+
+@pytest.mark.slow
+def test_a_pull_request_that_changes_only_kpictl_yaml_is_summarised(tmp_path):
+    repo = HistoryRepo(tmp_path / "kpis")
+    run_kpictl("init", str(repo.path), cwd=tmp_path)
+    repo.commit("2025-01-06T09:00:00+00:00", message="Set up kpictl")
+    git(repo.path, "checkout", "-q", "-b", "targets")
+    config = (repo.path / "kpictl.yaml").read_text()
+    repo.commit(
+        "2025-01-08T09:00:00+00:00",
+        {"kpictl.yaml": config + "kpis:\n  - {id: time_to_launch, target: 90}\n"},
+    )
+    ran = _run_workflows(repo, tmp_path)
+    assert "kpis=true" in ran["outputs"]
+    assert "### kpictl.yaml" in ran["summary"]
+    assert "- target of **Time to launch the feature**: 120.0 → 90.0" in ran["summary"]
 
 
 def test_init_scaffolds_workflows_for_the_current_branch(tmp_path):
@@ -213,13 +231,18 @@ def test_diff_reports_status_changes_and_moving_kpis(tmp_path):
         "costs:\n  - {item: API, category: inference, amount: 10, currency: USD, per: month}\n"
     )
     repo.commit("2025-01-20T09:00:00+00:00", {"projects/alpha.yaml": change})
-    result = run_kpictl("diff", "main", "feature", cwd=repo.path)
+    # The branch's commit has not landed: it counts as landing at the as-of moment.
+    result = run_kpictl(
+        "diff", "main", "feature", "--as-of", "2025-01-20T09:00:00+00:00", cwd=repo.path
+    )
     assert result.code == 0, result.err
     text = result.out
     assert "### Alpha (`alpha`)" in text and "beta" not in text
-    assert "- milestone **team&#95;assembled**: in_progress → done" in text
+    assert "- milestone `team_assembled`: in_progress → done" in text
     assert "- cost added: **API** (10 USD/month, inference)" in text
-    assert "| Time to assemble the team | 14.0 days (running) | 14.0 days (met) | 21 |" in text
+    assert "| Time to assemble the team | 14.0 days (running) | 14.0 days (met) | 21.0 |" in text
+    later = run_kpictl("diff", "main", "feature", "--as-of", "2025-02-05", cwd=repo.path).out
+    assert "| 30.6 days (running) | 30.6 days (MISSED) | 21.0 |" in later  # it lands then
     assert "### Portfolio medians that move" in text
     # Without HEAD: the working tree, as if it landed now
     git(repo.path, "checkout", "-q", "main")

@@ -199,7 +199,8 @@ def test_a_cost_without_a_rate_leaves_only_its_project_unknown(repo):
     assert "no conversion rate to USD" in page
     changed = run_kpictl("diff", "HEAD~1", "HEAD", cwd=repo.path)
     assert changed.code == 0, changed.err
-    assert "costs without a conversion rate are left out" in changed.out
+    assert "**Warnings** (what this change leaves out" in changed.out
+    assert "costs in CHF have no conversion rate to USD" in changed.out
     assert "projects/gamma.yaml: costs in CHF" in changed.out.replace("&#46;", ".")
 
 

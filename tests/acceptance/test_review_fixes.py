@@ -148,4 +148,4 @@ def test_diff_sees_a_milestone_reopened_and_done_again(tmp_path):
     )
     text = run_kpictl("diff", "HEAD~2", "HEAD", cwd=repo.path).out
     assert "Comparing `HEAD~2` with `HEAD`" in text
-    assert "| Time to assemble the team | 10.0 days (met) | 58.0 days (MISSED) | 21 |" in text
+    assert "| Time to assemble the team | 10.0 days (met) | 58.0 days (MISSED) | 21.0 |" in text
