@@ -17,7 +17,7 @@ from kpictl.config.catalog import (
     ItemsMeasure,
     TcoMeasure,
 )
-from kpictl.dates import DAY
+from kpictl.dates import DAY, day_text
 from kpictl.kpis.judge import judge
 from kpictl.kpis.money import YEAR_DAYS, Money
 from kpictl.kpis.results import KpiValue, ProjectResult
@@ -77,6 +77,12 @@ def _duration(
             f"{m.to_event} is dated before {m.from_event} "
             "(clock skew or a declared date); check the dates"
         )
+        if start_m.source == "added" and end_m.source == "declared":
+            out.note = (
+                f"{m.to_event} is declared on {day_text(end)}, before {m.from_event}, which is "
+                f"dated when the project file was added ({day_text(start)}); declare "
+                f"{m.from_event}'s date too ({m.from_event}: {{status: done, date: YYYY-MM-DD}})"
+            )
         out.value = None
         return out
     out.status = judge(kpi, out.value)

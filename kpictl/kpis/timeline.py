@@ -18,9 +18,10 @@ from kpictl.project.status import status_of
 
 STARTED = ("in_progress", "done")
 
-# git: when the change landed; declared: a date written in the file; created: done when the
-# project file was added, so git cannot tell when.
-DateSource = Literal["git", "declared", "created"]
+# git: when the change landed; declared: a date written in the file; added: the start milestone
+# (kickoff), dated when its project file landed, the normal way a project starts; created: any
+# other milestone already done when the file was added, so git cannot tell when.
+DateSource = Literal["git", "declared", "added", "created"]
 Status = TypeVar("Status", bound=str)
 
 
@@ -248,7 +249,9 @@ class _Statuses:
             dated.started_source = "created" if at_creation and tracker.started is first else "git"
         if status == "done" and tracker.done is not None:
             dated.done_at = tracker.done.landed_at
-            dated.source = "created" if at_creation and tracker.done is first else "git"
+            dated.source = "git"
+            if tracker.done is first:
+                dated.source = "created" if at_creation else "added"
             dated.commit, dated.provisional = _sha(tracker.done), tracker.done.provisional
         declared = self.declared.get(name)
         if declared is not None and status in ("done", "skipped"):
@@ -259,7 +262,7 @@ class _Statuses:
                 dated.started_at = None  # git only saw it after the declared date
                 dated.started_source = None
         if name == start and dated.done_at is None:
-            dated.done_at, dated.source = first.landed_at, "created"
+            dated.done_at, dated.source = first.landed_at, "added"
             dated.commit = _sha(first)
         return dated
 

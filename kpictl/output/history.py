@@ -155,7 +155,11 @@ def history_text(history: History, timelines: list[Timeline]) -> str:
         lines.append(header)
         for section in (t.milestones, t.environments):
             for name, d in section.items():
-                mark = {"declared": " (declared)", "created": " (created)"}.get(d.source or "", "")
+                mark = {
+                    "declared": " (declared)",
+                    "added": " (file added)",
+                    "created": " (done before the file; no date)",
+                }.get(d.source or "", "")
                 commit = "" if d.done_at is None else _short(d.commit) + mark
                 lines.append(
                     f"  {name:<28}{d.status:<13}{_when(d.started_at):<18}{_when(d.done_at):<18}"

@@ -26,9 +26,11 @@ STATUS_WORDS: dict[KpiStatus, str] = {
 
 
 def _round(value: float | None, unit: str) -> float | None:
+    """A value as JSON and CSV carry it: days as computed (seconds / 86,400) to six decimals,
+    money to the cent. Text, Markdown and the site round for reading."""
     if value is None:
         return None
-    return round(value, 1 if unit == "days" else 2)
+    return round(value, 6 if unit == "days" else 2)
 
 
 def _kpi_json(v: KpiValue) -> dict[str, Any]:

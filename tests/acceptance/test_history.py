@@ -359,3 +359,18 @@ def test_text_output_shows_dates_durations_and_short_commits(repo):
     assert "2025-01-01 09:00" in line and "2025-01-03 21:00" in line
     assert "2.5 d" in line and sha[:8] in line
     assert f"2025-01-03 21:00  {sha[:8]}  milestones.demo_ready: in_progress → done" in result.out
+
+
+def test_kickoff_done_when_the_file_lands_takes_its_landing_time(repo):
+    sha = repo.commit("2025-05-01T09:00:00+00:00", {P: project_yaml("assistant")})
+    kickoff = project(history(repo))["milestones"]["kickoff"]
+    assert kickoff["done_at"] == "2025-05-01T09:00:00Z"
+    assert kickoff["source"] == "added" and kickoff["commit"] == sha
+    # A later milestone declared before that: the note says to declare kickoff's date.
+    text = project_yaml("assistant", team_assembled="{status: done, date: 2025-03-01}")
+    repo.commit("2025-05-02T09:00:00+00:00", {P: text})
+    result = run_kpictl("report", "--format", "json", cwd=repo.path)
+    value = json.loads(result.out)["projects"][0]["kpis"]["time_to_assemble_team"]
+    assert value["status"] == "unknown"
+    assert "declare kickoff's date too" in value["note"]
+    assert "dated when the project file was added (2025-05-01)" in value["note"]
