@@ -30,6 +30,7 @@ from kpictl.project.diagnostics import ERROR, Diagnostic
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
+MAX_INTEGER = 10**15  # exact as a JSON number in every reader (JavaScript's are 2**53)
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -88,25 +89,56 @@ class LoadError(Exception):
         self.code = code
 
 
+class ScalarError(ValueError):
+    """An unquoted scalar that resolves to a number kpictl cannot hold; the loader places it."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text):,} characters)"
+
+
+def _whole_number(text: str, base: int) -> int:
+    digits = text.lstrip("+-") if base == 10 else text[2:]
+    # Count before converting: Python refuses to convert over 4,300 decimal digits.
+    if len(digits.lstrip("0")) <= len(str(MAX_INTEGER)):
+        value = int(text, base) if base == 10 else int(digits, base)
+        if abs(value) <= MAX_INTEGER:
+            return value
+    raise ScalarError(
+        f"{_shown(text)} is too large; a whole number in a project file is at most "
+        f"{MAX_INTEGER:,} (and at least -{MAX_INTEGER:,}), so write a smaller one, or quote it "
+        "if it is text (an identifier, a phone number)",
+        "number-too-large",
+    )
+
+
 def resolve_plain(text: str) -> Any:
-    """Resolve an unquoted scalar by the YAML 1.2 core schema."""
+    """Resolve an unquoted scalar by the YAML 1.2 core schema; a whole number beyond
+    MAX_INTEGER or a number that is not finite is a ScalarError."""
     if text in _NULL:
         return None
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        return _whole_number(text, 10)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _whole_number(text, 8)
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _whole_number(text, 16)
     if _FLOAT.match(text):
-        return float(text)
-    if _INF.match(text):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if _NAN.match(text):
-        return float("nan")
-    return text
+        value = float(text)  # 1e999 is inf
+        if math.isfinite(value):
+            return value
+    elif not (_INF.match(text) or _NAN.match(text)):
+        return text
+    raise ScalarError(
+        f"{_shown(text)} is not a finite number; write a number, or quote it if it is text",
+        "not-finite",
+    )
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -184,16 +216,11 @@ class _Builder:
         self.doc.values[path] = Position(line, col)
         value: Any = event.value
         if not event.style and event.implicit[0] and event.tag is None:
-            value = resolve_plain(event.value)
             self.doc.plain.add(path)
-            if isinstance(value, float) and not math.isfinite(value):
-                raise LoadError(
-                    f"{event.value} is not a finite number; write a number, or quote it "
-                    "if it is text",
-                    line,
-                    col,
-                    "not-finite",
-                )
+            try:
+                value = resolve_plain(event.value)
+            except ScalarError as exc:
+                raise LoadError(str(exc), line, col, exc.code) from None
         self._attach(value)
 
     def _collection_start(self, event: Any) -> None:
