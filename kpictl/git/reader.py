@@ -16,9 +16,8 @@ from kpictl.git.log import cat_blobs, extends, read_log
 from kpictl.git.repository import Git, Repository, open_repository
 from kpictl.history.model import ZERO_SHA, History, ProjectHistory, Revision
 from kpictl.history.replay import replay
-from kpictl.history.revision import Known, Parsed, RevisionParser
+from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.progress import Progress
-from kpictl.project.rules import declared_after_landing
 from kpictl.project.validate import is_project_path
 
 
@@ -33,7 +32,7 @@ def read_history(
     repo = open_repository(config, ref)
     if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
-    parser = RevisionParser(config)
+    parser = RevisionParser()
     folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
     cache = HistoryCache(
         folder, (repo.prefix, config.projects_dir, parser.schema_key), enabled=use_cache
@@ -58,7 +57,7 @@ def read_history(
     progress.close()
     if new or cache.head != repo.head:
         cache.save(repo.head, log)
-    history = replay(log, cache.blobs, repo.ref, repo.head, declared_after_landing)
+    history = replay(log, cache.blobs, repo.ref, repo.head, refused_at_landing)
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
             f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
@@ -114,17 +113,17 @@ def _add_worktree(
             if isinstance(parsed, list):
                 reason: str | None = parsed[0]
             else:
-                reason = declared_after_landing(parsed, landed)
+                reason = refused_at_landing(parsed, landed)
                 if reason is None:
-                    changed.append((path, parsed))
+                    changed.append((path, parsed[0]))
                     continue
             history.warnings.append(f"uncommitted {path} did not validate ({reason}); ignored")
-    declared = {parsed["id"] for _, parsed in changed}
+    declared = {data["id"] for _, data in changed}
     for path in paths:  # deletions first: a file renamed in the working tree is no archive
         deleted = by_path.get(path)
         gone = not (config.root / path).exists()
         if gone and deleted and not deleted.archived and deleted.id not in declared:
             deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
-    for path, parsed in changed:
-        project = history.projects.setdefault(parsed["id"], ProjectHistory(parsed["id"]))
-        project.revisions.append(Revision(None, landed, path, parsed, provisional=True))
+    for path, data in changed:
+        project = history.projects.setdefault(data["id"], ProjectHistory(data["id"]))
+        project.revisions.append(Revision(None, landed, path, data, provisional=True))
