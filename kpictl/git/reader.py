@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 
@@ -42,22 +43,27 @@ def read_history(
         log = cache.log + new
     else:
         new = log = read_log(repo, config, None)
-    # Blobs in landing order, so each revision of a file can be patched from the one before.
+    # Blobs in landing order, so each revision of a file can be patched from the one before;
+    # with the cache, the new commits' and any that kpictl failed on before.
     wanted: dict[str, str] = {}
-    for _, changes in new:
+    for _, changes in log:
         for path, blob in changes:
             if blob != ZERO_SHA and blob not in cache.blobs and blob not in wanted:
                 wanted[blob] = path
     known: dict[str, Known | None] = {}
+    cached = len(cache.blobs)
+    crashed: dict[str, Parsed] = {}  # not cached: a kpictl that no longer fails reads them again
     progress = Progress("reading project revisions from git", len(wanted))
     for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted)), 1):
         path = wanted[sha]
-        cache.blobs[sha], known[path] = _parse_isolated(parser, body, known.get(path))
+        parsed, known[path], failed = _parse_isolated(parser, body, known.get(path))
+        (crashed if failed else cache.blobs)[sha] = parsed
         progress.update(count)
     progress.close()
-    if new or cache.head != repo.head:
+    if new or cache.head != repo.head or len(cache.blobs) > cached:
         cache.save(repo.head, log)
-    history = replay(log, cache.blobs, repo.ref, repo.head, refused_at_landing)
+    blobs = ChainMap(cache.blobs, crashed) if crashed else cache.blobs
+    history = replay(log, blobs, repo.ref, repo.head, refused_at_landing)
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
             f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
@@ -79,15 +85,16 @@ def read_history(
 
 def _parse_isolated(
     parser: RevisionParser, body: bytes, previous: Known | None
-) -> tuple[Parsed, Known | None]:
+) -> tuple[Parsed, Known | None, bool]:
     """Parse one revision; a failure of kpictl's own is that revision's reason to be skipped,
-    with the crash log named, never the end of the run."""
+    with the crash log named, never the end of the run. The flag tells it failed so."""
     try:
-        return parser.parse_next(body, previous)
+        return (*parser.parse_next(body, previous), False)
     except Exception as exc:
         log = write_crash_log(traceback.format_exc())
         where = f"; details in {log}" if log else ""
-        return [f"kpictl could not read it ({type(exc).__name__}: {exc}){where}"], None
+        reason = f"kpictl could not read it ({type(exc).__name__}: {str(exc)[:200]}){where}"
+        return [f"{reason}. This is a bug in kpictl; please report it with that file"], None, True
 
 
 def _add_worktree(

@@ -104,7 +104,7 @@ def _unique(section: str, key: str) -> ContentRule:
                 (section, index, key),
                 "duplicate-item",
                 f'{section} has two entries with {key} "{name}" (the first at line {line}); '
-                f"kpictl follows each entry by its {key}, so give each a {key} of its own",
+                f"kpictl follows each entry by its {key}, so give each entry its own {key}",
             )
 
     return rule
