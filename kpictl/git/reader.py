@@ -15,6 +15,7 @@ from kpictl.errors import KpictlError, write_crash_log
 from kpictl.git.cache import HistoryCache
 from kpictl.git.log import cat_blobs, extends, read_log
 from kpictl.git.repository import Git, Repository, open_repository
+from kpictl.history.catalog import outside_catalog
 from kpictl.history.model import ZERO_SHA, History, ProjectHistory, Revision
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
@@ -80,6 +81,7 @@ def read_history(
     )
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
+    history.warnings.extend(outside_catalog(history, config.milestone_ids, config.environments))
     return history
 
 

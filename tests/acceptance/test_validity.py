@@ -132,7 +132,7 @@ milestones:
 """
 
 
-def landed_history(repo: HistoryRepo) -> dict[str, str]:
+def landed_history(repo: HistoryRepo) -> None:
     """A project that launched without an evaluation suite, with a custom legal review."""
     repo.write({"kpictl.yaml": CATALOG})
     base = dict(team_assembled="done", problem_statement="done", demo_ready="done")
@@ -150,17 +150,6 @@ def landed_history(repo: HistoryRepo) -> dict[str, str]:
         env_dev="done",
     )
     repo.commit(FIXED, {P: launch})
-    return {}
-
-
-def dates(payload: dict, names) -> dict:
-    project = payload["projects"][0]
-    return {
-        (section, name): project[section][name]
-        for section in ("milestones", "environments")
-        for name in project[section]
-        if name in names or section == "environments"
-    }
 
 
 def test_a_gate_added_later_skips_and_re_dates_nothing(tmp_path):
@@ -184,6 +173,27 @@ def test_a_gate_added_later_skips_and_re_dates_nothing(tmp_path):
     # The gate is for changes from now on: validate refuses the file as it stands.
     result = run_kpictl("validate", cwd=repo.path)
     assert result.code == 1 and "error[gate]" in result.out and "evaluation_suite" in result.out
+
+
+def test_a_milestone_removed_from_the_catalog_is_ignored_with_one_warning(tmp_path):
+    repo = HistoryRepo(tmp_path / "kpis")
+    landed_history(repo)
+    before = history(repo)
+    assert before["projects"][0]["milestones"]["legal_review"]["done_at"] == "2025-02-03T09:00:00Z"
+    repo.commit("2025-04-01T09:00:00+00:00", {"kpictl.yaml": "# the default catalog\n"})
+    after = history(repo)
+    kept = {k: v for k, v in before["projects"][0]["milestones"].items() if k != "legal_review"}
+    assert after["projects"][0]["milestones"] == kept
+    assert after["projects"][0]["environments"] == before["projects"][0]["environments"]
+    # Three revisions carry legal_review: one warning, naming the project, the file and the key.
+    assert len(after["warnings"]) == 1
+    [warning] = after["warnings"]
+    assert "project assistant" in warning and P in warning and "'legal_review'" in warning
+    assert "kpictl.yaml" in warning
+    for command in (("report",), ("build", "--out", str(tmp_path / "site"))):
+        repo.write(SITE)
+        result = kpictl(repo, *command)
+        assert result.err.count("legal_review") == 1
 
 
 def test_a_crash_in_one_revision_skips_it_and_is_not_cached(tmp_path, monkeypatch):
