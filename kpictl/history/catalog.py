@@ -17,16 +17,14 @@ def outside_catalog(
 ) -> list[str]:
     """One warning per project and name in its current file that is not in the catalog."""
     warnings = []
+    catalog = {"milestones": frozenset(milestones), "environments": frozenset(environments)}
     for project_id, project in sorted(history.projects.items()):
         current = project.current
         if current.data is None:
             continue  # archived: its file is gone, there is nothing left to fix
-        for section, known, what in (
-            ("milestones", milestones, "milestone"),
-            ("environments", environments, "environment"),
-        ):
+        for section, what in (("milestones", "milestone"), ("environments", "environment")):
             for name in current.data.get(section) or {}:
-                if name not in known:
+                if name not in catalog[section]:
                     warnings.append(
                         f"project {project_id} ({current.path}): the {what} {name!r} is not in "
                         f"the catalog of kpictl.yaml, so its dates are ignored; add it to "

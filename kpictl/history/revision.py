@@ -38,7 +38,7 @@ from kpictl.project.validate import ProjectValidator
 
 # The line of each declared milestone or environment date: (section, name) → line.
 DateLines = dict[tuple[str, str], int]
-# A valid revision: its data, and where its declared dates are (for the landing rule's reason).
+# A valid revision: its data, and where each of its declared dates is (the landing rule's lines).
 Valid = tuple[dict[str, Any], DateLines]
 # A revision's verdict: valid, or [reason] when it did not validate.
 Parsed = Valid | list[str]
@@ -72,6 +72,8 @@ def reason(diagnostic: Diagnostic) -> str:
 def refused_at_landing(parsed: Valid, landed_at: int) -> str | None:
     """The landing rule's reason to skip a valid revision landed at ``landed_at``, or None."""
     data, dates = parsed
+    if not dates:
+        return None  # no declared date (most revisions): nothing can be after the landing
     found = rules.declared_after_landing(data, landed_at)
     if found is None:
         return None

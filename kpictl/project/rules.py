@@ -185,6 +185,12 @@ def check_content(doc: Document) -> list[Diagnostic]:
 _LATEST_OFFSET = timedelta(hours=14)
 
 
+@lru_cache(maxsize=4096)
+def _parse_utc(text: str) -> tuple[datetime, bool]:
+    # A declared date is read again at every revision that keeps it.
+    return parse_declared(text)
+
+
 def declared_after_landing(data: dict[str, Any], landed_at: int) -> Finding | None:
     """A milestone or environment date declared after the commit that landed it, or None. A
     date without a time counts as soon as that day has begun anywhere, so the verdict does not
@@ -196,7 +202,7 @@ def declared_after_landing(data: dict[str, Any], landed_at: int) -> Finding | No
                 continue
             path = (section, name, "date")
             try:
-                moment, has_time = parse_declared(value["date"])
+                moment, has_time = _parse_utc(value["date"])
             except DateError as exc:  # the content rules refuse it before it lands
                 return Finding(path, "invalid-date", str(exc))
             late = moment > landed if has_time else moment.date() > (landed + _LATEST_OFFSET).date()

@@ -107,6 +107,21 @@ def test_a_bad_revision_is_skipped_and_the_fix_counts(tmp_path, case):
     assert bad[:10] in diff and "No project file changes." in diff
 
 
+def test_a_declared_date_moved_after_its_commit_by_a_one_line_change_is_refused(tmp_path):
+    # The one-line fast path patches the previous revision; the landing rule still sees the date.
+    repo = HistoryRepo(tmp_path / "kpis")
+    block = "  demo_ready:\n    status: done\n    date: {}\n"
+    text = project_yaml("assistant", team_assembled="done") + "x-end: 1\n"
+    dated = text.replace("  team_assembled: done\n", "  team_assembled: done\n" + block)
+    first = repo.commit(GOOD, {P: dated.format("2024-12-02")})
+    late = repo.commit(BAD, {P: dated.format("2025-02-10")})
+    payload = history(repo)
+    [warning] = payload["warnings"]
+    assert late[:10] in warning and "(line 10: [date-after-landing] " in warning
+    demo = payload["projects"][0]["milestones"]["demo_ready"]
+    assert (demo["done_at"], demo["commit"]) == ("2024-12-02T00:00:00Z", first)
+
+
 def test_a_future_date_is_refused_by_validate_too(tmp_path):
     repo = HistoryRepo(tmp_path / "kpis")
     text, _, line = BAD_REVISIONS["future-date"]
