@@ -64,9 +64,13 @@ class Known:
     dates: DateLines
 
 
-def reason(diagnostic: Diagnostic) -> str:
+def reason(line: int, code: str, message: str) -> str:
     """Why a revision is skipped: its line, the rule, and what is wrong."""
-    return f"line {diagnostic.line}: [{diagnostic.code}] {diagnostic.message}"
+    return f"line {line}: [{code}] {message}"
+
+
+def _reason_of(diagnostic: Diagnostic) -> list[str]:
+    return [reason(diagnostic.line, diagnostic.code, diagnostic.message)]
 
 
 def refused_at_landing(parsed: Valid, landed_at: int) -> str | None:
@@ -78,7 +82,7 @@ def refused_at_landing(parsed: Valid, landed_at: int) -> str | None:
     if found is None:
         return None
     line = dates.get((str(found.path[0]), str(found.path[1])), 1)
-    return f"line {line}: [{found.code}] {found.message}"
+    return reason(line, found.code, found.message)
 
 
 def _regions(lines: list[str]) -> list[tuple[str, int]] | None:
@@ -168,10 +172,10 @@ class RevisionParser:
                 return patched
         doc, problems = load_bytes(raw, "revision")
         if doc is None:
-            return [reason(problems[0])], None
+            return _reason_of(problems[0]), None
         errors = [d for d in self.validator.check(doc) if d.is_error]
         if errors:
-            return [reason(min(errors))], None  # the first in the file
+            return _reason_of(min(errors)), None  # the first in the file
         dates = _date_lines(doc)
         text = raw.decode("utf-8")
         if any(mark in text for mark in _LINE_BREAKS) or text.startswith("\ufeff"):
