@@ -47,7 +47,7 @@ def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool
             f"{match['date']} is not a real calendar date; check the month and day"
         ) from None
     if not 1970 <= day.year <= 9999:
-        raise DateError(f"{match['date']} is out of range; use a year from 1970 on")
+        raise DateError(f"{match['date']} is out of range; use a date from 1970 to 9999")
     if match["time"] is None:
         return datetime.combine(day, time(0), tz).astimezone(timezone.utc), False
     if match["offset"] is None:
@@ -67,7 +67,16 @@ def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool
         if hours > 23 or minutes > 59:
             raise DateError(f"{offset_text} is not a valid offset from UTC")
         offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return datetime.combine(day, clock, offset).astimezone(timezone.utc), True
+    try:
+        moment = datetime.combine(day, clock, offset).astimezone(timezone.utc)
+    except OverflowError:  # past 9999-12-31 in UTC
+        moment = None
+    if moment is None or moment.year < 1970:
+        raise DateError(
+            f"{text} is {'after 9999' if moment is None else 'before 1970'} in UTC, out of "
+            "range; use a time from 1970 to 9999 in UTC"
+        )
+    return moment, True
 
 
 @overload

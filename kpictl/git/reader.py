@@ -7,6 +7,7 @@ import hashlib
 import os
 import time
 import traceback
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,11 @@ from kpictl.errors import KpictlError, write_crash_log
 from kpictl.git.cache import HistoryCache
 from kpictl.git.log import cat_blobs, extends, read_log
 from kpictl.git.repository import Git, Repository, open_repository
+from kpictl.history.catalog import outside_catalog
 from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
 from kpictl.history.replay import replay
-from kpictl.history.revision import Known, Parsed, RevisionParser
+from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.progress import Progress
-from kpictl.project.rules import declared_after_landing
 from kpictl.project.validate import is_project_path
 
 
@@ -39,7 +40,7 @@ def read_history(
     repo = open_repository(config, ref)
     if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
-    parser = RevisionParser(config)
+    parser = RevisionParser()
     folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
     cache = HistoryCache(
         folder,
@@ -51,25 +52,30 @@ def read_history(
         log = cache.log + new
     else:
         new = log = read_log(repo, config, None)
-    # Blobs in landing order, so each revision of a file can be patched from the one before.
+    # Blobs in landing order, so each revision of a file can be patched from the one before;
+    # with the cache, the new commits' and any that kpictl failed on before.
     wanted: dict[str, str] = {}
-    for _, changes in new:
+    for _, changes in log:
         for path, blob in changes:
             if blob != ZERO_SHA and blob not in cache.blobs and blob not in wanted:
                 wanted[blob] = path
     known: dict[str, Known | None] = {}
+    cached = len(cache.blobs)
+    crashed: dict[str, Parsed] = {}  # not cached: a kpictl that no longer fails reads them again
     progress = Progress("reading project revisions from git", len(wanted))
     for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted)), 1):
         path = wanted[sha]
-        cache.blobs[sha], known[path] = _parse_isolated(parser, body, known.get(path))
+        parsed, known[path], failed = _parse_isolated(parser, body, known.get(path))
+        (crashed if failed else cache.blobs)[sha] = parsed
         progress.update(count)
     progress.close()
-    if new or cache.head != repo.head:
+    if new or cache.head != repo.head or len(cache.blobs) > cached:
         cache.save(repo.head, log)
     pending = 0
     if landed_line is not None and pending_at is not None:
         log, pending = _as_if_landed(log, landed_line, pending_at)
-    history = replay(log, cache.blobs, repo.ref, repo.head, declared_after_landing)
+    blobs = ChainMap(cache.blobs, crashed) if crashed else cache.blobs
+    history = replay(log, blobs, repo.ref, repo.head, refused_at_landing)
     history.pending_commits = pending
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
@@ -87,6 +93,7 @@ def read_history(
     )
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
+    history.warnings.extend(outside_catalog(history, config.milestone_ids, config.environments))
     return history
 
 
@@ -113,15 +120,16 @@ def _grafts_key(repo: Repository) -> str:
 
 def _parse_isolated(
     parser: RevisionParser, body: bytes, previous: Known | None
-) -> tuple[Parsed, Known | None]:
+) -> tuple[Parsed, Known | None, bool]:
     """Parse one revision; a failure of kpictl's own is that revision's reason to be skipped,
-    with the crash log named, never the end of the run."""
+    with the crash log named, never the end of the run. The flag tells it failed so."""
     try:
-        return parser.parse_next(body, previous)
+        return (*parser.parse_next(body, previous), False)
     except Exception as exc:
         log = write_crash_log(traceback.format_exc())
         where = f"; details in {log}" if log else ""
-        return [f"kpictl could not read it ({type(exc).__name__}: {exc}){where}"], None
+        reason = f"kpictl could not read it ({type(exc).__name__}: {str(exc)[:200]}){where}"
+        return [f"{reason}. This is a bug in kpictl; please report it with that file"], None, True
 
 
 def _add_worktree(
@@ -147,17 +155,17 @@ def _add_worktree(
             if isinstance(parsed, list):
                 reason: str | None = parsed[0]
             else:
-                reason = declared_after_landing(parsed, landed)
+                reason = refused_at_landing(parsed, landed)
                 if reason is None:
-                    changed.append((path, parsed))
+                    changed.append((path, parsed[0]))
                     continue
             history.warnings.append(f"uncommitted {path} did not validate ({reason}); ignored")
-    declared = {parsed["id"] for _, parsed in changed}
+    declared = {data["id"] for _, data in changed}
     for path in paths:  # deletions first: a file renamed in the working tree is no archive
         deleted = by_path.get(path)
         gone = not (config.root / path).exists()
         if gone and deleted and not deleted.archived and deleted.id not in declared:
             deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
-    for path, parsed in changed:
-        project = history.projects.setdefault(parsed["id"], ProjectHistory(parsed["id"]))
-        project.revisions.append(Revision(None, landed, path, parsed, provisional=True))
+    for path, data in changed:
+        project = history.projects.setdefault(data["id"], ProjectHistory(data["id"]))
+        project.revisions.append(Revision(None, landed, path, data, provisional=True))

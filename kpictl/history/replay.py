@@ -8,14 +8,15 @@ project keeps its last good revision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kpictl.dates import iso
 from kpictl.history.model import ZERO_SHA, Commit, History, LogEntry, ProjectHistory, Revision
+from kpictl.history.revision import Parsed, Valid
 
-# What a parsed revision must pass when it lands: (data, landed_at) → why it is refused, or None.
-LandingRule = Callable[[dict[str, Any], int], str | None]
+# What a valid revision must pass when it lands: (revision, landed_at) → why it is refused, or None.
+LandingRule = Callable[[Valid, int], str | None]
 
 
 class IdentityLedger:
@@ -78,10 +79,14 @@ class IdentityLedger:
 
 
 def replay(
-    log: list[LogEntry], blobs: dict[str, Any], ref: str, head: str, landing_rule: LandingRule
+    log: list[LogEntry],
+    blobs: Mapping[str, Parsed],
+    ref: str,
+    head: str,
+    landing_rule: LandingRule,
 ) -> History:
-    """Follow every project through ``log``; ``blobs`` maps a blob id to its parsed data, or to
-    a one-item list holding the reason it did not validate."""
+    """Follow every project through ``log``; ``blobs`` maps a blob id to its verdict (its data
+    and date lines, or a one-item list holding the reason it did not validate)."""
     ledger = IdentityLedger()
     previous: Commit | None = None
     for (sha, landed, authored, author, subject), changes in log:
@@ -102,17 +107,17 @@ def replay(
             if blob == ZERO_SHA:
                 continue
             parsed = blobs.get(blob)
-            if isinstance(parsed, dict):
+            if isinstance(parsed, tuple):
                 reason = landing_rule(parsed, landed)
+                if reason is None:
+                    ledger.land(commit, path, parsed[0], lost)
+                    continue
             else:
                 reason = parsed[0] if parsed else "its content could not be read from git"
-            if reason is not None or not isinstance(parsed, dict):
-                ledger.warnings.append(
-                    f"commit {sha[:10]} ({iso(landed)}): {path} did not validate ({reason}); "
-                    "this revision is skipped"
-                )
-                continue
-            ledger.land(commit, path, parsed, lost)
+            ledger.warnings.append(
+                f"commit {sha[:10]} ({iso(landed)}): {path} did not validate ({reason}); "
+                "this revision is skipped"
+            )
         for project_id, path in lost.items():
             ledger.settle(commit, project_id, path)
     return History(ref, head, ledger.projects, ledger.warnings, 0)

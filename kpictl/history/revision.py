@@ -1,12 +1,14 @@
 """One landed revision of a project file → its data, or the reason it is broken.
 
-The result is plain data (a dict, or a one-item list holding the reason) so that it can be cached
-by blob id with marshal.
+A revision is judged by the content rules of the validity policy (``kpictl.project.rules``):
+they read neither kpictl.yaml nor the clock, so the verdict is plain data (a tuple, or a
+one-item list holding the reason) cached by blob id with marshal.
 
 Most pull requests change one line of one file (``go_decision: done``), so reading a long
 history is mostly reading files that differ from their previous revision by one scalar. When
 that is provably the case, the previous revision's data is patched instead of parsing the whole
-file again; anything else gets a full parse. A property test checks that the two agree.
+file again, and only the changed top-level key is checked again (schema and content rules);
+anything else gets a full parse. A property test checks that the two agree.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from typing import Any
 
 import yaml
 
-from kpictl.config import Config
-from kpictl.dates import DateError, parse_declared
+from kpictl.project import rules
+from kpictl.project.diagnostics import Diagnostic
 from kpictl.project.loader import (
     MAX_BYTES,
     Document,
     LoadError,
     PathKey,
+    ScalarError,
     _build,
     load_bytes,
     resolve_plain,
@@ -33,8 +36,12 @@ from kpictl.project.loader import (
 from kpictl.project.schema import project_schema
 from kpictl.project.validate import ProjectValidator
 
-# A revision's data, or [reason] when it did not validate.
-Parsed = dict[str, Any] | list[str]
+# The line of each declared milestone or environment date: (section, name) → line.
+DateLines = dict[tuple[str, str], int]
+# A valid revision: its data, and where each of its declared dates is (the landing rule's lines).
+Valid = tuple[dict[str, Any], DateLines]
+# A revision's verdict: valid, or [reason] when it did not validate.
+Parsed = Valid | list[str]
 
 # `  key: value` where value is one plain word that cannot start or continue anything else.
 _SIMPLE_LINE = re.compile(
@@ -54,6 +61,28 @@ class Known:
     data: dict[str, Any]
     scalar_lines: dict[int, PathKey]  # 0-based line → path of the scalar whose key is on it
     regions: list[tuple[str, int]] | None  # top-level keys and the line each starts on
+    dates: DateLines
+
+
+def reason(line: int, code: str, message: str) -> str:
+    """Why a revision is skipped: its line, the rule, and what is wrong."""
+    return f"line {line}: [{code}] {message}"
+
+
+def _reason_of(diagnostic: Diagnostic) -> list[str]:
+    return [reason(diagnostic.line, diagnostic.code, diagnostic.message)]
+
+
+def refused_at_landing(parsed: Valid, landed_at: int) -> str | None:
+    """The landing rule's reason to skip a valid revision landed at ``landed_at``, or None."""
+    data, dates = parsed
+    if not dates:
+        return None  # no declared date (most revisions): nothing can be after the landing
+    found = rules.declared_after_landing(data, landed_at)
+    if found is None:
+        return None
+    line = dates.get((str(found.path[0]), str(found.path[1])), 1)
+    return reason(line, found.code, found.message)
 
 
 def _regions(lines: list[str]) -> list[tuple[str, int]] | None:
@@ -74,15 +103,12 @@ def _regions(lines: list[str]) -> list[tuple[str, int]] | None:
     return found
 
 
-def _declared_dates(data: dict[str, Any]) -> list[str]:
-    found = []
-    for section in ("milestones", "environments"):
-        for value in (data.get(section) or {}).values():
-            if isinstance(value, dict) and "date" in value:
-                found.append(value["date"])
-    for cost in data.get("costs") or []:
-        found.extend(cost[k] for k in ("from", "until") if k in cost)
-    return found
+def _date_lines(doc: Document) -> DateLines:
+    return {
+        (str(path[0]), str(path[1])): pos.line
+        for path, pos in doc.values.items()
+        if len(path) == 3 and path[2] == "date" and path[0] in ("milestones", "environments")
+    }
 
 
 def _scalar_lines(doc: Document) -> dict[int, PathKey]:
@@ -123,19 +149,14 @@ def _replace(data: dict[str, Any], path: PathKey, value: Any) -> dict[str, Any]:
 
 
 class RevisionParser:
-    def __init__(self, config: Config) -> None:
-        self.validator = ProjectValidator(config)
-        schema = json.dumps(project_schema(config), sort_keys=True)
-        self.schema_key = hashlib.sha256(schema.encode()).hexdigest()[:16]
+    """Judges revisions by the content rules, with the catalog open: a milestone later removed
+    from kpictl.yaml does not make a revision that landed with it invalid."""
 
-    def _finish(self, data: dict[str, Any]) -> Parsed | None:
-        """None when ``data`` is valid; otherwise the reason (only dates here: schema first)."""
-        for text in _declared_dates(data):
-            try:
-                parse_declared(text)
-            except DateError as exc:
-                return [str(exc)]
-        return None
+    def __init__(self) -> None:
+        self.validator = ProjectValidator(None)
+        schema = json.dumps(project_schema(None), sort_keys=True)
+        policy = f"{schema}|content rules {rules.CONTENT_RULES_VERSION}"
+        self.schema_key = hashlib.sha256(policy.encode()).hexdigest()[:16]
 
     def parse(self, raw: bytes) -> Parsed:
         return self.parse_next(raw, None)[0]
@@ -151,19 +172,17 @@ class RevisionParser:
                 return patched
         doc, problems = load_bytes(raw, "revision")
         if doc is None:
-            return [f"line {problems[0].line}: {problems[0].message}"], None
-        if not self.validator.is_valid(doc.data):
-            errors = [d for d in self.validator.check(doc) if d.is_error]
-            first = errors[0] if errors else None
-            return [f"line {first.line}: {first.message}" if first else "schema error"], None
-        broken = self._finish(doc.data)
-        if broken is not None:
-            return broken, None
+            return _reason_of(problems[0]), None
+        errors = [d for d in self.validator.check(doc) if d.is_error]
+        if errors:
+            return _reason_of(min(errors)), None  # the first in the file
+        dates = _date_lines(doc)
         text = raw.decode("utf-8")
         if any(mark in text for mark in _LINE_BREAKS) or text.startswith("\ufeff"):
-            return doc.data, None  # line numbers would not be plain "\n" counts
+            return (doc.data, dates), None  # line numbers would not be plain "\n" counts
         lines = text.split("\n")
-        return doc.data, Known(lines, doc.data, _scalar_lines(doc), _true_regions(doc, lines))
+        known = Known(lines, doc.data, _scalar_lines(doc), _true_regions(doc, lines), dates)
+        return (doc.data, dates), known
 
     def _patch(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
         try:
@@ -191,16 +210,17 @@ class RevisionParser:
         following = next((line for line in lines[index + 1 :] if line.strip()), None)
         if following is not None and len(following) - len(following.lstrip(" ")) > indent:
             return None  # the value might continue on the next line
-        data = _replace(previous.data, path, resolve_plain(new[3]))
+        try:
+            value = resolve_plain(new[3])
+        except ScalarError:
+            return None  # the full parse says where and why
+        data = _replace(previous.data, path, value)
         # The previous revision was valid and only the value under path[0] changed.
         top = str(path[0])
-        part = self.validator.part_is_valid.get(top)
-        if part is None or not part(data[top]):
+        if not self.validator.part_is_sound(top, data[top]):
             return None  # let the full parse explain it
-        broken = self._finish(data)
-        if broken is not None:
-            return broken, None
-        return data, Known(lines, data, previous.scalar_lines, previous.regions)
+        known = Known(lines, data, previous.scalar_lines, previous.regions, previous.dates)
+        return (data, previous.dates), known
 
     def _patch_region(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
         """Re-parse only the one top-level key whose lines changed (a flow mapping edited, an
@@ -236,14 +256,10 @@ class RevisionParser:
         region_lines = region.split("\n")
         if list(doc.data) != [key] or _true_regions(doc, region_lines) != [(key, 0)]:
             return None  # a value continuing at the margin: only a full parse can tell
-        part = self.validator.part_is_valid.get(key)
-        if part is None or not part(doc.data[key]):
+        if not self.validator.part_is_sound(key, doc.data[key]):
             return None
         data = dict(previous.data)
         data[key] = doc.data[key]
-        broken = self._finish(data)
-        if broken is not None:
-            return broken, None
         old_start, old_end = bounds_old[key]
         shift = (end - start) - (old_end - old_start)
         scalar_lines = {
@@ -252,7 +268,14 @@ class RevisionParser:
             if not old_start <= line < old_end
         }
         scalar_lines.update({line + start: path for line, path in _scalar_lines(doc).items()})
-        return data, Known(lines, data, scalar_lines, regions)
+        # Date lines are 1-based: one on line n stands on 0-based line n - 1.
+        dates = {
+            entry: (line if line - 1 < old_start else line + shift)
+            for entry, line in previous.dates.items()
+            if entry[0] != key
+        }
+        dates.update({entry: line + start for entry, line in _date_lines(doc).items()})
+        return (data, dates), Known(lines, data, scalar_lines, regions, dates)
 
 
 def _bounds(regions: list[tuple[str, int]], total: int) -> dict[str, tuple[int, int]]:

@@ -30,6 +30,7 @@ from kpictl.project.diagnostics import ERROR, Diagnostic
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
+MAX_INTEGER = 10**15  # exact as a JSON number in every reader (JavaScript's are 2**53)
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -88,175 +89,247 @@ class LoadError(Exception):
         self.code = code
 
 
+class ScalarError(ValueError):
+    """An unquoted scalar that resolves to a number kpictl cannot hold; the loader places it."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text):,} characters)"
+
+
+def _whole_number(text: str, base: int) -> int:
+    digits = text.lstrip("+-") if base == 10 else text[2:]
+    # Count before converting: Python refuses to convert over 4,300 decimal digits.
+    if len(digits.lstrip("0")) <= len(str(MAX_INTEGER)):
+        value = int(text, base) if base == 10 else int(digits, base)
+        if abs(value) <= MAX_INTEGER:
+            return value
+    raise ScalarError(
+        f"{_shown(text)} is too large; a whole number in a project file is at most "
+        f"{MAX_INTEGER:,} (and at least -{MAX_INTEGER:,}), so write a smaller one, or quote it "
+        "if it is text (an identifier, a phone number)",
+        "number-too-large",
+    )
+
+
 def resolve_plain(text: str) -> Any:
-    """Resolve an unquoted scalar by the YAML 1.2 core schema."""
+    """Resolve an unquoted scalar by the YAML 1.2 core schema; a whole number beyond
+    MAX_INTEGER or a number that is not finite is a ScalarError."""
     if text in _NULL:
         return None
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        return _whole_number(text, 10)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _whole_number(text, 8)
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _whole_number(text, 16)
     if _FLOAT.match(text):
-        return float(text)
-    if _INF.match(text):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if _NAN.match(text):
-        return float("nan")
-    return text
+        value = float(text)  # 1e999 is inf
+        if math.isfinite(value):
+            return value
+    elif not (_INF.match(text) or _NAN.match(text)):
+        return text
+    raise ScalarError(
+        f"{_shown(text)} is not a finite number; write a number, or quote it if it is text",
+        "not-finite",
+    )
 
 
 def _mark(event: Any) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _build(text: str, path: str) -> Document:
-    doc = Document(path=path, data={})
-    root: Any = None
-    have_root = False
-    documents = 0
-    # Each frame: [container, path, pending key or None, {key: line of first occurrence}]
-    stack: list[list[Any]] = []
-    event: Any
-    for event in yaml.parse(text, Loader=_YamlLoader):
-        kind = type(event)
-        if kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                line, col = _mark(event)
-                raise LoadError(
-                    "the file holds more than one YAML document; keep one project per file "
-                    "and remove the `---` separator",
-                    line,
-                    col,
-                    "multiple-documents",
-                )
-            continue
-        if kind is AliasEvent or getattr(event, "anchor", None) is not None:
-            line, col = _mark(event)
+@dataclass(slots=True)
+class _Frame:
+    """An open mapping or list: where it is, and for a mapping the key waiting for its value
+    and the line each of its keys was first written on."""
+
+    container: dict[str, Any] | list[Any]
+    path: PathKey
+    key: str | None = None
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def wants_key(self) -> bool:
+        return self.key is None and isinstance(self.container, dict)
+
+
+class _Builder:
+    """Builds plain data and source positions from parser events, one method per event kind."""
+
+    def __init__(self, path: str) -> None:
+        self.doc = Document(path=path, data={})
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.have_root = False
+        self.documents = 0
+
+    def build(self, text: str) -> Document:
+        steps = {
+            DocumentStartEvent: self._document_start,
+            AliasEvent: self._alias,
+            ScalarEvent: self._scalar,
+            MappingStartEvent: self._collection_start,
+            SequenceStartEvent: self._collection_start,
+            MappingEndEvent: self._collection_end,
+            SequenceEndEvent: self._collection_end,
+        }
+        for event in yaml.parse(text, Loader=_YamlLoader):
+            step = steps.get(type(event))
+            if step is not None:
+                step(event)
+        return self._finish()
+
+    def _document_start(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
             raise LoadError(
-                "anchors (&name) and aliases (*name) are not allowed; write the value out in full",
+                "the file holds more than one YAML document; keep one project per file "
+                "and remove the `---` separator",
+                *_mark(event),
+                "multiple-documents",
+            )
+
+    def _alias(self, event: Any) -> None:
+        raise LoadError(
+            "anchors (&name) and aliases (*name) are not allowed; write the value out in full",
+            *_mark(event),
+            "anchor",
+        )
+
+    def _collection_end(self, event: Any) -> None:
+        self.stack.pop()
+
+    def _scalar(self, event: Any) -> None:
+        self._refuse_anchor_and_tag(event, scalar=True)
+        if self.stack and self.stack[-1].wants_key:
+            self._key(self.stack[-1], event)
+            return
+        line, col = _mark(event)
+        path = self._child_path()
+        self.doc.values[path] = Position(line, col)
+        value: Any = event.value
+        if not event.style and event.implicit[0] and event.tag is None:
+            self.doc.plain.add(path)
+            try:
+                value = resolve_plain(event.value)
+            except ScalarError as exc:
+                raise LoadError(str(exc), line, col, exc.code) from None
+        self._attach(value)
+
+    def _collection_start(self, event: Any) -> None:
+        self._refuse_anchor_and_tag(event, scalar=False)
+        line, col = _mark(event)
+        if self.stack and self.stack[-1].wants_key:
+            raise LoadError(
+                "a mapping key must be a plain word, not a list or mapping",
                 line,
                 col,
-                "anchor",
+                "complex-key",
             )
-        if kind is MappingEndEvent or kind is SequenceEndEvent:
-            stack.pop()
-            continue
-        if kind not in (ScalarEvent, MappingStartEvent, SequenceStartEvent):
-            continue
+        path = self._child_path()
+        self.doc.values[path] = Position(line, col)
+        value: dict[str, Any] | list[Any] = {} if type(event) is MappingStartEvent else []
+        if event.flow_style:
+            self.doc.flow.add(path)
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadError(
+                f"the document is nested more than {MAX_DEPTH} levels deep; "
+                "a project file needs only a few levels",
+                line,
+                col,
+                "too-deep",
+            )
+        self._attach(value)
+        self.stack.append(_Frame(value, path))
+
+    def _refuse_anchor_and_tag(self, event: Any, *, scalar: bool) -> None:
+        if event.anchor is not None:
+            self._alias(event)
         tag = event.tag
-        if tag is not None and tag != "!" and not (kind is ScalarEvent and tag == _STR_TAG):
-            line, col = _mark(event)
+        if tag is not None and tag != "!" and not (scalar and tag == _STR_TAG):
             raise LoadError(
                 f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; "
                 "remove it (quote the value if it must stay text)",
-                line,
-                col,
+                *_mark(event),
                 "tag",
             )
-        if stack:
-            frame = stack[-1]
-            container, parent_path = frame[0], frame[1]
-            if isinstance(container, dict) and frame[2] is None:
-                line, col = _mark(event)
-                if kind is not ScalarEvent:
-                    raise LoadError(
-                        "a mapping key must be a plain word, not a list or mapping",
-                        line,
-                        col,
-                        "complex-key",
-                    )
-                key = event.value
-                if key == "<<" and not event.style:
-                    raise LoadError(
-                        "merge keys (<<) are not allowed; write the keys out in full",
-                        line,
-                        col,
-                        "merge-key",
-                    )
-                seen: dict[str, int] = frame[3]
-                if key in seen:
-                    raise LoadError(
-                        f'the key "{key}" appears twice in this mapping (first at line '
-                        f"{seen[key]}); remove one of them",
-                        line,
-                        col,
-                        "duplicate-key",
-                    )
-                seen[key] = line
-                frame[2] = key
-                key_path: PathKey = (*parent_path, key)
-                doc.keys[key_path] = Position(line, col)
-                continue
-            child_path: PathKey
-            if isinstance(container, dict):
-                child_path = (*parent_path, frame[2])
-            else:
-                child_path = (*parent_path, len(container))
-        else:
-            child_path = ()
+
+    def _key(self, frame: _Frame, event: Any) -> None:
         line, col = _mark(event)
-        doc.values[child_path] = Position(line, col)
-        value: Any
-        if kind is ScalarEvent:
-            if not event.style and event.implicit[0] and tag is None:
-                value = resolve_plain(event.value)
-                doc.plain.add(child_path)
-                if isinstance(value, float) and not math.isfinite(value):
-                    raise LoadError(
-                        f"{event.value} is not a finite number; write a number, or quote it "
-                        "if it is text",
-                        line,
-                        col,
-                        "not-finite",
-                    )
-            else:
-                value = event.value
+        key = event.value
+        if key == "<<" and not event.style:
+            raise LoadError(
+                "merge keys (<<) are not allowed; write the keys out in full",
+                line,
+                col,
+                "merge-key",
+            )
+        if key in frame.seen:
+            raise LoadError(
+                f'the key "{key}" appears twice in this mapping (first at line '
+                f"{frame.seen[key]}); remove one of them",
+                line,
+                col,
+                "duplicate-key",
+            )
+        frame.seen[key] = line
+        frame.key = key
+        key_path: PathKey = (*frame.path, key)
+        self.doc.keys[key_path] = Position(line, col)
+
+    def _child_path(self) -> PathKey:
+        """The path of the value the next event starts."""
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, dict):
+            assert frame.key is not None  # a mapping's value follows its key
+            return (*frame.path, frame.key)
+        return (*frame.path, len(frame.container))
+
+    def _attach(self, value: Any) -> None:
+        """Put a value into the open collection, or make it the root."""
+        if not self.stack:
+            self.root, self.have_root = value, True
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.container, dict):
+            assert frame.key is not None
+            frame.container[frame.key] = value
+            frame.key = None
         else:
-            value = {} if kind is MappingStartEvent else []
-            if event.flow_style:
-                doc.flow.add(child_path)
-            if len(stack) >= MAX_DEPTH:
-                raise LoadError(
-                    f"the document is nested more than {MAX_DEPTH} levels deep; "
-                    "a project file needs only a few levels",
-                    line,
-                    col,
-                    "too-deep",
-                )
-        if stack:
-            frame = stack[-1]
-            if isinstance(frame[0], dict):
-                frame[0][frame[2]] = value
-                frame[2] = None
-            else:
-                frame[0].append(value)
-        else:
-            root, have_root = value, True
-        if kind is not ScalarEvent:
-            stack.append([value, child_path, None, {}])
-    if not have_root:
-        raise LoadError(
-            "the file is empty; a project file starts with `schema_version: 1` and `id:`",
-            1,
-            1,
-            "empty-file",
-        )
-    if not isinstance(root, dict):
-        line, col = doc.values[()].line, doc.values[()].col
-        raise LoadError(
-            "the top level must be a mapping of keys such as `id:` and `name:`, "
-            f"not {_kind_of(root)}",
-            line,
-            col,
-            "not-a-mapping",
-        )
-    doc.data = root
-    return doc
+            frame.container.append(value)
+
+    def _finish(self) -> Document:
+        if not self.have_root:
+            raise LoadError(
+                "the file is empty; a project file starts with `schema_version: 1` and `id:`",
+                1,
+                1,
+                "empty-file",
+            )
+        if not isinstance(self.root, dict):
+            where = self.doc.values[()]
+            raise LoadError(
+                "the top level must be a mapping of keys such as `id:` and `name:`, "
+                f"not {_kind_of(self.root)}",
+                where.line,
+                where.col,
+                "not-a-mapping",
+            )
+        self.doc.data = self.root
+        return self.doc
+
+
+def _build(text: str, path: str) -> Document:
+    return _Builder(path).build(text)
 
 
 def _kind_of(value: Any) -> str:

@@ -1,10 +1,26 @@
-"""The rules a JSON Schema cannot say: dates, currencies, gates, uniqueness, file names."""
+"""The rules a JSON Schema cannot say, in the three tiers of the one validity policy.
+
+A landed revision counts in history only if `kpictl validate` would have accepted it, so both
+apply the same rules, sorted by what each depends on:
+
+- content: the file alone. The YAML (the loader), the schema's structure (with milestone and
+  environment names left open, see ``project_schema(None)``), numbers and dates within bounds,
+  unique list entries, declared dates that parse. `validate` and history both run these;
+  history caches its verdict by blob id, so they must not read kpictl.yaml or the clock.
+- landing: the file and the commit that landed it: a declared date is not after that commit.
+  History only; `validate` checks the stricter "not in the future" when the change is made.
+- configured: kpictl.yaml, the clock or this kpictl's own lists: catalog membership (the
+  closed schema), gates, ISO 4217 currencies and conversion rates, future dates, the file name,
+  a date on a milestone that is not done. `validate` only: a revision that was valid when it
+  landed stays counted when the configuration changes later.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
@@ -16,6 +32,192 @@ from kpictl.dates import DateError, parse_declared, zone
 from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
 from kpictl.project.loader import Document, PathKey
 from kpictl.project.schema import CURRENCY, DATE
+from kpictl.project.status import status_of
+
+# Bump when a content rule changes: history's cached verdicts are keyed by it.
+CONTENT_RULES_VERSION = 2
+
+_DATE = re.compile(DATE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found, at a path in the data; a Diagnostic once placed in a document."""
+
+    path: PathKey
+    code: str
+    message: str
+    severity: str = ERROR
+    key: bool = False  # point at the key rather than the value
+
+    def placed(self, doc: Document) -> Diagnostic:
+        pos = doc.position(self.path, key=self.key)
+        return Diagnostic(doc.path, pos.line, pos.col, self.severity, self.code, self.message)
+
+
+# The line a path stands on, for messages that point at another entry.
+LineOf = Callable[[PathKey], int]
+ContentRule = Callable[[Any, LineOf], Iterator[Finding]]
+
+
+def _line_of(doc: Document) -> LineOf:
+    return lambda path: doc.position(path).line
+
+
+# --- content: the file alone ---------------------------------------------------------------
+
+
+def _date_parses(path: PathKey, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return  # the schema reports a value that is not even shaped like a date
+    try:
+        parse_declared(value)
+    except DateError as exc:
+        yield Finding(path, "invalid-date", str(exc))
+
+
+def _declared_dates(section: str) -> ContentRule:
+    def rule(entries: Any, line_of: LineOf) -> Iterator[Finding]:
+        if not isinstance(entries, dict):
+            return
+        for name, value in entries.items():
+            if isinstance(value, dict) and "date" in value:
+                yield from _date_parses((section, name, "date"), value["date"])
+
+    return rule
+
+
+def _unique(section: str, key: str) -> ContentRule:
+    def rule(entries: Any, line_of: LineOf) -> Iterator[Finding]:
+        if not isinstance(entries, list):
+            return
+        first: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
+                continue
+            name = entry[key]
+            if name not in first:
+                first[name] = index
+                continue
+            line = line_of((section, first[name], key))
+            yield Finding(
+                (section, index, key),
+                "duplicate-item",
+                f'{section} has two entries with {key} "{name}" (the first at line {line}); '
+                f"kpictl follows each entry by its {key}, so give each entry its own {key}",
+            )
+
+    return rule
+
+
+def _cost_dates(costs: Any, line_of: LineOf) -> Iterator[Finding]:
+    if not isinstance(costs, list):
+        return
+    for index, cost in enumerate(costs):
+        if not isinstance(cost, dict):
+            continue
+        readable: dict[str, tuple[str, datetime, bool]] = {}
+        for key in ("from", "until"):
+            value = cost.get(key)
+            problems = list(_date_parses(("costs", index, key), value))
+            yield from problems
+            if isinstance(value, str) and _DATE.match(value) and not problems:
+                readable[key] = (value, *parse_declared(value))
+        if "from" in readable and "until" in readable:
+            start, end = readable["from"], readable["until"]
+            # By the day written, unless both carry a time: the same verdict in every time zone.
+            before = end[1] < start[1] if start[2] and end[2] else end[0][:10] < start[0][:10]
+            if before:
+                yield Finding(
+                    ("costs", index, "until"),
+                    "invalid-date",
+                    f"until ({end[0]}) is before from ({start[0]}); swap or correct them",
+                )
+        if cost.get("per") == "once" and "until" in cost:
+            yield Finding(
+                ("costs", index, "until"),
+                "once-with-until",
+                "a one-off cost (per: once) has no end; until is ignored (from is the day it "
+                "was paid). Use per: month or per: year for a recurring cost",
+                WARNING,
+                key=True,
+            )
+
+
+# Each top-level key's rules: a change under one key needs only that key's rules again.
+_CONTENT: dict[str, tuple[ContentRule, ...]] = {
+    "milestones": (_declared_dates("milestones"),),
+    "environments": (_declared_dates("environments"),),
+    "feedback_rounds": (_unique("feedback_rounds", "id"),),
+    "updates": (_unique("updates", "id"),),
+    "costs": (_unique("costs", "item"), _cost_dates),
+}
+
+
+def _no_line(path: PathKey) -> int:
+    return 0
+
+
+def content_is_sound(key: str, value: Any) -> bool:
+    """Whether the value under the top-level ``key`` passes the content rules (warnings allowed);
+    a yes/no for history's incremental parse, which lets a full parse say why not."""
+    return not any(
+        finding.severity == ERROR
+        for rule in _CONTENT.get(key, ())
+        for finding in rule(value, _no_line)
+    )
+
+
+def check_content(doc: Document) -> list[Diagnostic]:
+    """The content rules beyond the schema, for `validate` and for every revision in history."""
+    line_of = _line_of(doc)
+    return [
+        finding.placed(doc)
+        for key, value in doc.data.items()
+        for rule in _CONTENT.get(key, ())
+        for finding in rule(value, line_of)
+    ]
+
+
+# --- landing: the file and the commit that landed it ----------------------------------------
+
+# The calendar day is already this far ahead somewhere on earth (UTC+14, Kiritimati).
+_LATEST_OFFSET = timedelta(hours=14)
+
+
+@lru_cache(maxsize=4096)
+def _parse_utc(text: str) -> tuple[datetime, bool]:
+    # A declared date is read again at every revision that keeps it.
+    return parse_declared(text)
+
+
+def declared_after_landing(data: dict[str, Any], landed_at: int) -> Finding | None:
+    """A milestone or environment date declared after the commit that landed it, or None. A
+    date without a time counts as soon as that day has begun anywhere, so the verdict does not
+    depend on the configured time zone."""
+    landed = datetime.fromtimestamp(landed_at, timezone.utc)
+    for section in ("milestones", "environments"):
+        for name, value in (data.get(section) or {}).items():
+            if not isinstance(value, dict) or not isinstance(value.get("date"), str):
+                continue
+            path = (section, name, "date")
+            try:
+                moment, has_time = _parse_utc(value["date"])
+            except DateError as exc:  # the content rules refuse it before it lands
+                return Finding(path, "invalid-date", str(exc))
+            late = moment > landed if has_time else moment.date() > (landed + _LATEST_OFFSET).date()
+            if late:
+                return Finding(
+                    path,
+                    "date-after-landing",
+                    f"{section}.{name}.date {value['date']} is after the commit that landed it "
+                    f"({landed:%Y-%m-%d %H:%M} UTC); a declared date records when something "
+                    "happened, so correct it or remove it in a new commit",
+                )
+    return None
+
+
+# --- configured: kpictl.yaml, the clock, this kpictl's own lists -----------------------------
 
 
 @lru_cache(maxsize=1)
@@ -26,181 +228,103 @@ def currencies() -> frozenset[str]:
     )
 
 
-def _at(
-    doc: Document, path: PathKey, severity: str, code: str, message: str, *, key: bool = False
-) -> Diagnostic:
-    pos = doc.position(path, key=key)
-    return Diagnostic(doc.path, pos.line, pos.col, severity, code, message)
-
-
-def _status(value: Any) -> Any:
-    return value.get("status") if isinstance(value, dict) else value
-
-
-def check_document(doc: Document, config: Config) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    found.extend(_file_name(doc))
-    found.extend(_declared_dates(doc, config))
-    found.extend(_costs(doc, config))
-    found.extend(_unique_items(doc))
+def check_configured(doc: Document, config: Config, now: datetime) -> list[Diagnostic]:
+    """The rules that read kpictl.yaml, the clock or the currency list: `validate` only."""
+    found = [*_file_name(doc), *_dates_now(doc, config, now), *_currencies(doc, config)]
     found.extend(_gates(doc, config))
-    return found
+    return [finding.placed(doc) for finding in found]
 
 
-def _file_name(doc: Document) -> Iterator[Diagnostic]:
+def _file_name(doc: Document) -> Iterator[Finding]:
     project_id = doc.data.get("id")
     stem = PurePosixPath(doc.path).stem
     if isinstance(project_id, str) and stem != project_id:
-        yield _at(
-            doc,
+        yield Finding(
             ("id",),
-            WARNING,
             "file-name",
             f'the file is named {stem!r} but the project id is "{project_id}"; rename the file '
             f"to {project_id}.yaml (the id is the identity, so renaming keeps its history)",
+            WARNING,
         )
 
 
-def _check_date(
-    doc: Document, path: PathKey, value: Any, config: Config, now: datetime
-) -> Iterator[Diagnostic]:
-    if not isinstance(value, str) or not re.match(DATE, value):
-        return  # the schema reports a value that is not even shaped like a date
-    try:
-        moment, _ = parse_declared(value, zone(config.timezone))
-    except DateError as exc:
-        yield _at(doc, path, ERROR, "invalid-date", str(exc))
-        return
-    if moment > now:
-        yield _at(
-            doc,
-            path,
-            ERROR,
-            "future-date",
-            f"{value} is in the future; a declared date records when something happened, "
-            "so use the real date, or remove it and let git date the change when it lands",
-        )
-
-
-def _declared_dates(doc: Document, config: Config) -> Iterator[Diagnostic]:
-    now = datetime.now(timezone.utc)
+def _dates_now(doc: Document, config: Config, now: datetime) -> Iterator[Finding]:
+    tz = zone(config.timezone)
     for section in ("milestones", "environments"):
         entries = doc.data.get(section)
         if not isinstance(entries, dict):
             continue
         for name, value in entries.items():
-            if isinstance(value, dict) and "date" in value:
-                yield from _check_date(doc, (section, name, "date"), value["date"], config, now)
-                if value.get("status") not in ("done", "skipped"):
-                    yield _at(
-                        doc,
-                        (section, name, "date"),
-                        WARNING,
-                        "date-not-done",
-                        f"{section}.{name} declares a date but its status is "
-                        f"{value.get('status')!r}; a declared date dates a done milestone",
+            if not isinstance(value, dict) or "date" not in value:
+                continue
+            path = (section, name, "date")
+            text = value["date"]
+            if isinstance(text, str) and _DATE.match(text):
+                try:
+                    moment, _ = parse_declared(text, tz)
+                except DateError:
+                    moment = None  # a content rule reports it
+                if moment is not None and moment > now:
+                    yield Finding(
+                        path,
+                        "future-date",
+                        f"{text} is in the future; a declared date records when something "
+                        "happened, so use the real date, or remove it and let git date the "
+                        "change when it lands",
                     )
+            if value.get("status") not in ("done", "skipped"):
+                yield Finding(
+                    path,
+                    "date-not-done",
+                    f"{section}.{name} declares a date but its status is "
+                    f"{value.get('status')!r}; a declared date dates a done milestone",
+                    WARNING,
+                )
 
 
-def _costs(doc: Document, config: Config) -> Iterator[Diagnostic]:
+def _currencies(doc: Document, config: Config) -> Iterator[Finding]:
     costs = doc.data.get("costs")
     if not isinstance(costs, list):
         return
     known = currencies()
-    tz = zone(config.timezone)
+    rated = {config.reporting_currency, *(code for code, _ in config.rates)}
     for index, cost in enumerate(costs):
-        if not isinstance(cost, dict):
+        code = cost.get("currency") if isinstance(cost, dict) else None
+        if not isinstance(code, str) or not re.match(CURRENCY, code):
             continue
-        code = cost.get("currency")
-        if isinstance(code, str) and re.match(CURRENCY, code) and code not in known:
+        path = ("costs", index, "currency")
+        if code not in known:
             close = difflib.get_close_matches(code.upper(), sorted(known), n=1, cutoff=0.6)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            yield _at(
-                doc,
-                ("costs", index, "currency"),
-                ERROR,
+            yield Finding(
+                path,
                 "unknown-currency",
                 f"{code!r} is not an ISO 4217 currency code{hint}; use a code such as USD, "
                 "EUR or GBP",
             )
-        rated = {config.reporting_currency, *(code for code, _ in config.rates)}
-        if isinstance(code, str) and code in known and code not in rated:
-            yield _at(
-                doc,
-                ("costs", index, "currency"),
-                ERROR,
+        elif code not in rated:
+            reporting = config.reporting_currency
+            yield Finding(
+                path,
                 "no-rate",
                 f"kpictl.yaml has no conversion rate for {code} to the reporting currency "
-                f"{config.reporting_currency}; add one under currency: {{rates: {{{code}: "
-                f"<{config.reporting_currency} per {code}>}}}}, or write the cost in "
-                f"{config.reporting_currency}",
-            )
-        bounds = {}
-        for key in ("from", "until"):
-            value = cost.get(key)
-            if isinstance(value, str) and re.match(DATE, value):
-                try:
-                    bounds[key] = parse_declared(value, tz)[0]
-                except DateError as exc:
-                    yield _at(doc, ("costs", index, key), ERROR, "invalid-date", str(exc))
-        if "from" in bounds and "until" in bounds and bounds["until"] < bounds["from"]:
-            yield _at(
-                doc,
-                ("costs", index, "until"),
-                ERROR,
-                "invalid-date",
-                f"until ({cost['until']}) is before from ({cost['from']}); swap or correct them",
-            )
-        if cost.get("per") == "once" and "until" in cost:
-            yield _at(
-                doc,
-                ("costs", index, "until"),
-                WARNING,
-                "once-with-until",
-                "a one-off cost (per: once) has no end; until is ignored (from is the day it was "
-                "paid). Use per: month or per: year for a recurring cost",
-                key=True,
+                f"{reporting}; add one under currency: {{rates: {{{code}: "
+                f"<{reporting} per {code}>}}}}, or write the cost in {reporting}",
             )
 
 
-def _unique_items(doc: Document) -> Iterator[Diagnostic]:
-    for section, key in (("feedback_rounds", "id"), ("updates", "id"), ("costs", "item")):
-        entries = doc.data.get(section)
-        if not isinstance(entries, list):
-            continue
-        first: dict[str, int] = {}
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
-                continue
-            name = entry[key]
-            if name in first:
-                line = doc.position((section, first[name], key)).line
-                yield _at(
-                    doc,
-                    (section, index, key),
-                    ERROR,
-                    "duplicate-item",
-                    f'{section} has two entries with {key} "{name}" (the first at line {line}); '
-                    f"kpictl follows each entry by its {key}, so give each a {key} of its own",
-                )
-            else:
-                first[name] = index
-
-
-def _gates(doc: Document, config: Config) -> Iterator[Diagnostic]:
+def _gates(doc: Document, config: Config) -> Iterator[Finding]:
     milestones = doc.data.get("milestones")
     if not isinstance(milestones, dict):
         return
     for gate in config.gates:
-        if _status(milestones.get(gate.milestone)) != gate.status:
+        if status_of(milestones.get(gate.milestone)) != gate.status:
             continue
-        missing = [m for m in gate.requires if _status(milestones.get(m)) != "done"]
+        missing = [m for m in gate.requires if status_of(milestones.get(m)) != "done"]
         if missing:
             names = ", ".join(missing)
-            yield _at(
-                doc,
+            yield Finding(
                 ("milestones", gate.milestone),
-                ERROR,
                 "gate",
                 f"{gate.milestone} is {gate.status} but {names} "
                 f"{'is' if len(missing) == 1 else 'are'} "
@@ -209,43 +333,15 @@ def _gates(doc: Document, config: Config) -> Iterator[Diagnostic]:
 
 
 def check_unique_id(doc: Document, by_id: dict[str, list[str]]) -> Iterator[Diagnostic]:
+    """Ids are unique across the repository's files (history follows one file per id)."""
     project_id = doc.data.get("id")
     if not isinstance(project_id, str):
         return
     others = sorted(p for p in by_id.get(project_id, []) if p != doc.path)
     if others:
-        yield _at(
-            doc,
+        yield Finding(
             ("id",),
-            ERROR,
             "duplicate-id",
             f'the id "{project_id}" is also used by {", ".join(others)}; ids are unique in the '
             "repository, so give this project an id of its own",
-        )
-
-
-# The calendar day is already this far ahead somewhere on earth (UTC+14, Kiritimati).
-_LATEST_OFFSET = timedelta(hours=14)
-
-
-def declared_after_landing(data: dict[str, Any], landed_at: int) -> str | None:
-    """Why a landed revision declares a milestone or environment date after the commit that
-    landed it, or None. A date without a time counts as soon as that day has begun anywhere, so
-    the verdict does not depend on the configured time zone."""
-    landed = datetime.fromtimestamp(landed_at, timezone.utc)
-    for section in ("milestones", "environments"):
-        for name, value in (data.get(section) or {}).items():
-            if not isinstance(value, dict) or not isinstance(value.get("date"), str):
-                continue
-            try:
-                moment, has_time = parse_declared(value["date"])
-            except DateError:
-                return f"{section}.{name}.date {value['date']!r} is not a date"
-            late = moment > landed if has_time else moment.date() > (landed + _LATEST_OFFSET).date()
-            if late:
-                return (
-                    f"{section}.{name}.date {value['date']} is after the commit that landed it "
-                    f"({landed:%Y-%m-%d %H:%M} UTC); a declared date records when something "
-                    "happened"
-                )
-    return None
+        ).placed(doc)

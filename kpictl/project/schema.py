@@ -66,12 +66,33 @@ def _status_or_detail(statuses_ref: str, what: str) -> dict[str, Any]:
     }
 
 
-def project_schema(config: Config) -> dict[str, Any]:
-    milestone_props = {
+def _catalog(config: Config | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The milestones and environments a file may name: the configured catalog's, or (open)
+    any name of the shape kpictl.yaml allows, each with the structure of a milestone."""
+    if config is None:
+        any_name = {"$ref": "#/$defs/milestone"}
+        return (
+            {"propertyNames": {"pattern": MILESTONE_ID}, "additionalProperties": any_name},
+            {"propertyNames": {"pattern": SLUG}, "additionalProperties": any_name},
+        )
+    milestones = {
         m.id: {"$ref": "#/$defs/milestone", "title": m.title, "description": m.description}
         for m in config.milestones
     }
-    environment_props = {name: {"$ref": "#/$defs/milestone"} for name in config.environments}
+    return (
+        {"properties": milestones, "propertyNames": {"enum": list(config.milestone_ids)}},
+        {
+            "properties": {name: {"$ref": "#/$defs/milestone"} for name in config.environments},
+            "propertyNames": {"enum": list(config.environments)},
+        },
+    )
+
+
+def project_schema(config: Config | None) -> dict[str, Any]:
+    """The project file's schema for ``config``'s catalog; with None, the catalog is open (any
+    milestone or environment name of the right shape), which is what history checks every
+    landed revision against: the catalog is configuration, and may change after it landed."""
+    milestones, environments = _catalog(config)
     slug = {"type": "string", "pattern": SLUG, "maxLength": 64}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -116,14 +137,12 @@ def project_schema(config: Config) -> dict[str, Any]:
                 "milestones": {
                     "type": "object",
                     "description": "Each milestone's status; a missing milestone is planned.",
-                    "properties": milestone_props,
-                    "propertyNames": {"enum": list(config.milestone_ids)},
+                    **milestones,
                 },
                 "environments": {
                     "type": "object",
                     "description": "Each deployment environment's status.",
-                    "properties": environment_props,
-                    "propertyNames": {"enum": list(config.environments)},
+                    **environments,
                 },
                 "feedback_rounds": {
                     "type": "array",

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,9 +82,15 @@ def display_path(file: Path, root: Path) -> str:
 
 
 class ProjectValidator:
-    """Checks one loaded project document; build once, use for many files."""
+    """Checks one loaded project document by the validity policy (see ``rules``); build once,
+    use for many files.
 
-    def __init__(self, config: Config) -> None:
+    With the configuration: what `kpictl validate` checks, the content rules against the
+    organisation's catalog, then the configured rules. With None: the content rules alone, with
+    milestone and environment names left open, which is what history checks every revision by.
+    """
+
+    def __init__(self, config: Config | None) -> None:
         self.config = config
         self._schema_data = project_schema(config)
         self._explainer: Draft202012Validator | None = None
@@ -99,8 +106,17 @@ class ProjectValidator:
 
     def check(self, doc: Document) -> list[Diagnostic]:
         found = [] if self.is_valid(doc.data) else self._explain(doc)
-        found.extend(rules.check_document(doc, self.config))
+        found.extend(rules.check_content(doc))
+        if self.config is not None:
+            found.extend(rules.check_configured(doc, self.config, datetime.now(timezone.utc)))
         return list(dict.fromkeys(found))  # jsonschema repeats some errors once per cause
+
+    def part_is_sound(self, key: str, value: Any) -> bool:
+        """Whether ``value`` under the top-level ``key`` passes the schema and the content rules,
+        so that a valid document changed only under that key stays valid; False when a full
+        check is needed to tell (an x- key, an unknown key)."""
+        part = self.part_is_valid.get(key)
+        return part is not None and part(value) and rules.content_is_sound(key, value)
 
     def _describe(self, error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         where: PathKey = tuple(error.absolute_path)
@@ -206,22 +222,18 @@ class ProjectValidator:
 
     def _unknown_name(self, doc: Document, where: PathKey, name: str) -> Diagnostic:
         pos = doc.position((*where, name), key=True)
-        if where == ("milestones",):
-            known = self.config.milestone_ids
-            what = "milestone"
-        elif where == ("environments",):
-            known = self.config.environments
-            what = "environment"
-        else:
+        what = _CATALOG_SECTIONS.get(where)
+        if what is None or self.config is None:  # a name of the wrong shape
+            subject = f'the {what} "{name}"' if what else f'"{name}" in {_where(where)}'
             return Diagnostic(
                 doc.path,
                 pos.line,
                 pos.col,
                 ERROR,
                 "invalid-key",
-                f'"{name}" in {_where(where)} must be lowercase letters, digits and underscores, '
-                "such as product_owner",
+                f"{subject} must be {_NAME_HINTS[what]}",
             )
+        known = self.config.milestone_ids if what == "milestone" else self.config.environments
         return Diagnostic(
             doc.path,
             pos.line,
@@ -231,6 +243,18 @@ class ProjectValidator:
             f'unknown {what} "{name}"{_did_you_mean(name, known)}; known {what}s: '
             f"{', '.join(known)} (an organisation adds its own in kpictl.yaml)",
         )
+
+
+_CATALOG_SECTIONS: dict[PathKey, str] = {
+    ("milestones",): "milestone",
+    ("environments",): "environment",
+}
+_NAME_HINTS = {
+    "milestone": "a lowercase letter, then lowercase letters, digits and underscores, "
+    "such as legal_review",
+    "environment": "lowercase letters, digits and single hyphens, such as staging",
+    None: "lowercase letters, digits and underscores, such as product_owner",
+}
 
 
 def _code(kind: str) -> str:

@@ -131,3 +131,32 @@ def test_hostile_files_are_rejected_quickly_with_bounded_memory(raw):
     # Generous bounds that still catch an expansion or a recursion: real cost is ~1 ms, <1 MB.
     assert peak < 20 * 1024 * 1024
     assert elapsed < 5
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "col"),
+    [
+        (b"id: a\ncosts:\n  - amount: 1" + b"0" * 5000 + b"\n", 3, 13),
+        (b"id: a\nx-serial: -" + b"9" * 5000 + b"\n", 2, 11),
+        (b"id: a\nx-mask: 0x" + b"f" * 5000 + b"\n", 2, 9),
+        (b"id: a\nx-n: 1000000000000001\n", 2, 6),
+    ],
+    ids=["5000-digits", "negative-in-x-key", "hexadecimal", "just-over"],
+)
+def test_a_whole_number_of_any_length_is_an_error_at_its_line(raw, line, col):
+    problem = only_error(raw)
+    assert (problem.code, problem.line, problem.col) == ("number-too-large", line, col)
+    assert "1,000,000,000,000,000" in problem.message and "quote it" in problem.message
+    assert len(problem.message) < 300  # the number is shortened, not repeated in full
+
+
+def test_the_largest_whole_number_and_leading_zeros_are_accepted():
+    doc, problems = load_bytes(b"a: 1000000000000000\nb: -0000000000000000000000007\n", "p")
+    assert not problems and doc is not None and doc.data == {"a": 10**15, "b": -7}
+
+
+@pytest.mark.parametrize("text", [b".inf", b"-.Inf", b".NaN", b"1e999", b"1" * 400 + b".5"])
+def test_a_number_that_is_not_finite_is_an_error(text):
+    problem = only_error(b"x-value: " + text + b"\n")
+    assert (problem.code, problem.line, problem.col) == ("not-finite", 1, 10)
+    assert len(problem.message) < 200

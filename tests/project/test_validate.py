@@ -140,6 +140,8 @@ def test_x_keys_are_allowed_everywhere(kpi_repo):
         ("2024-03-05T10:00:00", "invalid-date", ["no offset", "Z"]),
         ("2999-01-01", "future-date", ["in the future"]),
         ("next tuesday", "invalid-format", ["ISO 8601"]),
+        ("9999-12-31T23:00:00-05:00", "invalid-date", ["after 9999 in UTC", "1970 to 9999"]),
+        ("1970-01-01T00:30:00+01:00", "invalid-date", ["before 1970 in UTC"]),
     ],
 )
 def test_declared_dates_must_be_real_and_past(kpi_repo, date, code, words):
@@ -278,3 +280,21 @@ def test_the_bundled_example_portfolio_is_valid(tmp_path):
     assert result.code == 0
     assert payload["errors"] == 0 and payload["warnings"] == 0, payload["diagnostics"]
     assert len(payload["files"]) >= 8
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("amount: 100", "amount: 1" + "0" * 5000),
+        ("team: platform", "team: platform\nx-serial: " + "9" * 5000),
+    ],
+    ids=["amount", "x-key"],
+)
+def test_a_number_of_any_length_is_an_error_at_its_line_not_a_crash(kpi_repo, old, new):
+    text = VALID_PROJECT.replace(old, new)
+    kpi_repo.project("demo-project", text)
+    result = kpi_repo.run("validate")
+    assert result.code == 1 and "Traceback" not in result.err + result.out
+    line = line_of(text, "0" * 50 if "amount" in new else "x-serial")
+    assert f"projects/demo-project.yaml:{line}:" in result.out
+    assert "error[number-too-large]" in result.out and "quote it" in result.out
