@@ -6,6 +6,7 @@ every commit) loads neither git nor jinja2 nor MkDocs.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sys
@@ -558,6 +559,37 @@ def _say(notes: Iterable[str], warnings: Iterable[str]) -> None:
         click.echo(f"kpictl: warning: {warning}", err=True)
 
 
+def _annotating(argv: list[str] | None) -> bool:
+    """Whether the command asked for GitHub annotations (--format github)."""
+    args = sys.argv[1:] if argv is None else argv
+    pairs = itertools.pairwise(args)
+    return "--format=github" in args or any(a == "--format" and b == "github" for a, b in pairs)
+
+
+def _error(exc: KpictlError, argv: list[str] | None) -> None:
+    """A user's problem: one line each on stderr, and as annotations under --format github."""
+    from kpictl.config.explain import ConfigError
+
+    findings = exc.diagnostics if isinstance(exc, ConfigError) else []
+    if _annotating(argv):
+        from kpictl.output.diagnostics import github_annotation
+
+        for finding in findings:
+            click.echo(github_annotation(finding))
+        if not findings:
+            click.echo(github_error(str(exc), "kpictl"))
+    for finding in findings:
+        click.echo(f"kpictl: {finding}", err=True)
+    if not findings:
+        click.echo(f"kpictl: error: {exc}", err=True)
+
+
+def github_error(message: str, title: str) -> str:
+    from kpictl.output.diagnostics import escape_data, escape_property
+
+    return f"::error title={escape_property(title)}::{escape_data(message)}"
+
+
 def _main(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="kpictl", standalone_mode=False)
@@ -568,7 +600,7 @@ def _main(argv: list[str] | None) -> int:
         exc.show()
         return exc.exit_code
     except KpictlError as exc:
-        click.echo(f"kpictl: error: {exc}", err=True)
+        _error(exc, argv)
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
         click.echo("kpictl: interrupted", err=True)
@@ -582,11 +614,13 @@ def _main(argv: list[str] | None) -> int:
     except Exception as exc:
         log = write_crash_log(traceback.format_exc())
         where = f"; details in {log}" if log else ""
-        click.echo(
-            f"kpictl: internal error ({type(exc).__name__}: {exc}){where}. "
-            "This is a bug in kpictl; please report it with that file.",
-            err=True,
+        message = (
+            f"internal error ({type(exc).__name__}: {exc}){where}. "
+            "This is a bug in kpictl; please report it with that file."
         )
+        if _annotating(argv):
+            click.echo(github_error(message, "kpictl internal error"))
+        click.echo(f"kpictl: {message}", err=True)
         return EXIT_INTERNAL
 
 

@@ -214,21 +214,10 @@ def _check(doc: Document) -> None:
     from kpictl.project.fastschema import compile_schema
 
     schema = _config_schema()
-    if compile_schema(schema)(doc.data):
-        return
-    from jsonschema import Draft202012Validator  # only to say what is wrong
+    if not compile_schema(schema)(doc.data):
+        from kpictl.config.explain import explain  # jsonschema only to say what is wrong
 
-    validator = Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        error = errors[0]
-        where = tuple(error.absolute_path)
-        pos = doc.position(where)
-        dotted = ".".join(str(p) for p in where) or "the top level"
-        raise KpictlError(
-            f"{doc.path}:{pos.line}:{pos.col}: error in {dotted}: {error.message}; "
-            "see the commented defaults written by `kpictl init`"
-        )
+        raise explain(doc, schema)
 
 
 def _merge_catalog(

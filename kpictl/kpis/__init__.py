@@ -7,21 +7,30 @@ package to that. ``timeline`` decides each milestone's date, ``measures`` each K
 
 from __future__ import annotations
 
-from kpictl.config import Config
-from kpictl.kpis.measures import project_result
-from kpictl.kpis.money import Money, missing_rate_warnings
-from kpictl.kpis.portfolio import cost_over_time, summarise_portfolio
-from kpictl.kpis.results import KpiValue, Portfolio, ProjectResult, Report
-from kpictl.kpis.timeline import Timeline
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kpictl.kpis.computation import compute
+    from kpictl.kpis.measures import project_result
+    from kpictl.kpis.results import KpiValue, Portfolio, ProjectResult, Report
 
 __all__ = ["KpiValue", "Portfolio", "ProjectResult", "Report", "compute", "project_result"]
 
+_HOMES = {
+    "compute": "kpictl.kpis.computation",
+    "project_result": "kpictl.kpis.measures",
+    "KpiValue": "kpictl.kpis.results",
+    "Portfolio": "kpictl.kpis.results",
+    "ProjectResult": "kpictl.kpis.results",
+    "Report": "kpictl.kpis.results",
+}
 
-def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) -> Report:
-    projects = [project_result(t, config, as_of) for t in timelines]
-    portfolio = summarise_portfolio(projects, config, as_of)
-    portfolio.cost_over_time = cost_over_time(timelines, config, as_of)
-    warnings = missing_rate_warnings(timelines, Money(config))
-    return Report(
-        as_of, head, config.reporting_currency, config.kpis, projects, portfolio, warnings
-    )
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so that reading timelines (`kpictl history`) does not import the
+    # measures and the portfolio statistics.
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(_HOMES[name]), name)

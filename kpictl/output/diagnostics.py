@@ -8,18 +8,18 @@ from kpictl.project.diagnostics import Diagnostic
 from kpictl.project.validate import ValidationResult
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     # As GitHub's workflow-command parser expects (actions/toolkit, command.ts).
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def github_annotation(d: Diagnostic) -> str:
     properties = ",".join(
-        f"{name}={_escape_property(value)}"
+        f"{name}={escape_property(value)}"
         for name, value in (
             ("file", d.path),
             ("line", str(d.line)),
@@ -27,7 +27,7 @@ def github_annotation(d: Diagnostic) -> str:
             ("title", f"kpictl {d.code}"),
         )
     )
-    return f"::{d.severity} {properties}::{_escape_data(d.message)}"
+    return f"::{d.severity} {properties}::{escape_data(d.message)}"
 
 
 def summary_line(result: ValidationResult) -> str:

@@ -79,7 +79,9 @@ def test_configuration_errors_exit_2_with_file_line_col(kpi_repo):
     kpi_repo.write("kpictl.yaml", "timezone: UTC\nenvironments: dev\n")
     result = kpi_repo.run("validate")
     assert result.code == 2
-    assert result.err.startswith("kpictl: error: kpictl.yaml:2:15: error in environments:")
+    assert result.err == (
+        "kpictl: kpictl.yaml:2:15: error[wrong-type]: environments must be a list, not 'dev'\n"
+    )
     kpi_repo.write("kpictl.yaml", "timezone: Mars/Olympus\n")
     result = kpi_repo.run("validate")
     assert result.code == 2 and "unknown time zone 'Mars/Olympus'" in result.err
@@ -89,6 +91,47 @@ def test_configuration_errors_exit_2_with_file_line_col(kpi_repo):
     kpi_repo.write("kpictl.yaml", "a: 1\na: 2\n")
     result = kpi_repo.run("validate")
     assert result.code == 2 and "kpictl.yaml:2:1: error[duplicate-key]" in result.err
+
+
+def test_kpictl_yaml_findings_read_like_a_project_files(kpi_repo):
+    kpi_repo.write(
+        "kpictl.yaml",
+        "timezon: UTC\ncurrency: {rates: {eur: 1.1}}\nrepo_url: ftp://x\n"
+        "environments: [dev, UAT]\n",
+    )
+    text = kpi_repo.run("validate")
+    assert text.code == 2
+    lines = text.err.splitlines()
+    assert lines[0].startswith(
+        'kpictl: kpictl.yaml:1:1: error[unknown-key]: unknown key "timezon" in the top level '
+        '(did you mean "timezone"?)'
+    )
+    assert "kpictl.yaml:2:20: error[invalid-key]" in lines[1] and "capitals" in lines[1]
+    assert "web address starting with https://" in lines[2]
+    assert "kpictl.yaml:4:21" in lines[3] and "lowercase letters" in lines[3]
+    assert not any(mark in text.err for mark in ("^", "[A-Z]", "\\s", "regexes"))
+    github = kpi_repo.run("validate", "--format", "github")
+    assert github.out.startswith(
+        "::error file=kpictl.yaml,line=1,col=1,title=kpictl unknown-key::unknown key"
+    )
+    assert github.out.count("::error file=kpictl.yaml") == 4
+
+
+def test_errors_are_annotations_under_format_github(tmp_path, monkeypatch):
+    import kpictl.project.validate
+
+    missing = run_kpictl("validate", "--format", "github", cwd=tmp_path)
+    assert missing.code == 2 and missing.out.startswith("::error title=kpictl::there is no")
+
+    def explode(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    (tmp_path / "projects").mkdir()
+    monkeypatch.setattr(kpictl.project.validate, "validate_files", explode)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    crashed = run_kpictl("validate", "--format", "github", cwd=tmp_path)
+    assert crashed.code == 3
+    assert crashed.out.startswith("::error title=kpictl internal error::internal error (Zero")
 
 
 def test_an_unexpected_failure_is_one_line_and_exit_3(kpi_repo, monkeypatch, tmp_path):

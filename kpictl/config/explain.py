@@ -1,0 +1,115 @@
+"""kpictl.yaml's mistakes as findings at their line and column, worded like a project file's.
+
+Only called when the fast check has already said no, so jsonschema is imported only then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from kpictl.errors import KpictlError
+from kpictl.project.diagnostics import ERROR, Diagnostic
+from kpictl.project.loader import Document, PathKey
+from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+_PATTERNS = {
+    "^[A-Z]{3}$": "a currency code in capitals, such as USD or EUR",
+    "^https?://[^\\s]+$": "a web address starting with https://",
+}
+_SLUG = "lowercase letters, digits and single hyphens, such as uat"
+_ID = "lowercase letters, digits and underscores, starting with a letter, such as legal_review"
+
+
+class ConfigError(KpictlError):
+    """kpictl.yaml is invalid; each finding has its line and column (exit 2)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        fix = "; see the commented defaults `kpictl init` writes"
+        super().__init__("; ".join(str(d) for d in diagnostics) + fix)
+
+
+def explain(doc: Document, schema: dict[str, Any]) -> ConfigError:
+    """Every reason ``doc`` does not fit ``schema``, as findings; the first of each place."""
+    from jsonschema import Draft202012Validator
+
+    found: list[Diagnostic] = []
+    for error in Draft202012Validator(schema).iter_errors(doc.data):
+        found.extend(_describe(error, doc))
+    unique = sorted(dict.fromkeys(found), key=lambda d: (d.line, d.col))
+    return ConfigError(unique or [_at(doc, (), "invalid-value", "kpictl.yaml is not valid")])
+
+
+def _at(doc: Document, where: PathKey, code: str, message: str, *, key: bool = False) -> Diagnostic:
+    pos = doc.position(where, key=key)
+    return Diagnostic(doc.path, pos.line, pos.col, ERROR, code, message)
+
+
+def _describe(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
+    where: PathKey = tuple(error.absolute_path)
+    name, value, kind = field_name(where), error.instance, error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in value:
+            if key not in allowed and not str(key).startswith("x-"):
+                yield _at(
+                    doc,
+                    (*where, key),
+                    "unknown-key",
+                    f'unknown key "{key}" in {name}{did_you_mean(key, allowed)}; allowed keys: '
+                    f"{', '.join(allowed)} (keys of your own start with x-)",
+                    key=True,
+                )
+        return
+    if "propertyNames" in error.absolute_schema_path:
+        yield _at(
+            doc,
+            (*where, value),
+            "invalid-key",
+            f'"{value}" in {name} must be a currency code in capitals, such as EUR',
+            key=True,
+        )
+        return
+    if kind == "required":
+        for key in error.validator_value:
+            if key not in value:
+                yield _at(doc, where, "missing-key", f'{name} needs "{key}"; add `{key}:`')
+        return
+    yield _at(doc, where, _CODES.get(kind, "invalid-value"), _message(error, name, value))
+
+
+_CODES = {"type": "wrong-type", "pattern": "invalid-format", "enum": "invalid-value"}
+
+
+def _message(error: ValidationError, name: str, value: Any) -> str:
+    kind, wanted = error.validator, error.validator_value
+    if kind == "type":
+        types = [wanted] if isinstance(wanted, str) else list(wanted)
+        return (
+            f"{name} must be {' or '.join(TYPE_NAMES.get(t, t) for t in types)}, not {show(value)}"
+        )
+    if kind == "enum":
+        choices = [str(c) for c in wanted]
+        return (
+            f"{name} is {show(value)}, which is not one of: {', '.join(choices)}"
+            f"{did_you_mean(value, choices)}"
+        )
+    if kind == "pattern":
+        hint = _PATTERNS.get(str(wanted).replace("(?!\\n)", "")) or (
+            _ID if "_" in str(wanted) else _SLUG
+        )
+        return f"{name} is {show(value)}; it must be {hint}"
+    if kind in ("minimum", "exclusiveMinimum"):
+        more = "more than" if kind == "exclusiveMinimum" else "at least"
+        return f"{name} is {show(value)}; it must be {more} {wanted:g}"
+    if kind == "minLength":
+        return f"{name} is empty; write a value"
+    if kind == "minItems":
+        return f"{name} is empty; list at least {wanted}"
+    if kind == "uniqueItems":
+        return f"{name} lists the same value twice; remove the repeat"
+    return f"{name} is {show(value)}, which kpictl cannot use here"
