@@ -12,6 +12,7 @@ from kpictl.dates import DAY, iso, minute_text
 from kpictl.git.cache import FragmentCache
 from kpictl.history.model import History, ProjectHistory
 from kpictl.kpis.timeline import Dated, Event, Item, Timeline, build_timeline
+from kpictl.output.contracts import HISTORY_SCHEMA_VERSION
 
 
 def _dated(d: Dated) -> dict[str, Any]:
@@ -112,7 +113,8 @@ def history_json(history: History, config: Config, ids: Iterable[str] = ()) -> s
         parts.append(fragment)
     cache.save()
     return (
-        f'{{"head":{_dumps(history.head)},"ref":{_dumps(history.ref)},'
+        f'{{"schema_version":{HISTORY_SCHEMA_VERSION},'
+        f'"head":{_dumps(history.head)},"ref":{_dumps(history.ref)},'
         f'"projects":[{",".join(parts)}],"warnings":{_dumps(history.warnings)}}}\n'
     )
 

@@ -13,6 +13,7 @@ from kpictl.dates import iso
 from kpictl.kpis import KpiValue, Report
 from kpictl.kpis.results import KpiStatus
 from kpictl.kpis.stats import Curve, Summary
+from kpictl.output.contracts import REPORT_SCHEMA_VERSION
 
 STATUS_WORDS: dict[KpiStatus, str] = {
     "met": "met",
@@ -106,6 +107,7 @@ def report_data(
             }
         }
     return {
+        "schema_version": REPORT_SCHEMA_VERSION,
         "as_of": iso(report.as_of),
         "head": report.head,
         "currency": report.currency,

@@ -8,11 +8,13 @@ test fails when the committed pages differ from what this module generates.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from kpictl.config import Config, default_config
+from kpictl.output.contracts import HISTORY_SCHEMA, REPORT_SCHEMA
 from kpictl.output.report import number_text
 from kpictl.project.schema import project_schema
 
@@ -122,7 +124,15 @@ def kpis_markdown(config: Config) -> str:
 
 
 def pages(config: Config) -> dict[str, str]:
-    return {"file-format.md": file_format_markdown(config), "kpis.md": kpis_markdown(config)}
+    def schema(data: dict[str, Any]) -> str:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    return {
+        "file-format.md": file_format_markdown(config),
+        "kpis.md": kpis_markdown(config),
+        "report.schema.json": schema(REPORT_SCHEMA),
+        "history.schema.json": schema(HISTORY_SCHEMA),
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,226 @@
+"""The JSON contracts of `kpictl report` (and the site's kpis.json) and `kpictl history`.
+
+Each output carries ``schema_version``; these JSON Schemas describe that version, are written
+to docs/reference/ by ``python -m kpictl.scaffold.reference docs/reference``, and the tests
+check real output against them. A change that a reader of the JSON would notice bumps the
+version and goes in CHANGELOG.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REPORT_SCHEMA_VERSION = 1
+HISTORY_SCHEMA_VERSION = 1
+
+_TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601"}
+_COMMIT = {"type": ["string", "null"], "pattern": "^[0-9a-f]{40}$"}
+_NUMBER = {"type": ["number", "null"]}
+_ID = {"type": "string"}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+    }
+
+
+_KPI_VALUE = _object(
+    {
+        "value": {
+            **_NUMBER,
+            "description": "days as computed (seconds / 86,400, six decimals), or money",
+        },
+        "unit": {"type": "string"},
+        "status": {
+            "enum": [
+                "met",
+                "missed",
+                "measured",
+                "running",
+                "not_started",
+                "not_applicable",
+                "unknown",
+            ]
+        },
+        "target": _NUMBER,
+        "from": _TIME,
+        "to": _TIME,
+        "commit": _COMMIT,
+        "n": {"type": "integer"},
+        "projected": {"type": "number"},
+        "note": {"type": "string"},
+    },
+    required=["value", "unit", "status", "target", "from", "to", "commit"],
+)
+_SUMMARY = {
+    "n": {"type": "integer"},
+    "median": _NUMBER,
+    "p85": _NUMBER,
+    "min": _NUMBER,
+    "max": _NUMBER,
+}
+_PORTFOLIO_KPI = _object({**_SUMMARY, "status": {"enum": ["met", "missed", "measured", "no_data"]}})
+_MONEY_BY_CATEGORY = {"type": "object", "additionalProperties": {"type": "number"}}
+
+REPORT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "kpictl report --format json, and the site's kpis.json",
+    **_object(
+        {
+            "schema_version": {"const": REPORT_SCHEMA_VERSION},
+            "as_of": _TIME,
+            "head": _COMMIT,
+            "currency": {"type": "string"},
+            "catalog": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _ID,
+                        "title": {"type": "string"},
+                        "phase": {"enum": ["poc", "production", "scale"]},
+                        "unit": {"type": "string"},
+                        "target": _NUMBER,
+                        "direction": {"enum": ["lower", "higher"]},
+                        "definition": {"type": "string"},
+                        "description": {"type": "string"},
+                    }
+                ),
+            },
+            "projects": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _ID,
+                        "name": {"type": "string"},
+                        "team": {"type": "string"},
+                        "labels": {"type": "array", "items": {"type": "string"}},
+                        "path": {"type": "string"},
+                        "phase": {"enum": ["poc", "production", "scale"]},
+                        "archived": {"type": "boolean"},
+                        "kpis": {"type": "object", "additionalProperties": _KPI_VALUE},
+                        "costs_by_category": _MONEY_BY_CATEGORY,
+                    }
+                ),
+            },
+            "portfolio": _object(
+                {
+                    "kpis": {"type": "object", "additionalProperties": _PORTFOLIO_KPI},
+                    "groups": {"type": "object"},
+                    "learning_curve": {
+                        "type": "object",
+                        "additionalProperties": _object(
+                            {
+                                "n": {"type": "integer"},
+                                "rate_per_doubling": _NUMBER,
+                                "t1": _NUMBER,
+                                "b": _NUMBER,
+                                "note": {"type": "string"},
+                            }
+                        ),
+                    },
+                    "launch_order": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": _object({"id": _ID, "value": {"type": "number"}}),
+                        },
+                    },
+                    "trend": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": _object({"quarter": {"type": "string"}, **_SUMMARY}),
+                        },
+                    },
+                    "purgatory": {"type": "array", "items": {"type": "object"}},
+                    "stale": {"type": "array", "items": {"type": "object"}},
+                    "phases": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer"},
+                    },
+                    "costs_by_category": _MONEY_BY_CATEGORY,
+                    "cost_over_time": {"type": "array", "items": {"type": "object"}},
+                },
+                required=[
+                    "kpis",
+                    "learning_curve",
+                    "launch_order",
+                    "trend",
+                    "purgatory",
+                    "stale",
+                    "phases",
+                    "costs_by_category",
+                    "cost_over_time",
+                ],
+            ),
+            "warnings": {"type": "array", "items": {"type": "string"}},
+        }
+    ),
+}
+
+_DATED = _object(
+    {
+        "status": {"enum": ["planned", "in_progress", "done", "skipped"]},
+        "started_at": _TIME,
+        "done_at": _TIME,
+        "source": {"enum": ["git", "declared", "added", "created", None]},
+        "commit": _COMMIT,
+        "started_source": {"const": "created"},
+        "provisional": {"const": True},
+    },
+    required=["status", "started_at", "done_at", "source", "commit"],
+)
+
+
+def _item(done_key: str) -> dict[str, Any]:
+    return _object(
+        {
+            "id": _ID,
+            "kind": {"type": "string"},
+            "status": {"type": "string"},
+            "requested_at": _TIME,
+            done_key: _TIME,
+            "commit": _COMMIT,
+            "recorded_done": {"const": True},
+            "provisional": {"const": True},
+        },
+        required=["id", "status", "requested_at", done_key, "commit"],
+    )
+
+
+HISTORY_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "kpictl history --format json",
+    **_object(
+        {
+            "schema_version": {"const": HISTORY_SCHEMA_VERSION},
+            "head": _COMMIT,
+            "ref": {"type": "string"},
+            "projects": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _ID,
+                        "name": {"type": ["string", "null"]},
+                        "team": {"type": ["string", "null"]},
+                        "path": {"type": "string"},
+                        "created_at": _TIME,
+                        "created_commit": _COMMIT,
+                        "archived": {"type": "boolean"},
+                        "milestones": {"type": "object", "additionalProperties": _DATED},
+                        "environments": {"type": "object", "additionalProperties": _DATED},
+                        "updates": {"type": "array", "items": _item("live_at")},
+                        "feedback_rounds": {"type": "array", "items": _item("addressed_at")},
+                        "costs": {"type": "array", "items": {"type": "object"}},
+                        "events": {"type": "array", "items": {"type": "object"}},
+                    }
+                ),
+            },
+            "warnings": {"type": "array", "items": {"type": "string"}},
+        }
+    ),
+}
