@@ -56,7 +56,7 @@ class Step:
         self.definition = definition
         ordered = sorted(observed, key=lambda o: (o[0], not o[1]))  # events before censoring
         self.completed = sum(1 for _, done in ordered if done)
-        self.longest = max((d for d, done in ordered if done), default=None)
+        self.longest = max((math.ceil(d) for d, done in ordered if done), default=None)
         at_risk, survival = len(ordered), 1.0
         masses: dict[int, float] = {}
         i = 0
