@@ -22,6 +22,7 @@ from kpictl.git.reader import read_history
 from kpictl.git.repository import origin_url
 from kpictl.history.model import History
 from kpictl.kpis import Report, compute
+from kpictl.kpis.backtest import Backtest, month_ends, score
 from kpictl.kpis.timeline import Timeline, build_timelines
 
 
@@ -85,3 +86,20 @@ def compute_as_of(
     head = history.head_at(moment)
     report = compute(timelines, config, moment, head)
     return Computed(history, timelines, report, moment, head, origin_url(config))
+
+
+def backtest_as_of(
+    config: Config, *, as_of: str | int | None = None, ref: str | None = None
+) -> tuple[Backtest, str]:
+    """Replay the history read once: the forecasts made at each past month-end from the
+    timelines known then, scored against the timelines at ``as_of``; and the head."""
+    history = read_history(config, ref=ref)
+    moment = (
+        as_of if isinstance(as_of, int) else as_of_moment(as_of, config, history, worktree=False)
+    )
+    final = build_timelines(history, config, as_of=moment)
+    first = min((t.created_at for t in final), default=moment)
+    snapshots = (
+        (end, build_timelines(history, config, as_of=end)) for end in month_ends(first, moment)
+    )
+    return score(snapshots, final, config, moment), history.head_at(moment)

@@ -9,6 +9,7 @@ from typing import Any
 
 from kpictl.dates import DAY, day_text, iso
 from kpictl.kpis import Forecast, LaunchCount, Report
+from kpictl.kpis.backtest import Backtest, HorizonScore
 from kpictl.kpis.results import MilestoneForecast
 
 # The count of launches reached with 85% confidence: the 15th percentile of the count, named
@@ -170,3 +171,69 @@ def forecast_text(report: Report) -> str:
 
 def forecast_json_text(report: Report, warnings: list[str]) -> str:
     return json.dumps(forecast_data(report, warnings), indent=2, ensure_ascii=False) + "\n"
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _score_json(h: HorizonScore) -> dict[str, Any]:
+    error = h.median_abs_error_days
+    return {
+        "horizon": h.horizon,
+        "forecasts": h.forecasts,
+        "scored_p50": h.scored_p50,
+        "landed_by_p50": _share(h.share_by_p50),
+        "scored_p85": h.scored_p85,
+        "landed_by_p85": _share(h.share_by_p85),
+        "median_abs_error_days": None if error is None else round(error, 1),
+    }
+
+
+def backtest_data(b: Backtest, head: str) -> dict[str, Any]:
+    """`kpictl forecast --backtest --format json`."""
+    return {
+        "as_of": iso(b.as_of),
+        "head": head,
+        "month_ends": [iso(m) for m in b.month_ends],
+        "horizons": [_score_json(h) for h in b.horizons],
+        "all": _score_json(b.overall),
+        "without_date": b.without_date,
+        "abandoned": b.abandoned,
+    }
+
+
+def backtest_json(b: Backtest, head: str) -> str:
+    return json.dumps(backtest_data(b, head), indent=2, ensure_ascii=False) + "\n"
+
+
+def _percent(share: float | None, n: int) -> str:
+    return "—" if share is None else f"{share:.0%} of {n}"
+
+
+def backtest_text(b: Backtest, head: str) -> str:
+    ends = b.month_ends
+    span = f"{day_text(ends[0])} to {day_text(ends[-1])}" if ends else "none yet"
+    lines = [
+        f"Backtest of the launch forecasts as of {iso(b.as_of)} at {head[:10]}",
+        f"  forecasts made at {len(ends)} month-ends ({span}), each from what was known then;",
+        "  a percentile is scored once its date has passed",
+        "",
+        f"  {'horizon of the p50':<20}{'forecasts':>10}{'landed by p50':>17}"
+        f"{'landed by p85':>17}{'median |error|':>16}",
+    ]
+    for h in [*b.horizons, b.overall]:
+        error = h.median_abs_error_days
+        lines.append(
+            f"  {h.horizon:<20}{h.forecasts:>10}{_percent(h.share_by_p50, h.scored_p50):>17}"
+            f"{_percent(h.share_by_p85, h.scored_p85):>17}"
+            f"{'—' if error is None else f'{error:.0f} days':>16}"
+        )
+    notes = (
+        "Well calibrated: about 50% landed by p50 and 85% by p85. The error of a launch still to "
+        "come is the error so far. Forecasts of running projects without a date (too little "
+        f"history, or past everything the portfolio had seen): {b.without_date}; of projects "
+        f"archived since without launching (not scored): {b.abandoned}."
+    )
+    lines += ["", *textwrap.wrap(notes, 100, initial_indent="  ", subsequent_indent="  ")]
+    return "\n".join(lines) + "\n"
