@@ -349,16 +349,17 @@ class _Forecaster:
         self._after_go: Array | None = None
 
     def _too_little(self, used: Iterable[StepDef]) -> str | None:
-        for step in used:
-            n = self.steps[step.key].completed
-            if n < self.min_basis:
-                window = self.config.forecast.window_days
-                within = "" if window is None else f" that started in the last {window} days"
-                return (
-                    f"too little history: {n} project{'' if n == 1 else 's'} completed "
-                    f"{step.label}{within}; a forecast needs {self.min_basis} "
-                    "(forecast.min_basis in kpictl.yaml)"
-                )
+        """Why the least-observed step of ``used`` is too little to forecast from, if it is."""
+        step = min(used, key=lambda s: self.steps[s.key].completed)
+        n = self.steps[step.key].completed
+        if n < self.min_basis:
+            window = self.config.forecast.window_days
+            within = "" if window is None else f" that started in the last {window} days"
+            return (
+                f"too little history: {n} project{'' if n == 1 else 's'} completed "
+                f"{step.label}{within}; a forecast needs {self.min_basis} "
+                "(forecast.min_basis in kpictl.yaml)"
+            )
         return None
 
     def _past(self, t: Timeline, step: StepDef, elapsed: float) -> str:
