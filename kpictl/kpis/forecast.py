@@ -530,16 +530,17 @@ def _count_distribution(chances: Iterable[float]) -> list[float]:
 
 
 def _launch_counts(outlooks: Sequence[_Outlook], as_of: int) -> list[LaunchCount]:
+    bounds = quarter_bounds(as_of)
+    moments = [bounds[0][1], *(end for _, _, end in bounds)]
+    # Done on whole day d means done by anchor + d days; each boundary's cdf once per project.
+    done_before = [
+        [o.dist.cdf(_ceil_days(m - o.anchor) - 1) for m in moments]
+        for o in outlooks
+        if o.dist is not None
+    ]
     rows = []
-    for name, begin, end in quarter_bounds(as_of):
-        chances = []
-        for o in outlooks:
-            if o.dist is None:
-                continue
-            # Done on whole day d means by anchor + d days: in [begin, end) for those d.
-            before_end = o.dist.cdf(_ceil_days(end - o.anchor) - 1)
-            before_begin = o.dist.cdf(_ceil_days(begin - o.anchor) - 1)
-            chances.append(max(0.0, before_end - before_begin))
+    for i, (name, begin, end) in enumerate(bounds):
+        chances = [max(0.0, cdfs[i + 1] - cdfs[i]) for cdfs in done_before]
         counts = _count_distribution(chances)
         cumulative = list(accumulate(counts))
         median = next(k for k, c in enumerate(cumulative) if c >= 0.5 - _EPSILON)
