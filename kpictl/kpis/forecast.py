@@ -412,6 +412,7 @@ class _Forecaster:
                 return outlook
             elapsed = (self.as_of - start) / DAY
             first = self.steps[path.go.key].conditional(elapsed)
+            f.past_p85 = self._past_p85(path.go, elapsed)
             if not first.days:
                 f.reason = self._past(t, path.go, elapsed)
                 return outlook
@@ -432,6 +433,7 @@ class _Forecaster:
                 step = path.lag
             elapsed = (self.as_of - anchor) / DAY
             first = self.steps[step.key].conditional(elapsed)
+            f.past_p85 = self._past_p85(step, elapsed)
             if not first.days:
                 f.reason = self._past(t, step, elapsed)
                 return outlook
@@ -443,6 +445,12 @@ class _Forecaster:
                 dist = first
         self._fill(outlook, dist)
         return outlook
+
+    def _past_p85(self, step: StepDef, elapsed: float) -> bool | None:
+        """Whether the project has spent longer on its step than 85% of the projects that took
+        it (None when the portfolio has not seen 85% of them end)."""
+        usual = quantile(self.steps[step.key].unconditional(), 0.85)
+        return None if usual is None else elapsed > usual
 
     def _fill(self, outlook: _Outlook, dist: Distribution) -> None:
         p50, p85 = (quantile(dist, q) for q in QUANTILES)

@@ -59,6 +59,8 @@ class Forecast:
     next: MilestoneForecast | None
     basis: int  # completed observations of the least-observed step the forecast uses
     reason: str | None = None
+    # longer on its current step than 85% of the projects that took it (None: not known)
+    past_p85: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ def forecast_json(f: Forecast | None) -> dict[str, Any] | None:
         "next": None if f.next is None else _milestone_json(f.next),
         "basis": f.basis,
         "reason": f.reason,
+        "past_p85": f.past_p85,
     }
 
 
@@ -64,6 +65,8 @@ def forecast_line(f: Forecast) -> str:
         n = f.next
         when = "no forecast" if n.p50 is None else f"p50 {_day(n.p50)}, p85 {_day(n.p85)}"
         text += f"; next: {n.milestone} {when}"
+    if f.past_p85:
+        text += "; late: longer on its step than 85% of the projects that took it"
     return text
 
 

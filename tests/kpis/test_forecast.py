@@ -94,7 +94,7 @@ def test_a_project_gets_launch_and_next_milestone_percentiles_with_its_basis():
 def test_with_too_little_history_there_is_no_number_but_a_reason():
     out = forecast_portfolio([*history(4), timeline("new", {})], config(), T0 + 5 * DAY)
     f = out.projects["new"]
-    assert (f.p50, f.p85, f.basis) == (None, None, 4)
+    assert (f.p50, f.p85, f.basis, f.past_p85) == (None, None, 4, None)
     assert f.reason is not None and f.reason.startswith("too little history: 4 projects completed")
     assert "a forecast needs 5" in f.reason
     assert out.not_counted == ["new"]
@@ -111,8 +111,8 @@ def test_the_window_leaves_out_steps_that_started_before_it():
 
 
 def test_a_project_far_past_its_steps_usual_duration_is_forecast_later_than_a_fresh_one():
-    # Production usually takes about 20 days; one project in three took 100 to 160.
-    usual = [launched_project(f"u{i}", 30, 18 + i, 5) for i in range(8)]
+    # Production usually takes about 20 days; four projects in fourteen took 100 to 160.
+    usual = [launched_project(f"u{i}", 30, 16 + i, 5) for i in range(10)]
     slow = [launched_project(f"s{i}", 30, 100 + 20 * i, 5) for i in range(4)]
     as_of = T0 + 400 * DAY
     fresh = timeline("fresh", {"go_decision": 399})
@@ -122,6 +122,11 @@ def test_a_project_far_past_its_steps_usual_duration_is_forecast_later_than_a_fr
     assert f.p50 is not None and o.p50 is not None
     assert f.p50 <= as_of + 30 * DAY  # the usual pace
     assert o.p50 > f.p50 + 30 * DAY  # not 'due in 0 days': it is one of the slow ones
+    # over a quarter took 100 days or more: 40 days is late, but not past the 85th percentile
+    assert (o.past_p85, f.past_p85) == (False, False)
+    very_late = timeline("very-late", {"go_decision": 250})  # 150 days in; the slowest took 160
+    v = forecast_portfolio([*usual, *slow, very_late], config(), as_of).projects["very-late"]
+    assert v.past_p85 is True and v.p50 is not None and v.p50 > as_of
     # and a project only a little into the step is forecast from what is left of it
     early = timeline("early", {"go_decision": 390})
     e = forecast_portfolio([*usual, *slow, early], config(), as_of).projects["early"]
@@ -131,7 +136,7 @@ def test_a_project_far_past_its_steps_usual_duration_is_forecast_later_than_a_fr
 def test_a_project_past_everything_the_portfolio_has_seen_gets_no_date_but_a_reason():
     stuck = timeline("stuck", {"go_decision": 10})
     f = forecast_portfolio([*history(6), stuck], config(), T0 + 400 * DAY).projects["stuck"]
-    assert (f.p50, f.p85) == (None, None)
+    assert (f.p50, f.p85, f.past_p85) == (None, None, True)
     assert f.reason is not None and "has spent 390 days on go_decision →" in f.reason
     assert "longer than any project that completed it took" in f.reason
 
