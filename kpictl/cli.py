@@ -359,6 +359,61 @@ def report(
 
 @cli.command()
 @click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--as-of", "as_of", metavar="DATE", help="As for `kpictl report`.")
+@click.option("--ref", help="The branch, tag or commit to read (default: the current branch).")
+@click.option(
+    "--backtest",
+    is_flag=True,
+    help="Replay history: at each past month-end, forecast every then-running project from "
+    "what was known then, and print how often launches landed by p50 and p85, per horizon.",
+)
+@pass_context
+def forecast(obj: Context, fmt: str, as_of: str | None, ref: str | None, backtest: bool) -> int:
+    """When each running project is expected to launch, and how many launches per quarter.
+
+    From the durations the portfolio's own projects took on the path to launch (those still
+    running counted as taking at least this long): the 50th and 85th percentiles of the launch
+    and of the next milestone, or the reason there is no date.
+
+    \b
+    Example:
+      kpictl forecast
+      kpictl forecast --backtest --format json
+    """
+    import dataclasses
+
+    from kpictl.output.forecast import (
+        backtest_json,
+        backtest_text,
+        forecast_json_text,
+        forecast_text,
+    )
+    from kpictl.pipeline import backtest_as_of, compute_as_of
+
+    def enabled(config: Config) -> Config:  # asked for by name: even when the report does not
+        return dataclasses.replace(
+            config, forecast=dataclasses.replace(config.forecast, enabled=True)
+        )
+
+    if backtest:
+        scored, head = backtest_as_of(obj.config(), as_of=as_of, ref=ref, configure=enabled)
+        output = backtest_json(scored, head) if fmt == "json" else backtest_text(scored, head)
+        click.echo(output, nl=False)
+        return EXIT_OK
+    computed = compute_as_of(obj.config(), as_of=as_of, ref=ref, configure=enabled)
+    _say(computed.notes, computed.warnings)
+    if fmt == "json":
+        output = forecast_json_text(computed.report, computed.warnings)
+    else:
+        output = forecast_text(computed.report)
+    click.echo(output, nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the site (default: site.out in kpictl.yaml, build/site).",

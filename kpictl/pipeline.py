@@ -12,6 +12,7 @@ The as-of rules, in one place:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from kpictl.git.reader import read_history
 from kpictl.git.repository import file_at, is_local_branch, main_branch, origin_url
 from kpictl.history.model import History
 from kpictl.kpis import Report, compute
+from kpictl.kpis.backtest import Backtest, month_ends, score
 from kpictl.kpis.timeline import Timeline, build_timelines
 
 
@@ -107,6 +109,7 @@ def read_landed(
     use_cache: bool = True,
     landed_line: frozenset[str] | None = None,
     as_of: str | int | None = None,
+    configure: Callable[[Config], Config] | None = None,
 ) -> Landed:
     """History of ``ref`` read with the kpictl.yaml it had (the working tree's with
     ``worktree``), and notes: a kpictl.yaml changed but not committed, a branch that is not
@@ -116,6 +119,8 @@ def read_landed(
     if not worktree:
         config, note = config_at(config, ref)
         notes += [note] if note else []
+    if configure is not None:
+        config = configure(config)
     if isinstance(as_of, str):
         now = parse_as_of(as_of, config)  # in the time zone of the revision's kpictl.yaml
     else:
@@ -146,11 +151,19 @@ def compute_as_of(
     ref: str | None = None,
     worktree: bool = False,
     landed_line: frozenset[str] | None = None,
+    configure: Callable[[Config], Config] | None = None,
 ) -> Computed:
     """Read history and compute the KPIs at ``as_of`` (text as the CLI takes it, or a moment);
     ``ref`` is the branch, tag or commit to read, ``worktree`` adds uncommitted changes, and
     commits of ``ref`` outside ``landed_line`` count as landing at the as-of moment."""
-    landed = read_landed(config, ref=ref, worktree=worktree, landed_line=landed_line, as_of=as_of)
+    landed = read_landed(
+        config,
+        ref=ref,
+        worktree=worktree,
+        landed_line=landed_line,
+        as_of=as_of,
+        configure=configure,
+    )
     config, history = landed.config, landed.history
     if as_of is not None or worktree or history.pending_commits:
         moment = landed.now  # changes dated now are computed at that same moment
@@ -162,3 +175,23 @@ def compute_as_of(
     remote = origin_url(config)
     notes = tuple(landed.notes)
     return Computed(history, timelines, report, moment, head, remote, config, notes)
+
+
+def backtest_as_of(
+    config: Config,
+    *,
+    as_of: str | int | None = None,
+    ref: str | None = None,
+    configure: Callable[[Config], Config] | None = None,
+) -> tuple[Backtest, str]:
+    """Replay the history read once: the forecasts made at each past month-end from the
+    timelines known then, scored against the timelines at ``as_of``; and the head."""
+    landed = read_landed(config, ref=ref, as_of=as_of, configure=configure)
+    config, history = landed.config, landed.history
+    moment = landed.now if as_of is not None else history.head_landed_at
+    final = build_timelines(history, config, as_of=moment)
+    first = min((t.created_at for t in final), default=moment)
+    snapshots = (
+        (end, build_timelines(history, config, as_of=end)) for end in month_ends(first, moment)
+    )
+    return score(snapshots, final, config, moment), history.head_at(moment)

@@ -35,6 +35,7 @@ __all__ = [
     "MILESTONE_ID",
     "SLUG",
     "Config",
+    "ForecastSettings",
     "Gate",
     "KpiDef",
     "MilestoneDef",
@@ -52,6 +53,15 @@ MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
 
 
 @dataclass(frozen=True)
+class ForecastSettings:
+    """Launch forecasts: on or off, the completed steps they need, and how far back they look."""
+
+    enabled: bool = True
+    min_basis: int = 5  # projects that completed a step on the path, at the least
+    window_days: int | None = 730  # steps that started this many days before the as-of; None: all
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     source: str | None  # the kpictl.yaml that was read, relative to the root; None for defaults
@@ -66,6 +76,7 @@ class Config:
     rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
     poc_days: int = 90
     stale_days: int = 60
+    forecast: ForecastSettings = ForecastSettings()
     repo_url: str | None = None
     site_dir: str = "site"
     site_out: str = "build/site"
@@ -145,6 +156,15 @@ def _config_schema() -> dict[str, Any]:
                 "properties": {
                     "poc_days": {"type": "integer", "minimum": 1},
                     "stale_days": {"type": "integer", "minimum": 1},
+                },
+            },
+            "forecast": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "min_basis": {"type": "integer", "minimum": 2},
+                    "window_days": {"type": ["integer", "null"], "minimum": 30},
                 },
             },
             "kpis": {
@@ -397,7 +417,7 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
                 data["kpis"], _ = _merge_catalog(
                     data["kpis"], value, "KPI", source, _new_kpi(source)
                 )
-            elif key in ("currency", "purgatory", "site", "roles"):
+            elif key in ("currency", "purgatory", "site", "roles", "forecast"):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -479,6 +499,11 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
         rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),
         poc_days=int(data["purgatory"]["poc_days"]),
         stale_days=int(data["purgatory"]["stale_days"]),
+        forecast=ForecastSettings(
+            enabled=bool(data["forecast"]["enabled"]),
+            min_basis=int(data["forecast"]["min_basis"]),
+            window_days=data["forecast"]["window_days"],
+        ),
         repo_url=data.get("repo_url"),
         site_dir=data["site"]["dir"],
         site_out=data["site"]["out"],

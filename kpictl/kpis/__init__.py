@@ -2,7 +2,7 @@
 
 Pure: no git, no subprocess, no clock (the as-of time is an argument); a static test holds the
 package to that. ``timeline`` decides each milestone's date, ``measures`` each KPI value,
-``portfolio`` the statistics across projects.
+``portfolio`` the statistics across projects, ``forecast`` the launch forecasts.
 """
 
 from __future__ import annotations
@@ -12,9 +12,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kpictl.kpis.computation import compute
     from kpictl.kpis.measures import project_result
-    from kpictl.kpis.results import KpiValue, Portfolio, ProjectResult, Report
+    from kpictl.kpis.results import (
+        Forecast,
+        KpiValue,
+        LaunchCount,
+        Portfolio,
+        ProjectResult,
+        Report,
+    )
 
-__all__ = ["KpiValue", "Portfolio", "ProjectResult", "Report", "compute", "project_result"]
+__all__ = [
+    "Forecast",
+    "KpiValue",
+    "LaunchCount",
+    "Portfolio",
+    "ProjectResult",
+    "Report",
+    "compute",
+    "project_result",
+]
 
 _HOMES = {
     "compute": "kpictl.kpis.computation",
@@ -23,6 +39,8 @@ _HOMES = {
     "Portfolio": "kpictl.kpis.results",
     "ProjectResult": "kpictl.kpis.results",
     "Report": "kpictl.kpis.results",
+    "Forecast": "kpictl.kpis.results",
+    "LaunchCount": "kpictl.kpis.results",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kpictl.config import Config
+from kpictl.kpis.forecast import forecast_portfolio
 from kpictl.kpis.measures import project_result
 from kpictl.kpis.money import Money, missing_rate_warnings
 from kpictl.kpis.portfolio import cost_over_time, summarise_portfolio
@@ -14,6 +15,12 @@ def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) ->
     projects = [project_result(t, config, as_of) for t in timelines]
     portfolio = summarise_portfolio(projects, config, as_of)
     portfolio.cost_over_time = cost_over_time(timelines, config, as_of)
+    if config.forecast.enabled:
+        forecasts = forecast_portfolio(timelines, config, as_of)
+        for p in projects:
+            p.forecast = forecasts.projects.get(p.id)
+        portfolio.launches_expected = forecasts.launches
+        portfolio.launches_not_counted = forecasts.not_counted
     warnings = missing_rate_warnings(timelines, Money(config))
     return Report(
         as_of, head, config.reporting_currency, config.kpis, projects, portfolio, warnings

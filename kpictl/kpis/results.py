@@ -39,6 +39,42 @@ class KpiValue:
     projected: float | None = None  # total cost of ownership at the projection horizon
 
 
+@dataclass(frozen=True)
+class MilestoneForecast:
+    """When a milestone is expected done: the 50th and 85th percentiles (None: not forecast)."""
+
+    milestone: str
+    p50: int | None
+    p85: int | None
+
+
+@dataclass
+class Forecast:
+    """A running project's launch forecast (the catalog's launch role) and its next milestone.
+    p50 and p85 are None when there is no number to give, and ``reason`` says why."""
+
+    milestone: str
+    p50: int | None
+    p85: int | None
+    next: MilestoneForecast | None
+    basis: int  # completed observations of the least-observed step the forecast uses
+    reason: str | None = None
+    # longer on its current step than 85% of the projects that took it (None: not known)
+    past_p85: bool | None = None
+
+
+@dataclass(frozen=True)
+class LaunchCount:
+    """Launches expected in a quarter (from ``begin``: the as-of, in the current quarter): the
+    median count and the count reached with 85% confidence (the 15th percentile)."""
+
+    quarter: str
+    begin: int
+    end: int
+    median: int
+    at_least_85: int
+
+
 @dataclass
 class ProjectResult:
     id: str
@@ -52,6 +88,7 @@ class ProjectResult:
     last_change_at: int
     kpis: dict[str, KpiValue]
     costs_by_category: dict[str, float]
+    forecast: Forecast | None = None  # None when launched, archived, or forecasts are off
 
 
 @dataclass
@@ -67,6 +104,8 @@ class Portfolio:
     phases: dict[Phase, int]
     costs_by_category: dict[str, float]
     cost_over_time: list[tuple[str, dict[str, float]]] = field(default_factory=list)
+    launches_expected: list[LaunchCount] | None = None  # None when forecasts are off
+    launches_not_counted: list[str] = field(default_factory=list)  # running, without a forecast
 
 
 @dataclass

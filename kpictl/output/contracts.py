@@ -65,6 +65,33 @@ _SUMMARY = {
 }
 _PORTFOLIO_KPI = _object({**_SUMMARY, "status": {"enum": ["met", "missed", "measured", "no_data"]}})
 _MONEY_BY_CATEGORY = {"type": "object", "additionalProperties": {"type": "number"}}
+_DAY_RANGE = {"milestone": _ID, "p50": _TIME, "p85": _TIME}
+_FORECAST = {
+    "oneOf": [
+        {"type": "null", "description": "launched or archived"},
+        _object(
+            {
+                **_DAY_RANGE,
+                "next": {"oneOf": [{"type": "null"}, _object(_DAY_RANGE)]},
+                "basis": {"type": "integer", "description": "projects sampled"},
+                "reason": {"type": ["string", "null"]},
+                "past_p85": {"type": ["boolean", "null"]},
+            }
+        ),
+    ]
+}
+_LAUNCHES = {
+    "type": "array",
+    "items": _object(
+        {
+            "quarter": {"type": "string"},
+            "from": _TIME,
+            "to": _TIME,
+            "median": {"type": "integer"},
+            "at_least_with_85pct_confidence": {"type": "integer"},
+        }
+    ),
+}
 
 REPORT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -103,7 +130,19 @@ REPORT_SCHEMA: dict[str, Any] = {
                         "archived": {"type": "boolean"},
                         "kpis": {"type": "object", "additionalProperties": _KPI_VALUE},
                         "costs_by_category": _MONEY_BY_CATEGORY,
-                    }
+                        "forecast": _FORECAST,
+                    },
+                    required=[
+                        "id",
+                        "name",
+                        "team",
+                        "labels",
+                        "path",
+                        "phase",
+                        "archived",
+                        "kpis",
+                        "costs_by_category",
+                    ],
                 ),
             },
             "portfolio": _object(
@@ -144,6 +183,8 @@ REPORT_SCHEMA: dict[str, Any] = {
                     },
                     "costs_by_category": _MONEY_BY_CATEGORY,
                     "cost_over_time": {"type": "array", "items": {"type": "object"}},
+                    "launches_expected": _LAUNCHES,
+                    "launches_not_counted": {"type": "array", "items": _ID},
                 },
                 required=[
                     "kpis",

@@ -14,6 +14,15 @@ from kpictl.kpis import KpiValue, Report
 from kpictl.kpis.results import KpiStatus
 from kpictl.kpis.stats import Curve, Summary
 from kpictl.output.contracts import REPORT_SCHEMA_VERSION
+from kpictl.output.forecast import (
+    csv_rows,
+    forecast_json,
+    forecast_line,
+    forecast_markdown,
+    launches_json,
+    launches_lines,
+    launches_markdown,
+)
 
 STATUS_WORDS: dict[KpiStatus, str] = {
     "met": "met",
@@ -99,6 +108,10 @@ def report_data(
         "costs_by_category": p.costs_by_category,
         "cost_over_time": [{"quarter": q, **totals} for q, totals in p.cost_over_time],
     }
+    forecasts = p.launches_expected is not None  # off in kpictl.yaml: no forecast keys at all
+    if p.launches_expected is not None:
+        portfolio["launches_expected"] = launches_json(p.launches_expected)
+        portfolio["launches_not_counted"] = p.launches_not_counted
     if group_by:
         portfolio["groups"] = {
             group_by: {
@@ -135,6 +148,7 @@ def report_data(
                 "archived": r.archived,
                 "kpis": {k: _kpi_json(v) for k, v in r.kpis.items()},
                 "costs_by_category": r.costs_by_category,
+                **({"forecast": forecast_json(r.forecast)} if forecasts else {}),
             }
             for r in report.projects
         ],
@@ -209,6 +223,7 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
             )
         for note in notes:
             lines += textwrap.wrap(note, 100, initial_indent="  ", subsequent_indent="    ")
+        lines += launches_lines(report)
         if group_by:
             for name, summaries in p.groups[group_by].items():
                 lines += ["", f"{group_by.capitalize()} {name}"]
@@ -225,6 +240,13 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
                 f"  {_title(k, units[k.id], 51):<52}{number_text(v.value, v.unit):>10}"
                 f"{number_text(v.target, v.unit):>10}  {STATUS_WORDS[v.status]:<12}"
                 f"{commit}".rstrip()
+            )
+        if r.forecast is not None:
+            lines += textwrap.wrap(
+                f"Launch forecast: {forecast_line(r.forecast)}",
+                100,
+                initial_indent="  ",
+                subsequent_indent="    ",
             )
         lines.append("")
     return "\n".join(lines)
@@ -269,6 +291,10 @@ def report_csv(report: Report) -> str:
                     v.note,
                 ]
             )
+        as_of = iso(report.as_of)
+        for kpi, days, status, when, note in csv_rows(r.forecast, report.as_of):
+            row = (r.id, r.team, r.phase, kpi, days, "days", status, None, as_of, when, None, note)
+            writer.writerow(row)
     return out.getvalue()
 
 
@@ -302,6 +328,7 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
             f"| {md_escape(k.title)} ({md_escape(unit)}) | {number_text(s.median, unit)} | "
             f"{number_text(s.p85, unit)} | {number_text(k.target, unit)} | {s.n} |"
         )
+    lines += launches_markdown(report, md_escape)
     for r in report.projects:
         lines += [
             "",
@@ -318,4 +345,5 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
                 f"| {md_escape(k.title)} | {number_text(v.value, v.unit)} | "
                 f"{number_text(v.target, v.unit)} | {STATUS_WORDS[v.status]} |"
             )
+        lines += forecast_markdown(r.forecast, md_escape)
     return "\n".join(lines) + "\n"

@@ -101,3 +101,22 @@ def test_a_removed_milestone_can_come_back_with_a_new_definition(tmp_path):
     )
     assert config.milestone_ids[-1] == "demo_ready"
     assert config.milestones[-1].title == "Demo day"
+
+
+def test_forecast_settings_merge_over_the_defaults_and_are_validated(tmp_path):
+    defaults = default_config(Path.cwd()).forecast
+    assert (defaults.enabled, defaults.min_basis, defaults.window_days) == (True, 5, 730)
+    config = config_of(tmp_path, "forecast: {min_basis: 8}\n")
+    assert (config.forecast.min_basis, config.forecast.window_days) == (8, 730)
+    assert config_of(tmp_path, "forecast: {window_days: null}\n").forecast.window_days is None
+    assert config_of(tmp_path, "forecast: {enabled: false}\n").forecast.enabled is False
+    with pytest.raises(
+        KpictlError,
+        match=r"kpictl.yaml:1:\d+: error\[invalid-value\]: forecast.min_basis is 1; it must be at "
+        r"least 2",
+    ):
+        config_of(tmp_path, "forecast: {min_basis: 1}\n")
+    with pytest.raises(KpictlError, match=r"forecast.window_days is 7"):
+        config_of(tmp_path, "forecast: {window_days: 7}\n")
+    with pytest.raises(KpictlError, match=r'unknown key "seed" in forecast'):
+        config_of(tmp_path, "forecast: {seed: 3}\n")

@@ -26,6 +26,8 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("report.csv", ["report", "--format", "csv"]),
     ("report.md", ["report", "--format", "markdown"]),
     ("report-2025-06-30.json", ["report", "--format", "json", "--as-of", "2025-06-30"]),
+    ("forecast.txt", ["forecast"]),
+    ("forecast-backtest.json", ["forecast", "--backtest", "--format", "json"]),
     ("history.json", ["history", "--format", "json", "--no-cache"]),
     ("history.txt", ["history"]),
     ("projects.json", ["projects", "--format", "json"]),

@@ -1,0 +1,242 @@
+"""Launch forecasts as the outputs show them: in the report (JSON, text, Markdown, CSV) and as
+`kpictl forecast` prints them."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from kpictl.dates import DAY, day_text, iso
+from kpictl.kpis import Forecast, LaunchCount, Report
+from kpictl.kpis.backtest import Backtest, HorizonScore
+from kpictl.kpis.results import MilestoneForecast
+
+# The count of launches reached with 85% confidence: the 15th percentile of the count, named
+# so that nobody reads it as the optimistic figure.
+AT_LEAST = "at_least_with_85pct_confidence"
+
+
+def forecast_json(f: Forecast | None) -> dict[str, Any] | None:
+    """A project's ``forecast`` in the report's JSON: null when launched or archived."""
+    if f is None:
+        return None
+    return {
+        "milestone": f.milestone,
+        "p50": iso(f.p50),
+        "p85": iso(f.p85),
+        "next": None if f.next is None else _milestone_json(f.next),
+        "basis": f.basis,
+        "reason": f.reason,
+        "past_p85": f.past_p85,
+    }
+
+
+def _milestone_json(m: MilestoneForecast) -> dict[str, Any]:
+    return {"milestone": m.milestone, "p50": iso(m.p50), "p85": iso(m.p85)}
+
+
+def launches_json(counts: list[LaunchCount]) -> list[dict[str, Any]]:
+    return [
+        {
+            "quarter": c.quarter,
+            "from": iso(c.begin),
+            "to": iso(c.end),
+            "median": c.median,
+            AT_LEAST: c.at_least_85,
+        }
+        for c in counts
+    ]
+
+
+def _day(epoch: int | None) -> str:
+    return "—" if epoch is None else day_text(epoch)
+
+
+def forecast_line(f: Forecast) -> str:
+    """One line for people: the launch's p50 and p85, the next milestone, or why not."""
+    if f.p50 is None:
+        text = f"{f.milestone}: no forecast; {f.reason}"
+    else:
+        text = f"{f.milestone} p50 {_day(f.p50)}, p85 {_day(f.p85)} (from {f.basis} projects)"
+        if f.reason:
+            text += f"; {f.reason}"
+    if f.next is not None and f.next.milestone != f.milestone:
+        n = f.next
+        when = "no forecast" if n.p50 is None else f"p50 {_day(n.p50)}, p85 {_day(n.p85)}"
+        text += f"; next: {n.milestone} {when}"
+    if f.past_p85:
+        text += "; late: longer on its step than 85% of the projects that took it"
+    return text
+
+
+def _quarter_name(c: LaunchCount, as_of: int) -> str:
+    return f"{c.quarter} (from {day_text(c.begin)})" if c.begin == as_of else c.quarter
+
+
+def launches_lines(report: Report) -> list[str]:
+    """The launches expected per quarter, for the text table."""
+    counts = report.portfolio.launches_expected
+    if counts is None:
+        return []
+    parts = [
+        f"{_quarter_name(c, report.as_of)} {c.median} (at least {c.at_least_85})" for c in counts
+    ]
+    text = "Launches expected per quarter, median (at least, with 85% confidence): " + "; ".join(
+        parts
+    )
+    if report.portfolio.launches_not_counted:
+        text += (
+            f"; not counted, without a forecast: {', '.join(report.portfolio.launches_not_counted)}"
+        )
+    return textwrap.wrap(text, 100, initial_indent="  ", subsequent_indent="    ")
+
+
+def launches_markdown(report: Report, escape: Any) -> list[str]:
+    counts = report.portfolio.launches_expected
+    if counts is None:
+        return []
+    lines = [
+        "",
+        "## Launches expected",
+        "",
+        "| quarter | median | at least, with 85% confidence |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {_quarter_name(c, report.as_of)} | {c.median} | {c.at_least_85} |" for c in counts
+    ]
+    if report.portfolio.launches_not_counted:
+        names = ", ".join(f"`{i}`" for i in report.portfolio.launches_not_counted)
+        lines += ["", f"Not counted, without a forecast: {names}."]
+    return lines
+
+
+def forecast_markdown(f: Forecast | None, escape: Any) -> list[str]:
+    if f is None:
+        return []
+    return ["", f"Launch forecast: {escape(forecast_line(f))}."]
+
+
+def csv_rows(
+    f: Forecast | None, as_of: int
+) -> list[tuple[str, float | None, str, str | None, str]]:
+    """(kpi, days from the as-of, status, date, note) rows: the launch's and the next
+    milestone's p50 and p85."""
+    if f is None:
+        return []
+    rows = []
+    targets = [(f.milestone, f.p50, f.p85, f"basis {f.basis}")]
+    if f.next is not None and f.next.milestone != f.milestone:
+        targets.append((f.next.milestone, f.next.p50, f.next.p85, "the next milestone"))
+    for milestone, p50, p85, note in targets:
+        for name, when in (("p50", p50), ("p85", p85)):
+            days = None if when is None else round((when - as_of) / DAY, 1)
+            status = "forecast" if when is not None else "no_forecast"
+            why = f.reason if when is None and f.reason and milestone == f.milestone else note
+            rows.append((f"forecast:{milestone}:{name}", days, status, iso(when), why))
+    return rows
+
+
+def forecast_data(report: Report, warnings: list[str]) -> dict[str, Any]:
+    """`kpictl forecast --format json`: the report's forecasts alone."""
+    p = report.portfolio
+    return {
+        "as_of": iso(report.as_of),
+        "head": report.head,
+        "projects": [
+            {"id": r.id, "name": r.name, "phase": r.phase, "forecast": forecast_json(r.forecast)}
+            for r in report.projects
+            if r.forecast is not None
+        ],
+        "launches_expected": launches_json(p.launches_expected or []),
+        "launches_not_counted": p.launches_not_counted,
+        "warnings": warnings,
+    }
+
+
+def forecast_text(report: Report) -> str:
+    lines = [f"Launch forecasts as of {iso(report.as_of)} at {report.head[:10]}", ""]
+    running = [r for r in report.projects if r.forecast is not None]
+    if not running:
+        lines.append("  no running project: every project is launched or archived")
+    for r in running:
+        assert r.forecast is not None
+        lines += textwrap.wrap(
+            f"{r.id} ({r.phase}): {forecast_line(r.forecast)}",
+            100,
+            subsequent_indent="    ",
+        )
+    lines.append("")
+    lines += launches_lines(report)
+    return "\n".join(lines) + "\n"
+
+
+def forecast_json_text(report: Report, warnings: list[str]) -> str:
+    return json.dumps(forecast_data(report, warnings), indent=2, ensure_ascii=False) + "\n"
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _score_json(h: HorizonScore) -> dict[str, Any]:
+    error = h.median_abs_error_days
+    return {
+        "horizon": h.horizon,
+        "forecasts": h.forecasts,
+        "scored_p50": h.scored_p50,
+        "landed_by_p50": _share(h.share_by_p50),
+        "scored_p85": h.scored_p85,
+        "landed_by_p85": _share(h.share_by_p85),
+        "median_abs_error_days": None if error is None else round(error, 1),
+    }
+
+
+def backtest_data(b: Backtest, head: str) -> dict[str, Any]:
+    """`kpictl forecast --backtest --format json`."""
+    return {
+        "as_of": iso(b.as_of),
+        "head": head,
+        "month_ends": [iso(m) for m in b.month_ends],
+        "horizons": [_score_json(h) for h in b.horizons],
+        "all": _score_json(b.overall),
+        "without_date": b.without_date,
+        "abandoned": b.abandoned,
+    }
+
+
+def backtest_json(b: Backtest, head: str) -> str:
+    return json.dumps(backtest_data(b, head), indent=2, ensure_ascii=False) + "\n"
+
+
+def _percent(share: float | None, n: int) -> str:
+    return "—" if share is None else f"{share:.0%} of {n}"
+
+
+def backtest_text(b: Backtest, head: str) -> str:
+    ends = b.month_ends
+    span = f"{day_text(ends[0])} to {day_text(ends[-1])}" if ends else "none yet"
+    lines = [
+        f"Backtest of the launch forecasts as of {iso(b.as_of)} at {head[:10]}",
+        f"  forecasts made at {len(ends)} month-ends ({span}), each from what was known then;",
+        "  a percentile is scored once its date has passed",
+        "",
+        f"  {'horizon of the p50':<20}{'forecasts':>10}{'landed by p50':>17}"
+        f"{'landed by p85':>17}{'median |error|':>16}",
+    ]
+    for h in [*b.horizons, b.overall]:
+        error = h.median_abs_error_days
+        lines.append(
+            f"  {h.horizon:<20}{h.forecasts:>10}{_percent(h.share_by_p50, h.scored_p50):>17}"
+            f"{_percent(h.share_by_p85, h.scored_p85):>17}"
+            f"{'—' if error is None else f'{error:.0f} days':>16}"
+        )
+    notes = (
+        "Well calibrated: about 50% landed by p50 and 85% by p85. The error of a launch still to "
+        "come is the error so far. Forecasts of running projects without a date (too little "
+        f"history, or past everything the portfolio had seen): {b.without_date}; of projects "
+        f"archived since without launching (not scored): {b.abandoned}."
+    )
+    lines += ["", *textwrap.wrap(notes, 100, initial_indent="  ", subsequent_indent="  ")]
+    return "\n".join(lines) + "\n"
