@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kpictl.config import Config, KpiDef
-from kpictl.dates import minute_text
-from kpictl.kpis import KpiValue, ProjectResult
+from kpictl.dates import day_text, minute_text
+from kpictl.kpis import Forecast, KpiValue, ProjectResult
 from kpictl.kpis.timeline import Timeline
 from kpictl.output.markdown import code, md_text
 from kpictl.output.report import STATUS_WORDS, number_text
@@ -81,6 +81,7 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
             for row in _kpi_rows(before.results[pid], after.results[pid], catalog):
                 lines.append(f"| {name} {row}")
         lines.append("")
+    lines += _forecasts(before, after, touched)
     lines += _portfolio(before_side, after_side)
     return "\n".join(lines) + "\n"
 
@@ -296,6 +297,42 @@ def _moved(before: KpiValue | None, after: KpiValue | None) -> bool:
         return before.value != after.value
     tolerance = 0.05 if after.unit == "days" else 0.5
     return abs(before.value - after.value) > tolerance
+
+
+def _forecast_text(forecast: Forecast | None) -> str:
+    if forecast is None:
+        return "none (launched or archived)"
+    if forecast.p50 is None:
+        return "no date"
+    p85 = "no date" if forecast.p85 is None else day_text(forecast.p85)
+    return f"{day_text(forecast.p50)} (85%: {p85})"
+
+
+def _forecasts(before: _Side, after: _Side, touched: list[str]) -> list[str]:
+    """Launch forecasts that move: those of the projects the change touched, one by one; the
+    others (moved only through the durations every forecast shares) in one line."""
+    rows, shared = [], []
+    for pid in sorted(before.results.keys() & after.results.keys()):
+        was, now = before.results[pid].forecast, after.results[pid].forecast
+        if _forecast_text(was) == _forecast_text(now):
+            continue
+        if pid in touched:
+            name = md_text(after.results[pid].name)
+            rows.append(f"| {name} | {_forecast_text(was)} | {_forecast_text(now)} |")
+        else:
+            shared.append(pid)
+    if not rows and not shared:
+        return []
+    lines = ["### Launch forecasts that move", ""]
+    if rows:
+        lines += ["| project | expected launch before | after |", "|---|---|---|", *rows, ""]
+    if shared:
+        lines += [
+            f"{len(shared)} other forecast{'s' if len(shared) != 1 else ''} moved with the "
+            "durations every forecast shares.",
+            "",
+        ]
+    return lines
 
 
 def _portfolio(before_side: Computed, after_side: Computed) -> list[str]:
