@@ -21,6 +21,7 @@ from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Re
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.progress import Progress
+from kpictl.project.loader import LoadError, read_project_file
 from kpictl.project.validate import is_project_path
 
 
@@ -137,21 +138,26 @@ def _add_worktree(
 ) -> None:
     """Uncommitted changes as provisional revisions, dated now."""
     spec = f":(top,literal){repo.prefix}{config.projects_dir}"
-    raw = repo.git.run(
+    status = repo.git.run(
         "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", spec
     ).stdout.decode("utf-8", "surrogateescape")
     landed = int(now)
     by_path = {p.current.path: p for p in history.projects.values()}
-    paths = [
-        entry[3:][len(repo.prefix) :]
-        for entry in raw.split("\0")
-        if len(entry) > 3 and is_project_path(entry[3:])
-    ]
+    paths: list[tuple[str, str]] = []
+    for entry in status.split("\0"):
+        if len(entry) > 3 and is_project_path(entry[3:]):
+            name = entry[3:][len(repo.prefix) :]
+            paths.append((name, name))
     changed: list[tuple[str, dict[str, Any]]] = []
-    for path in paths:
-        file = config.root / path
-        if file.exists():
-            parsed = _parse_isolated(parser, file.read_bytes(), None)[0]
+    for name, path in paths:
+        file = config.root / name
+        if os.path.lexists(file):
+            try:
+                raw = read_project_file(file)
+            except LoadError as exc:
+                history.warnings.append(f"uncommitted {path} cannot be read ({exc}); ignored")
+                continue
+            parsed = _parse_isolated(parser, raw, None)[0]
             if isinstance(parsed, list):
                 reason: str | None = parsed[0]
             else:
@@ -161,9 +167,9 @@ def _add_worktree(
                     continue
             history.warnings.append(f"uncommitted {path} did not validate ({reason}); ignored")
     declared = {data["id"] for _, data in changed}
-    for path in paths:  # deletions first: a file renamed in the working tree is no archive
+    for name, path in paths:  # deletions first: a file renamed in the working tree is no archive
         deleted = by_path.get(path)
-        gone = not (config.root / path).exists()
+        gone = not os.path.lexists(config.root / name)
         if gone and deleted and not deleted.archived and deleted.id not in declared:
             deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
     for path, data in changed:

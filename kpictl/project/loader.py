@@ -9,8 +9,12 @@ depth and file size are bounded so that a hostile file is rejected quickly.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,8 +174,8 @@ class _Builder:
         self.have_root = False
         self.documents = 0
 
-    def build(self, text: str) -> Document:
-        steps = {
+    def _steps(self) -> dict[type, Callable[[Any], None]]:
+        return {
             DocumentStartEvent: self._document_start,
             AliasEvent: self._alias,
             ScalarEvent: self._scalar,
@@ -180,6 +184,9 @@ class _Builder:
             MappingEndEvent: self._collection_end,
             SequenceEndEvent: self._collection_end,
         }
+
+    def build(self, text: str) -> Document:
+        steps = self._steps()
         for event in yaml.parse(text, Loader=_YamlLoader):
             step = steps.get(type(event))
             if step is not None:
@@ -410,15 +417,86 @@ def load_bytes(
         return None, [Diagnostic(path, 1, 1, ERROR, "yaml-syntax", f"invalid YAML: {exc}")]
 
 
-def load_file(file: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Load a YAML file from disk, reading at most one byte past the size limit."""
+_NOT_A_FILE = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+) | getattr(os, "O_BINARY", 0)
+
+
+def _symlink() -> LoadError:
+    return LoadError(
+        "this is a symbolic link, and git keeps the link, not the file it points to, so its "
+        "history would be lost; move the project file itself here",
+        1,
+        1,
+        "symlink",
+    )
+
+
+def _refuse_kind(mode: int) -> None:
+    if stat.S_ISLNK(mode):
+        raise _symlink()
+    if not stat.S_ISREG(mode):
+        kind = _NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+        raise LoadError(
+            f"this is {kind}, not a regular file; git cannot keep it and kpictl does not read "
+            "it, so put the project file itself here",
+            1,
+            1,
+            "not-a-file",
+        )
+
+
+def read_project_file(file: Path) -> bytes:
+    """The bytes of a project file on disk: the one way kpictl reads one. Only a regular file,
+    never through a symbolic link, never blocking (a FIFO or device is refused before it is
+    read), and at most MAX_BYTES (a larger file is refused after reading one byte past it).
+    A LoadError says why not."""
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        _refuse_kind(os.lstat(file).st_mode)  # a FIFO or device is never even opened
+        handle = os.open(file, _OPEN_FLAGS)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [
-            Diagnostic(display, 1, 1, ERROR, "unreadable", f"cannot read the file: {reason}")
-        ]
-    size = file.stat().st_size if len(raw) > MAX_BYTES else None
-    return load_bytes(raw, display, size)
+        if exc.errno == errno.ELOOP and _NO_FOLLOW:
+            raise _symlink() from None  # it became a link after the check
+        raise LoadError(
+            f"cannot read the file: {exc.strerror or exc}", 1, 1, "unreadable"
+        ) from None
+    try:
+        status = os.fstat(handle)
+        _refuse_kind(status.st_mode)  # it was swapped after the check
+        if status.st_size > MAX_BYTES:
+            raise _too_large(status.st_size)
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(handle, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise LoadError(
+            f"cannot read the file: {exc.strerror or exc}", 1, 1, "unreadable"
+        ) from None
+    finally:
+        os.close(handle)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_BYTES:  # it grew while being read
+        raise _too_large(max(status.st_size, len(raw)))
+    return raw
+
+
+def load_file(file: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Load a project file from disk (read by ``read_project_file``)."""
+    try:
+        raw = read_project_file(file)
+    except LoadError as exc:
+        return None, [Diagnostic(display, exc.line, exc.col, ERROR, exc.code, str(exc))]
+    return load_bytes(raw, display)

@@ -15,7 +15,15 @@ from kpictl.config import Config
 from kpictl.project import rules
 from kpictl.project.diagnostics import ERROR, Diagnostic
 from kpictl.project.fastschema import compile_parts
-from kpictl.project.loader import YAML11_BOOLEANS, Document, PathKey, load_file
+from kpictl.project.loader import (
+    YAML11_BOOLEANS,
+    Document,
+    LoadError,
+    PathKey,
+    load_bytes,
+    load_file,
+    read_project_file,
+)
 from kpictl.project.schema import CURRENCY, DATE, LINK_URL, project_schema
 
 if TYPE_CHECKING:
@@ -76,7 +84,7 @@ def discover(config: Config) -> list[Path]:
 
 def display_path(file: Path, root: Path) -> str:
     try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+        return _located(file).relative_to(root.resolve()).as_posix()
     except ValueError:
         return file.as_posix()
 
@@ -298,18 +306,24 @@ def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
 _ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
-def _declared_id(file: Path) -> str | None:
+def declared_id(file: Path) -> str | None:
     """The id of a file that was not asked about: one top-level `id:` line, else a full load."""
     try:
-        raw = file.read_bytes()
-    except OSError:
+        raw = read_project_file(file)
+    except LoadError:
         return None
     found = _ID_LINE.findall(raw)
     if len(found) == 1:
         return str(found[0][1].decode())
-    doc, _ = load_file(file, str(file))
+    doc, _ = load_bytes(raw, str(file))
     value = doc.data.get("id") if doc is not None else None
     return value if isinstance(value, str) else None
+
+
+def _located(file: Path) -> Path:
+    """Where ``file`` is, without following it if it is a symbolic link (it is reported as
+    one, under its own name)."""
+    return file.parent.resolve() / file.name
 
 
 def validate_files(
@@ -322,24 +336,11 @@ def validate_files(
     loaded: list[tuple[Document, list[Diagnostic]]] = []
     seen: set[Path] = set()
     for file in files:
-        if file.resolve() in seen:
+        if _located(file) in seen:
             continue
-        seen.add(file.resolve())
+        seen.add(_located(file))
         path = display_path(file, config.root)
         result.files.append(path)
-        if file.is_symlink():
-            result.diagnostics.append(
-                Diagnostic(
-                    path,
-                    1,
-                    1,
-                    ERROR,
-                    "symlink",
-                    "this is a symbolic link, and git keeps the link, not the file it points "
-                    "to, so its history would be lost; move the project file itself here",
-                )
-            )
-            continue
         doc, problems = load_file(file, path)
         if doc is None:
             result.diagnostics.extend(problems)
@@ -347,8 +348,8 @@ def validate_files(
             loaded.append((doc, validator.check(doc)))
     elsewhere: dict[str, list[str]] = {}
     for file in others:
-        if file.resolve() not in seen:
-            other_id = _declared_id(file)
+        if _located(file) not in seen:
+            other_id = declared_id(file)
             if other_id is not None:
                 elsewhere.setdefault(other_id, []).append(display_path(file, config.root))
     by_id = elsewhere

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from kpictl.config import SLUG, Config
 from kpictl.errors import KpictlError
-from kpictl.project.loader import load_file
-from kpictl.project.validate import discover
+from kpictl.project.validate import declared_id, discover
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -73,8 +72,7 @@ def new_project(
     if target.exists():
         raise KpictlError(f"{target} already exists; edit it, or choose another id")
     for file in discover(config):
-        doc, _ = load_file(file, str(file))
-        if doc is not None and doc.data.get("id") == project_id:
+        if declared_id(file) == project_id:
             raise KpictlError(f"the id {project_id!r} is already used by {file}; choose another id")
     schema_file = config.root / "schema" / "project.schema.json"
     schema = os.path.relpath(schema_file, config.projects_path).replace(os.sep, "/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 
@@ -160,3 +161,27 @@ def test_a_number_that_is_not_finite_is_an_error(text):
     problem = only_error(b"x-value: " + text + b"\n")
     assert (problem.code, problem.line, problem.col) == ("not-finite", 1, 10)
     assert len(problem.message) < 200
+
+
+def test_only_a_regular_file_is_read_and_at_most_one_byte_past_the_limit(tmp_path):
+    from kpictl.project.loader import LoadError, read_project_file
+
+    exact = tmp_path / "exact.yaml"
+    exact.write_bytes(b"#" * MAX_BYTES)
+    assert len(read_project_file(exact)) == MAX_BYTES
+    over = tmp_path / "over.yaml"
+    over.write_bytes(b"#" * (MAX_BYTES + 1))
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(exact)
+    for path, code in [
+        (over, "too-large"),
+        (fifo, "not-a-file"),
+        (link, "symlink"),
+        (tmp_path, "not-a-file"),
+        (tmp_path / "missing.yaml", "unreadable"),
+    ]:
+        with pytest.raises(LoadError) as caught:
+            read_project_file(path)
+        assert caught.value.code == code, path
