@@ -193,6 +193,23 @@ class _Builder:
                 step(event)
         return self._finish()
 
+    def top_level_value(self, text: str, key: str) -> Any:
+        """The value of ``key`` in the top-level mapping, read by the same parse as ``build``
+        but stopping once it is known: what a full load gives whenever the whole file loads.
+        None when the file has no such key; a LoadError or YAMLError when the file breaks
+        before it."""
+        steps = self._steps()
+        for event in yaml.parse(text, Loader=_YamlLoader):
+            step = steps.get(type(event))
+            if step is None:
+                continue
+            step(event)
+            if len(self.stack) == 1:
+                root = self.stack[0].container
+                if isinstance(root, dict) and key in root:
+                    return root[key]
+        return None
+
     def _document_start(self, event: Any) -> None:
         self.documents += 1
         if self.documents > 1:
@@ -491,6 +508,19 @@ def read_project_file(file: Path) -> bytes:
     if len(raw) > MAX_BYTES:  # it grew while being read
         raise _too_large(max(status.st_size, len(raw)))
     return raw
+
+
+def top_level_id(raw: bytes) -> str | None:
+    """The top-level ``id`` of a project file's bytes, as a full load would give it (None when
+    it is not text, or the file does not load up to it), read only as far as the id: the cheap
+    way to know the ids of files that are not being validated."""
+    try:
+        if len(raw) > MAX_BYTES:
+            return None
+        value = _Builder("").top_level_value(_decode(raw, ""), "id")
+    except (LoadError, yaml.YAMLError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,9 +19,9 @@ from kpictl.project.loader import (
     Document,
     LoadError,
     PathKey,
-    load_bytes,
     load_file,
     read_project_file,
+    top_level_id,
 )
 from kpictl.project.schema import CURRENCY, DATE, LINK_URL, project_schema
 
@@ -303,21 +302,14 @@ def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
     return f' (did you mean "{match[0]}"?)' if match else ""
 
 
-_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
-
-
 def declared_id(file: Path) -> str | None:
-    """The id of a file that was not asked about: one top-level `id:` line, else a full load."""
+    """The id of a file that was not asked about, as a full load gives it, read only as far as
+    the id (None when the file cannot be read or does not load up to it)."""
     try:
         raw = read_project_file(file)
     except LoadError:
         return None
-    found = _ID_LINE.findall(raw)
-    if len(found) == 1:
-        return str(found[0][1].decode())
-    doc, _ = load_bytes(raw, str(file))
-    value = doc.data.get("id") if doc is not None else None
-    return value if isinstance(value, str) else None
+    return top_level_id(raw)
 
 
 def _located(file: Path) -> Path:

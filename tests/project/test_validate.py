@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import VALID_PROJECT, KpiRepo
 
@@ -298,3 +302,71 @@ def test_a_number_of_any_length_is_an_error_at_its_line_not_a_crash(kpi_repo, ol
     line = line_of(text, "0" * 50 if "amount" in new else "x-serial")
     assert f"projects/demo-project.yaml:{line}:" in result.out
     assert "error[number-too-large]" in result.out and "quote it" in result.out
+
+
+# --- the ids of other files ------------------------------------------------------------------
+
+# Ways to write a top-level entry, some of which hold text that looks like an `id:` line.
+ENTRY_FORMS = [
+    "{key}: {word}",
+    '{key}: "{word}"',
+    "{key}: '{word}'",
+    "{key}:\n  {word}",
+    '{key}: "first line\nid: {word}"',
+    "{key}: 'first line\nid: {word}'",
+    "{key}: |\n  a note\n  id: {word}",
+    "{key}: >-\n  folded\n  id: {word}",
+    "{key}: {{\nid: {word}}}",
+    "{key}: [\nid: {word}]",
+    '{key}: "first line\nid: {word}\n"',
+    "{key}: 'first line\nid: {word}\n'",
+    "{key}: [\nid: {word}\n]",
+    "{key}: {word}  # id: {word}",
+    "# id: {word}\n{key}: {word}",
+    '"{key}": {word}',
+    "'{key}': {word}",
+    "{key}: [{word}]",
+    "{key}: {{a: {word}}}",
+    "{key}: &anchor {word}",
+]
+KEYS = st.sampled_from(["id", "name", "summary", "x-note", "team"])
+WORDS = st.sampled_from(["a", "b", "support-assistant", "no", "1", "null", "~", "id"])
+
+
+@given(
+    entries=st.lists(st.tuples(KEYS, st.sampled_from(ENTRY_FORMS), WORDS), max_size=5),
+    line_break=st.sampled_from(["\n", "\r\n"]),
+)
+@settings(max_examples=400, deadline=None)
+def test_the_id_of_another_file_is_what_a_full_load_reads(entries, line_break):
+    from kpictl.project.loader import load_bytes
+    from kpictl.project.validate import declared_id
+
+    text = "\n".join(form.format(key=key, word=word) for key, form, word in entries) + "\n"
+    raw = text.replace("\n", line_break).encode()
+    doc, _ = load_bytes(raw, "x.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "x.yaml"
+        file.write_bytes(raw)
+        scanned = declared_id(file)
+    if doc is not None:
+        full = doc.data.get("id")
+        assert scanned == (full if isinstance(full, str) else None), text
+    else:
+        assert scanned is None or "id" in text, text  # it may stop before a later error
+
+
+def test_an_id_line_inside_a_note_is_no_duplicate(kpi_repo):
+    kpi_repo.project("b")
+    kpi_repo.project(
+        "a",
+        VALID_PROJECT.replace("id: demo-project", '"id": a').replace(
+            "summary: A project used by the tests.",
+            'summary: "Merged from the old tracker, whose entry read\nid: b\n"',
+        ),
+    )
+    result = kpi_repo.run("validate", "projects/b.yaml")
+    assert result.code == 0, result.out
+    (kpi_repo.root / "projects" / "c.yaml").write_text(VALID_PROJECT.replace("demo-project", "b"))
+    result = kpi_repo.run("validate", "projects/b.yaml")
+    assert result.code == 1 and 'the id "b" is also used by projects/c.yaml' in result.out
