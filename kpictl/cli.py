@@ -6,6 +6,7 @@ every commit) loads neither git nor jinja2 nor MkDocs.
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import signal
@@ -28,6 +29,7 @@ from kpictl.errors import (
     KpictlError,
     write_crash_log,
 )
+from kpictl.printable import printable
 
 if TYPE_CHECKING:
     from kpictl.config import Config
@@ -554,9 +556,9 @@ def main(argv: list[str] | None = None) -> int:
 def _say(notes: Iterable[str], warnings: Iterable[str]) -> None:
     """Notes and warnings on stderr, one line each, never mixed into the output."""
     for note in notes:
-        click.echo(f"kpictl: note: {note}", err=True)
+        click.echo(f"kpictl: note: {printable(note)}", err=True)
     for warning in warnings:
-        click.echo(f"kpictl: warning: {warning}", err=True)
+        click.echo(f"kpictl: warning: {printable(warning)}", err=True)
 
 
 def _annotating(argv: list[str] | None) -> bool:
@@ -567,21 +569,23 @@ def _annotating(argv: list[str] | None) -> bool:
 
 
 def _error(exc: KpictlError, argv: list[str] | None) -> None:
-    """A user's problem: one line each on stderr, and as annotations under --format github."""
+    """A user's problem: one line each on stderr, and as annotations under --format github.
+    A message may quote a file name or a value: it is shown escaped (``printable``)."""
     from kpictl.config.explain import ConfigError
 
     findings = exc.diagnostics if isinstance(exc, ConfigError) else []
+    message = printable(str(exc))
     if _annotating(argv):
         from kpictl.output.diagnostics import github_annotation
 
         for finding in findings:
             click.echo(github_annotation(finding))
         if not findings:
-            click.echo(github_error(str(exc), "kpictl"))
+            click.echo(github_error(message, "kpictl"))
     for finding in findings:
         click.echo(f"kpictl: {finding}", err=True)
     if not findings:
-        click.echo(f"kpictl: error: {exc}", err=True)
+        click.echo(f"kpictl: error: {message}", err=True)
 
 
 def github_error(message: str, title: str) -> str:
@@ -597,7 +601,10 @@ def _main(argv: list[str] | None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)  # it quotes the arguments given: shown escaped, line by line
+        lines = shown.getvalue().rstrip("\n").split("\n")
+        click.echo("\n".join(printable(line) for line in lines), err=True)
         return exc.exit_code
     except KpictlError as exc:
         _error(exc, argv)
@@ -615,7 +622,7 @@ def _main(argv: list[str] | None) -> int:
         log = write_crash_log(traceback.format_exc())
         where = f"; details in {log}" if log else ""
         message = (
-            f"internal error ({type(exc).__name__}: {exc}){where}. "
+            f"internal error ({type(exc).__name__}: {printable(str(exc))}){where}. "
             "This is a bug in kpictl; please report it with that file."
         )
         if _annotating(argv):

@@ -15,7 +15,7 @@ from typing import Any
 from kpictl import __version__
 from kpictl.history.model import LogEntry
 
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3  # 3: paths, authors and subjects escaped (printable)
 
 
 _MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload

@@ -20,6 +20,7 @@ from kpictl.history.catalog import outside_catalog
 from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
+from kpictl.printable import printable
 from kpictl.progress import Progress
 from kpictl.project.loader import LoadError, read_project_file
 from kpictl.project.validate import is_project_path
@@ -143,11 +144,12 @@ def _add_worktree(
     ).stdout.decode("utf-8", "surrogateescape")
     landed = int(now)
     by_path = {p.current.path: p for p in history.projects.values()}
+    # Each path as git gives it (to read the file) and as history shows it (escaped).
     paths: list[tuple[str, str]] = []
     for entry in status.split("\0"):
         if len(entry) > 3 and is_project_path(entry[3:]):
             name = entry[3:][len(repo.prefix) :]
-            paths.append((name, name))
+            paths.append((name, printable(name)))
     changed: list[tuple[str, dict[str, Any]]] = []
     for name, path in paths:
         file = config.root / name

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpictl.config import Config
+from kpictl.config import SLUG, Config
+from kpictl.printable import is_printable, printable
 from kpictl.project import rules
 from kpictl.project.diagnostics import ERROR, Diagnostic
 from kpictl.project.fastschema import compile_parts
@@ -82,10 +84,38 @@ def discover(config: Config) -> list[Path]:
 
 
 def display_path(file: Path, root: Path) -> str:
+    """The path to show: relative to the KPI root when inside it, with a byte that is not UTF-8
+    or a control character shown as an escape (\\xff)."""
     try:
-        return _located(file).relative_to(root.resolve()).as_posix()
+        return printable(_located(file).relative_to(root.resolve()).as_posix())
     except ValueError:
-        return file.as_posix()
+        return printable(file.as_posix())
+
+
+def _unsafe_name(file: Path, path: str, doc: Document | None) -> Diagnostic | None:
+    """A file name that cannot be shown as it is: bytes that are not UTF-8, control characters."""
+    name = file.name
+    if is_printable(name):
+        return None
+    project_id = doc.data.get("id") if doc is not None else None
+    fix = (
+        f"rename it to {project_id}.yaml"
+        if isinstance(project_id, str) and re.fullmatch(SLUG, project_id)
+        else "rename it after the project id (lowercase letters, digits and hyphens)"
+    )
+    what = "bytes that are not UTF-8" if _UNDECODED.search(name) else "control characters"
+    return Diagnostic(
+        path,
+        1,
+        1,
+        ERROR,
+        "file-name",
+        f"the file name holds {what} (shown as escapes such as \\xff), so it cannot be shown "
+        f"or published as it is; {fix}",
+    )
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class ProjectValidator:
@@ -334,10 +364,16 @@ def validate_files(
         path = display_path(file, config.root)
         result.files.append(path)
         doc, problems = load_file(file, path)
+        unsafe = _unsafe_name(file, path, doc)
+        if unsafe is not None:
+            problems.append(unsafe)
         if doc is None:
             result.diagnostics.extend(problems)
         else:
-            loaded.append((doc, validator.check(doc)))
+            found = validator.check(doc)
+            if unsafe is not None:  # the one finding about its name
+                found = [d for d in found if d.code != "file-name"] + [unsafe]
+            loaded.append((doc, found))
     elsewhere: dict[str, list[str]] = {}
     for file in others:
         if _located(file) not in seen:
