@@ -25,7 +25,13 @@ from kpictl.project.loader import (
     read_project_file,
     top_level_id,
 )
-from kpictl.project.schema import CURRENCY, DATE, LINK_URL, project_schema
+from kpictl.project.schema import (
+    CURRENCY,
+    DATE,
+    LINK_URL,
+    project_schema,
+    reserved_id_problem,
+)
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
@@ -229,6 +235,10 @@ class ProjectValidator:
                 _SLUG_HINT if "a-z0-9" in pattern else f"text matching {pattern}"
             )
             return f"{field_name} is {_show(value)}; it must be {hint}"
+        if kind == "not" and where == ("id",):
+            return f"id {reserved_id_problem(value)}"
+        if kind == "not":
+            return f"{field_name} is {_show(value)}, which is not allowed here"
         if kind == "format":
             return f"{field_name} is {_show(value)}, which is not a valid {error.validator_value}"
         if kind == "maximum":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kpictl.config import SLUG, Config
 from kpictl.errors import KpictlError
+from kpictl.project.schema import WINDOWS_RESERVED, reserved_id_problem
 from kpictl.project.validate import declared_id, discover
 
 _TEMPLATE = """\
@@ -62,6 +63,8 @@ def new_project(
             f"{project_id!r} is not a valid project id; use lowercase letters, digits and single "
             "hyphens (at most 64 characters), such as support-assistant"
         )
+    if project_id in WINDOWS_RESERVED:
+        raise KpictlError(reserved_id_problem(project_id))
     if name is not None and not 0 < len(name.strip()) <= 200:
         raise KpictlError("--name must be 1 to 200 characters")
     if not re.match(SLUG, team):

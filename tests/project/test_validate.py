@@ -370,3 +370,17 @@ def test_an_id_line_inside_a_note_is_no_duplicate(kpi_repo):
     (kpi_repo.root / "projects" / "c.yaml").write_text(VALID_PROJECT.replace("demo-project", "b"))
     result = kpi_repo.run("validate", "projects/b.yaml")
     assert result.code == 1 and 'the id "b" is also used by projects/c.yaml' in result.out
+
+
+@pytest.mark.parametrize("project_id", ["con", "nul", "aux", "prn", "com1", "com9", "lpt1", "lpt9"])
+def test_an_id_windows_keeps_for_a_device_is_refused(kpi_repo, project_id):
+    found = one(kpi_repo, VALID_PROJECT, project_id)
+    assert (found["code"], found["line"], found["col"]) == ("invalid-value", 2, 5)
+    assert found["message"].startswith(f'id "{project_id}" is a name Windows keeps for a device')
+    assert f"such as {project_id}-project" in found["message"]
+
+
+def test_ids_that_only_look_like_device_names_are_fine(kpi_repo):
+    for project_id in ("con-assistant", "com10", "console", "lpt"):
+        kpi_repo.project(project_id)
+    assert kpi_repo.run("validate").code == 0
