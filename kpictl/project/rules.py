@@ -27,12 +27,12 @@ from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
 
-from kpictl.config import Config
+from kpictl.config import SLUG, Config
 from kpictl.dates import DateError, parse_declared, zone
 from kpictl.printable import printable
 from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
 from kpictl.project.loader import Document, PathKey
-from kpictl.project.schema import CURRENCY, DATE
+from kpictl.project.schema import CURRENCY, DATE, WINDOWS_RESERVED
 from kpictl.project.status import status_of
 
 # Bump when a content rule changes: history's cached verdicts are keyed by it.
@@ -295,14 +295,24 @@ def check_configured(doc: Document, config: Config, now: datetime) -> list[Diagn
     return [finding.placed(doc) for finding in found]
 
 
+def valid_id(value: Any) -> bool:
+    """Whether ``value`` is an id to suggest as a file name; an invalid one has its own error."""
+    return (
+        isinstance(value, str)
+        and re.match(SLUG, value) is not None
+        and len(value) <= 64
+        and value not in WINDOWS_RESERVED
+    )
+
+
 def _file_name(doc: Document) -> Iterator[Finding]:
     project_id = doc.data.get("id")
     stem = PurePosixPath(doc.path).stem
-    if isinstance(project_id, str) and stem != project_id:
+    if valid_id(project_id) and stem != project_id:
         yield Finding(
             ("id",),
             "file-name",
-            f'the file is named {stem!r} but the project id is "{project_id}"; rename the file '
+            f'the file is named "{stem}" but the project id is "{project_id}"; rename the file '
             f"to {project_id}.yaml (the id is the identity, so renaming keeps its history)",
             WARNING,
         )

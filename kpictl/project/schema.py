@@ -23,6 +23,7 @@ COST_CATEGORIES = ("people", "infrastructure", "inference", "licences", "service
 DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?(?!\n)$"
 CURRENCY = r"^[A-Z]{3}(?!\n)$"
 LINK_URL = r"^(https?://|mailto:)[^\s]+(?!\n)$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+(?!\n)$"
 EXTENSION = {"^x-": {"description": "Your own data; kpictl ignores keys starting with x-."}}
 # Names Windows keeps for devices, with any extension: projects/con.yaml cannot be checked out.
 WINDOWS_RESERVED = (
@@ -137,7 +138,7 @@ def project_schema(config: Config | None) -> dict[str, Any]:
                 "team": {"$ref": "#/$defs/slug", "description": "The team that owns it."},
                 "owner": {
                     "type": "string",
-                    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+(?!\n)$",
+                    "pattern": EMAIL,
                     "description": "The accountable person's email address.",
                 },
                 "summary": _text("One or two sentences on what it does.", 2000),

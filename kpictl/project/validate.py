@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpictl.config import SLUG, Config
+from kpictl.config import Config
 from kpictl.printable import is_printable, printable
 from kpictl.project import rules
 from kpictl.project.diagnostics import ERROR, Diagnostic
@@ -28,6 +28,7 @@ from kpictl.project.loader import (
 from kpictl.project.schema import (
     CURRENCY,
     DATE,
+    EMAIL,
     LINK_URL,
     project_schema,
     reserved_id_problem,
@@ -43,6 +44,7 @@ _PATTERN_HINTS = {
     DATE: "an ISO 8601 date such as 2024-03-05, or a date and time with an offset "
     "such as 2024-03-05T14:30:00+01:00",
     LINK_URL: "a link starting with https://, http:// or mailto:",
+    EMAIL: "an email address such as name@example.com",
 }
 _SLUG_HINT = "lowercase letters, digits and single hyphens, such as support-assistant"
 _TYPE_NAMES = {
@@ -106,7 +108,7 @@ def _unsafe_name(file: Path, path: str, doc: Document | None) -> Diagnostic | No
     project_id = doc.data.get("id") if doc is not None else None
     fix = (
         f"rename it to {project_id}.yaml"
-        if isinstance(project_id, str) and re.fullmatch(SLUG, project_id)
+        if rules.valid_id(project_id)
         else "rename it after the project id (lowercase letters, digits and hyphens)"
     )
     what = "bytes that are not UTF-8" if _UNDECODED.search(name) else "control characters"
@@ -231,8 +233,9 @@ class ProjectValidator:
             return message
         if kind == "pattern":
             pattern = error.validator_value
+            # Never the regular expression itself: a person reads this.
             hint = _PATTERN_HINTS.get(pattern) or (
-                _SLUG_HINT if "a-z0-9" in pattern else f"text matching {pattern}"
+                _SLUG_HINT if "a-z0-9" in pattern else "of the form the schema describes"
             )
             return f"{field_name} is {_show(value)}; it must be {hint}"
         if kind == "not" and where == ("id",):

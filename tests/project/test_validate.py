@@ -85,7 +85,13 @@ def test_a_valid_project_passes(kpi_repo):
             "schema_version",
             ["upgrade kpictl"],
         ),
-        ("owner: lead@example.com", "owner: the lead", "invalid-format", "owner:", ["'the lead'"]),
+        (
+            "owner: lead@example.com",
+            "owner: the lead",
+            "invalid-format",
+            "owner:",
+            ["'the lead'", "an email address such as name@example.com"],
+        ),
         ("id: demo-project", "id: Demo_Project", "invalid-format", "id:", ["lowercase"]),
         ("amount: 100", "amount: -5", "invalid-value", "amount:", ["at least 0"]),
         ("amount: 100", "amount: lots", "wrong-type", "amount:", ["must be a number"]),
@@ -384,3 +390,24 @@ def test_ids_that_only_look_like_device_names_are_fine(kpi_repo):
     for project_id in ("con-assistant", "com10", "console", "lpt"):
         kpi_repo.project(project_id)
     assert kpi_repo.run("validate").code == 0
+
+
+def test_no_message_shows_a_regular_expression(kpi_repo):
+    text = VALID_PROJECT.replace("owner: lead@example.com", "owner: the lead").replace(
+        "team: platform", "team: Platform Team\nlabels: [Bad Label]"
+    )
+    kpi_repo.project("demo-project", text.replace("labels: [internal]\n", ""))
+    found = diagnostics(kpi_repo)
+    assert len(found) == 3
+    for finding in found:
+        assert not any(mark in finding["message"] for mark in ("^", "(?!", "[^", "\\s", "$")), (
+            finding
+        )
+
+
+def test_the_file_name_hint_suggests_only_a_valid_id(kpi_repo):
+    for bad in ("Demo Project", "con", "a" * 65):
+        kpi_repo.write("projects/other-name.yaml", VALID_PROJECT.replace("demo-project", bad))
+        found = diagnostics(kpi_repo)
+        assert [d["code"] for d in found if d["code"] == "file-name"] == [], bad
+        assert any(d["line"] == 2 for d in found)
