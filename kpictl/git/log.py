@@ -42,9 +42,18 @@ def parse_log(raw: bytes, prefix: str) -> list[LogEntry]:
             i += 2
             if is_project_path(path):
                 changes.append((printable(path[cut:]), meta[3]))
-        commit = (sha, int(landed), int(authored), printable(author), printable(subject))
+        commit = (sha, seconds(landed), seconds(authored), printable(author), printable(subject))
         entries.append((commit, changes))
     return entries
+
+
+def seconds(text: str) -> int:
+    """A time as git prints it (%ct): seconds since 1970, or nothing for a date it cannot read
+    (a negative one, for one), which is -1: out of range, so history skips the commit."""
+    try:
+        return int(text)
+    except ValueError:
+        return -1
 
 
 def cat_blobs(git: Git, shas: list[str]) -> Iterator[tuple[str, bytes]]:

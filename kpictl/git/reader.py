@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from kpictl.config import Config
+from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
 from kpictl.git.cache import HistoryCache
-from kpictl.git.log import cat_blobs, extends, read_log
+from kpictl.git.log import cat_blobs, extends, read_log, seconds
 from kpictl.git.repository import Git, Repository, open_repository
 from kpictl.history.catalog import outside_catalog
 from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
@@ -89,10 +90,15 @@ def read_history(
     history.memo_path = cache.fragments_path
     # The default as-of time: the head commit's, or later if clocks went backwards on the way,
     # so that no landed revision falls after it.
-    history.head_landed_at = max(
-        [int(repo.git.text("log", "-1", "--format=%ct", repo.head))]
-        + [r.landed_at for p in history.projects.values() for r in p.revisions]
-    )
+    head_time = seconds(repo.git.text("log", "-1", "--format=%ct", repo.head))
+    if not usable(head_time) and not any(sha == repo.head for (sha, *_), _ in log):
+        history.warnings.append(  # (replay warned already when it changed a project file)
+            f"the head commit {repo.head[:10]} has a committer time outside 1970 to 9999 (UTC), "
+            "or one git cannot read; results are as of the last commit with a usable time"
+        )
+    times = [r.landed_at for p in history.projects.values() for r in p.revisions]
+    times += [head_time] if usable(head_time) else []
+    history.head_landed_at = max(times, default=0)
     if worktree:
         _add_worktree(history, repo, config, parser, now if now is not None else time.time())
     history.warnings.extend(outside_catalog(history, config.milestone_ids, config.environments))
