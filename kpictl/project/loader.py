@@ -439,8 +439,16 @@ def _decode(raw: bytes, path: str) -> str:
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     places = _Places(text)
+    lines = _LINE_BREAK.split(text)
+
+    def where(mark: Any) -> tuple[int, int]:
+        line, col = places(mark)
+        if line > len(lines):  # libyaml's end of the stream, after a last line with no break
+            return len(lines), len(lines[-1]) + 1
+        return line, col
+
     mark = exc.problem_mark or exc.context_mark
-    line, col = places(mark) if mark else (1, 1)
+    line, col = where(mark) if mark else (1, 1)
     problem = exc.problem or "the file is not valid YAML"
     if "nesting depth" in problem:
         return Diagnostic(
@@ -453,10 +461,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic
         )
     message = f"invalid YAML: {problem}"
     if exc.context and exc.context_mark:
-        context_line, context_col = places(exc.context_mark)
+        context_line, context_col = where(exc.context_mark)
         message += f" {exc.context} that starts at line {context_line}, column {context_col}"
-    lines = _LINE_BREAK.split(text)
-    if mark is not None and line <= len(lines):
+    if mark is not None:
         message += _hint(lines, line, col, problem)
     return Diagnostic(path, line, col, ERROR, "yaml-syntax", message)
 

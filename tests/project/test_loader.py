@@ -230,3 +230,9 @@ def test_lines_are_counted_as_editors_count_them(separator):
 def test_a_colon_in_a_value_and_a_non_breaking_space_in_the_indentation_get_a_hint(raw, line, hint):
     problem = only_error(raw)
     assert problem.line == line and hint in problem.message, str(problem)
+
+
+def test_the_end_of_a_file_without_a_last_line_break_is_on_its_last_line():
+    problem = only_error(b"a: 1\nb: [")
+    assert (problem.line, problem.col) == (2, 5)
+    assert "starts at line 3" not in problem.message
