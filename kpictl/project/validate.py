@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,7 @@ def display_path(file: Path, root: Path) -> str:
     """The path to show: relative to the KPI root when inside it, with a byte that is not UTF-8
     or a control character shown as an escape (\\xff)."""
     try:
-        return printable(_located(file).relative_to(root.resolve()).as_posix())
+        return printable(_located(file).relative_to(_real_folder(root)).as_posix())
     except ValueError:
         return printable(file.as_posix())
 
@@ -355,10 +356,15 @@ def declared_id(file: Path) -> str | None:
     return top_level_id(raw)
 
 
+@lru_cache(maxsize=1024)
+def _real_folder(folder: Path) -> Path:
+    return folder.resolve()  # once per folder, not once per file: pre-commit passes thousands
+
+
 def _located(file: Path) -> Path:
     """Where ``file`` is, without following it if it is a symbolic link (it is reported as
     one, under its own name)."""
-    return file.parent.resolve() / file.name
+    return _real_folder(file.parent) / file.name
 
 
 def validate_files(
@@ -366,6 +372,7 @@ def validate_files(
 ) -> ValidationResult:
     """Validate ``files``; their ids are also checked against ``others`` (the rest of the
     repository's project files, which pre-commit does not pass when they did not change)."""
+    _real_folder.cache_clear()  # folders are looked up again in each run
     result = ValidationResult()
     validator = ProjectValidator(config)
     loaded: list[tuple[Document, list[Diagnostic]]] = []
