@@ -543,7 +543,7 @@ _OPEN_FLAGS = (
 def _symlink() -> LoadError:
     return LoadError(
         "this is a symbolic link, and git keeps the link, not the file it points to, so its "
-        "history would be lost; move the project file itself here",
+        "history would be lost; move the file itself here",
         1,
         1,
         "symlink",
@@ -557,7 +557,7 @@ def _refuse_kind(mode: int) -> None:
         kind = _NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
         raise LoadError(
             f"this is {kind}, not a regular file; git cannot keep it and kpictl does not read "
-            "it, so put the project file itself here",
+            "it, so put the file itself here",
             1,
             1,
             "not-a-file",

@@ -114,3 +114,12 @@ def test_a_symlink_to_another_project_is_reported_under_its_own_name(kpi_repo):
     assert [(d["path"], d["code"]) for d in payload["diagnostics"]] == [
         ("projects/alias.yaml", "symlink")
     ]
+
+
+def test_kpictl_yaml_is_read_by_the_same_rules(tmp_path):
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "elsewhere.yaml").write_text("# defaults\n")
+    (tmp_path / "kpictl.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    code, _, _, err = kpictl(tmp_path, "validate")
+    assert code == 2
+    assert "kpictl.yaml:1:1: error[symlink]: this is a symbolic link" in err
