@@ -177,7 +177,10 @@ def new(obj: Context, project_id: str, name: str | None, team: str, owner: str) 
 
     config = obj.config()
     target = new_project(project_id, config, name=name, team=team, owner=owner)
-    click.echo(f"wrote {target}; fill in name, summary, roles and costs, then open a pull request")
+    click.echo(
+        f"wrote {printable(str(target))}; fill in name, summary, roles and costs, then open a "
+        "pull request"
+    )
     return EXIT_OK
 
 
@@ -391,7 +394,7 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
     _say(computed.notes, [])
     result = build_site(computed, computed.config, out=target, strict=strict)
     _say([], result.warnings)
-    click.echo(f"built {result.pages} pages into {result.out}")
+    click.echo(f"built {result.pages} pages into {printable(str(result.out))}")
     return EXIT_OK
 
 
@@ -420,7 +423,9 @@ def serve(obj: Context, port: int, out: Path | None) -> int:
     """
     from kpictl.site.serve import serve_site
 
-    serve_site(obj.config(), port=port, out=out, echo=lambda text: click.echo(text, err=True))
+    serve_site(
+        obj.config(), port=port, out=out, echo=lambda text: click.echo(printable(text), err=True)
+    )
     return EXIT_OK
 
 
@@ -450,15 +455,16 @@ def init(directory: Path, force: bool) -> int:
     prefix = work_tree_prefix(directory)
     if prefix:
         click.echo(
-            f"kpictl: warning: {directory} is the folder {prefix} of a git repository; GitHub "
+            f"kpictl: warning: {printable(str(directory))} is the folder {printable(prefix)} "
+            "of a git repository; GitHub "
             "reads workflows, and pre-commit its configuration, only at the top of the "
             f"repository: move .github/ and .pre-commit-config.yaml there and prefix their "
-            f"paths with {prefix}",
+            f"paths with {printable(prefix)}",
             err=True,
         )
     for written in results:
         note = f" ({written.note})" if written.note else ""
-        click.echo(f"{written.action:>14}  {written.path}{note}")
+        click.echo(printable(f"{written.action:>14}  {written.path}{note}"))
     branch = current_branch(directory)
     first = "" if prefix is not None else f"git init -b {branch}, "
     click.echo(f"next: {first}edit projects/, then `kpictl validate`")
@@ -481,7 +487,7 @@ def demo(directory: Path, no_site: bool) -> int:
     from kpictl.scaffold.demo import create_demo
 
     create_demo(directory)
-    click.echo(f"created a demo KPI repository with its git history in {directory}")
+    click.echo(f"created a demo KPI repository with its git history in {printable(str(directory))}")
     if not no_site:
         from kpictl.pipeline import compute_as_of
         from kpictl.site.build import build_site
@@ -489,8 +495,9 @@ def demo(directory: Path, no_site: bool) -> int:
         config = load_config(directory.resolve())
         computed = compute_as_of(config)
         result = build_site(computed, computed.config)
-        click.echo(f"built its site: {result.out / 'index.html'}")
-    click.echo(f"next: kpictl -C {directory} report, or kpictl -C {directory} serve")
+        click.echo(f"built its site: {printable(str(result.out / 'index.html'))}")
+    shown = printable(str(directory))
+    click.echo(f"next: kpictl -C {shown} report, or kpictl -C {shown} serve")
     return EXIT_OK
 
 

@@ -102,3 +102,12 @@ def test_history_skips_a_revision_with_a_control_character_and_says_so_escaped(t
 def test_an_error_quoting_an_argument_is_shown_escaped(kpi_repo):
     result = kpi_repo.run("validate", "projects/\x1b[2J.yaml")
     assert result.code == 2 and "\x1b" not in result.err and "\\x1b[2J" in result.err
+
+
+def test_paths_given_on_the_command_line_are_shown_escaped(tmp_path):
+    root = tmp_path / "odd\x1b[2Jname"
+    root.mkdir()
+    (root / "kpictl.yaml").write_text("# defaults\n")
+    result = run_kpictl("new", "fresh", cwd=root)
+    assert result.code == 0, result.err
+    assert "odd\\x1b[2Jname/projects/fresh.yaml" in result.out and "\x1b" not in result.out
