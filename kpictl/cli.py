@@ -6,6 +6,7 @@ every commit) loads neither git nor jinja2 nor MkDocs.
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import signal
@@ -28,6 +29,7 @@ from kpictl.errors import (
     KpictlError,
     write_crash_log,
 )
+from kpictl.printable import printable
 
 if TYPE_CHECKING:
     from kpictl.config import Config
@@ -175,7 +177,10 @@ def new(obj: Context, project_id: str, name: str | None, team: str, owner: str) 
 
     config = obj.config()
     target = new_project(project_id, config, name=name, team=team, owner=owner)
-    click.echo(f"wrote {target}; fill in name, summary, roles and costs, then open a pull request")
+    click.echo(
+        f"wrote {printable(str(target))}; fill in name, summary, roles and costs, then open a "
+        "pull request"
+    )
     return EXIT_OK
 
 
@@ -444,7 +449,7 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
     _say(computed.notes, [])
     result = build_site(computed, computed.config, out=target, strict=strict)
     _say([], result.warnings)
-    click.echo(f"built {result.pages} pages into {result.out}")
+    click.echo(f"built {result.pages} pages into {printable(str(result.out))}")
     return EXIT_OK
 
 
@@ -473,7 +478,9 @@ def serve(obj: Context, port: int, out: Path | None) -> int:
     """
     from kpictl.site.serve import serve_site
 
-    serve_site(obj.config(), port=port, out=out, echo=lambda text: click.echo(text, err=True))
+    serve_site(
+        obj.config(), port=port, out=out, echo=lambda text: click.echo(printable(text), err=True)
+    )
     return EXIT_OK
 
 
@@ -503,15 +510,16 @@ def init(directory: Path, force: bool) -> int:
     prefix = work_tree_prefix(directory)
     if prefix:
         click.echo(
-            f"kpictl: warning: {directory} is the folder {prefix} of a git repository; GitHub "
+            f"kpictl: warning: {printable(str(directory))} is the folder {printable(prefix)} "
+            "of a git repository; GitHub "
             "reads workflows, and pre-commit its configuration, only at the top of the "
             f"repository: move .github/ and .pre-commit-config.yaml there and prefix their "
-            f"paths with {prefix}",
+            f"paths with {printable(prefix)}",
             err=True,
         )
     for written in results:
         note = f" ({written.note})" if written.note else ""
-        click.echo(f"{written.action:>14}  {written.path}{note}")
+        click.echo(printable(f"{written.action:>14}  {written.path}{note}"))
     branch = current_branch(directory)
     first = "" if prefix is not None else f"git init -b {branch}, "
     click.echo(f"next: {first}edit projects/, then `kpictl validate`")
@@ -534,7 +542,7 @@ def demo(directory: Path, no_site: bool) -> int:
     from kpictl.scaffold.demo import create_demo
 
     create_demo(directory)
-    click.echo(f"created a demo KPI repository with its git history in {directory}")
+    click.echo(f"created a demo KPI repository with its git history in {printable(str(directory))}")
     if not no_site:
         from kpictl.pipeline import compute_as_of
         from kpictl.site.build import build_site
@@ -542,8 +550,9 @@ def demo(directory: Path, no_site: bool) -> int:
         config = load_config(directory.resolve())
         computed = compute_as_of(config)
         result = build_site(computed, computed.config)
-        click.echo(f"built its site: {result.out / 'index.html'}")
-    click.echo(f"next: kpictl -C {directory} report, or kpictl -C {directory} serve")
+        click.echo(f"built its site: {printable(str(result.out / 'index.html'))}")
+    shown = printable(str(directory))
+    click.echo(f"next: kpictl -C {shown} report, or kpictl -C {shown} serve")
     return EXIT_OK
 
 
@@ -609,9 +618,9 @@ def main(argv: list[str] | None = None) -> int:
 def _say(notes: Iterable[str], warnings: Iterable[str]) -> None:
     """Notes and warnings on stderr, one line each, never mixed into the output."""
     for note in notes:
-        click.echo(f"kpictl: note: {note}", err=True)
+        click.echo(f"kpictl: note: {printable(note)}", err=True)
     for warning in warnings:
-        click.echo(f"kpictl: warning: {warning}", err=True)
+        click.echo(f"kpictl: warning: {printable(warning)}", err=True)
 
 
 def _annotating(argv: list[str] | None) -> bool:
@@ -622,21 +631,23 @@ def _annotating(argv: list[str] | None) -> bool:
 
 
 def _error(exc: KpictlError, argv: list[str] | None) -> None:
-    """A user's problem: one line each on stderr, and as annotations under --format github."""
+    """A user's problem: one line each on stderr, and as annotations under --format github.
+    A message may quote a file name or a value: it is shown escaped (``printable``)."""
     from kpictl.config.explain import ConfigError
 
     findings = exc.diagnostics if isinstance(exc, ConfigError) else []
+    message = printable(str(exc))
     if _annotating(argv):
         from kpictl.output.diagnostics import github_annotation
 
         for finding in findings:
             click.echo(github_annotation(finding))
         if not findings:
-            click.echo(github_error(str(exc), "kpictl"))
+            click.echo(github_error(message, "kpictl"))
     for finding in findings:
         click.echo(f"kpictl: {finding}", err=True)
     if not findings:
-        click.echo(f"kpictl: error: {exc}", err=True)
+        click.echo(f"kpictl: error: {message}", err=True)
 
 
 def github_error(message: str, title: str) -> str:
@@ -652,7 +663,10 @@ def _main(argv: list[str] | None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)  # it quotes the arguments given: shown escaped, line by line
+        lines = shown.getvalue().rstrip("\n").split("\n")
+        click.echo("\n".join(printable(line) for line in lines), err=True)
         return exc.exit_code
     except KpictlError as exc:
         _error(exc, argv)
@@ -670,7 +684,7 @@ def _main(argv: list[str] | None) -> int:
         log = write_crash_log(traceback.format_exc())
         where = f"; details in {log}" if log else ""
         message = (
-            f"internal error ({type(exc).__name__}: {exc}){where}. "
+            f"internal error ({type(exc).__name__}: {printable(str(exc))}){where}. "
             "This is a bug in kpictl; please report it with that file."
         )
         if _annotating(argv):

@@ -13,6 +13,9 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 DAY = 86_400  # seconds; every duration is calendar days of this length
+# The times kpictl can date by and show: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+EARLIEST = 0
+LATEST = 253_402_300_799
 
 _DECLARED = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
@@ -77,6 +80,26 @@ def parse_declared(text: str, tz: tzinfo = timezone.utc) -> tuple[datetime, bool
             "range; use a time from 1970 to 9999 in UTC"
         )
     return moment, True
+
+
+def usable(epoch: int) -> bool:
+    """Whether a time (a commit's, say) falls from 1970 to 9999 in UTC, where kpictl can use it."""
+    return EARLIEST <= epoch <= LATEST
+
+
+def end_of_day(text: str, tz: tzinfo) -> int:
+    """The last second of the day ``text`` (a date, such as 2025-06-30) in ``tz``."""
+    start, _ = parse_declared(text, tz)
+    day = start.astimezone(tz).date()
+    if day < date.max:
+        end = int(datetime.combine(day + timedelta(days=1), time(0), tz).timestamp()) - 1
+    else:
+        end = int(datetime.combine(day, time(23, 59, 59), tz).timestamp())
+    if end > LATEST:
+        raise DateError(
+            f"the end of {text} is after 9999 in UTC, out of range; use an earlier date"
+        )
+    return end
 
 
 @overload

@@ -14,10 +14,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from kpictl.config import CONFIG_FILE, Config, load_config
-from kpictl.dates import DateError, parse_declared, zone
+from kpictl.dates import DateError, end_of_day, parse_declared, zone
 from kpictl.errors import KpictlError
 from kpictl.git.reader import read_history
 from kpictl.git.repository import file_at, is_local_branch, main_branch, origin_url
@@ -55,13 +54,9 @@ def parse_as_of(text: str, config: Config) -> int:
         return int(time.time())
     try:
         moment, has_time = parse_declared(text, zone(config.timezone))
+        return int(moment.timestamp()) if has_time else end_of_day(text, zone(config.timezone))
     except DateError as exc:
         raise KpictlError(f"--as-of: {exc}, or `now`") from None
-    if has_time:
-        return int(moment.timestamp())
-    day = moment.astimezone(zone(config.timezone)).date() + timedelta(days=1)
-    next_midnight = datetime.combine(day, datetime.min.time(), zone(config.timezone))
-    return int(next_midnight.timestamp()) - 1
 
 
 def config_at(config: Config, ref: str | None) -> tuple[Config, str | None]:

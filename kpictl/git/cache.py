@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from kpictl import __version__
 from kpictl.history.model import LogEntry
 
-_CACHE_FORMAT = 2
+_COMMIT_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
+_CACHE_FORMAT = 3  # 3: paths, authors and subjects escaped (printable)
 
 
 _MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload
@@ -64,7 +66,9 @@ def read_marshal(path: Path) -> Any:
 class HistoryCache:
     """Parsed blobs and the log up to a head, in one marshal file under the git directory."""
 
-    def __init__(self, folder: Path, key_parts: tuple[str, ...], enabled: bool) -> None:
+    def __init__(
+        self, folder: Path, key_parts: tuple[str, ...], enabled: bool, load: bool = True
+    ) -> None:
         key = hashlib.sha256(
             "|".join((str(_CACHE_FORMAT), __version__, *key_parts)).encode()
         ).hexdigest()[:16]
@@ -73,12 +77,20 @@ class HistoryCache:
         self.blobs: dict[str, Any] = {}
         self.head: str | None = None
         self.log: list[LogEntry] = []
-        if enabled:
+        self.loaded = False  # whether anything was read from the cache file
+        if enabled and load:
             data = read_marshal(self.path)
-            try:
+            # The checksum catches damage; a payload of another shape (a bug, another writer)
+            # is refused as a whole, so it costs a cold read and never a crash.
+            if (
+                isinstance(data, dict)
+                and isinstance(data.get("blobs"), dict)
+                and isinstance(data.get("head"), str)
+                and _COMMIT_ID.fullmatch(data["head"]) is not None  # it reaches git's arguments
+                and isinstance(data.get("log"), list)
+            ):
                 self.blobs, self.head, self.log = data["blobs"], data["head"], data["log"]
-            except (TypeError, KeyError):
-                self.blobs, self.head, self.log = {}, None, []
+                self.loaded = True
 
     @property
     def fragments_path(self) -> Path | None:
@@ -102,14 +114,16 @@ class FragmentCache:
         self.changed = False
         if path is not None:
             stored = read_marshal(path)
-            if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            shaped = isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict)
+            if shaped and stored[0] == key:
                 self.entries = stored[1]
 
     def get(self, project_id: str, signature: Any) -> str | None:
         entry = self.entries.get(project_id)
-        if signature is None or entry is None or entry[0] != signature:
+        if signature is None or not isinstance(entry, tuple) or len(entry) != 2:
             return None
-        return entry[1]
+        fragment = entry[1]
+        return fragment if entry[0] == signature and isinstance(fragment, str) else None
 
     def put(self, project_id: str, signature: Any, fragment: str) -> None:
         if signature is not None:

@@ -14,12 +14,16 @@ from collections.abc import Iterator
 from kpictl.config import Config
 from kpictl.git.repository import Git, Repository
 from kpictl.history.model import Change, LogEntry
+from kpictl.printable import printable
 from kpictl.project.validate import is_project_path
 
 _LOG_FORMAT = "%x1e%H%x00%ct%x00%at%x00%an%x00%s"
 
 
 def parse_log(raw: bytes, prefix: str) -> list[LogEntry]:
+    """The log's commits and their changes to project files. Paths, author names and subjects
+    are shown as they will be everywhere (``printable``): a byte that is not UTF-8 or a control
+    character in a file name or a commit message becomes an escape such as \\xff."""
     entries: list[LogEntry] = []
     fields = raw.decode("utf-8", "surrogateescape").split("\0")
     i, n = 0, len(fields)
@@ -37,9 +41,19 @@ def parse_log(raw: bytes, prefix: str) -> list[LogEntry]:
             path = fields[i + 1]
             i += 2
             if is_project_path(path):
-                changes.append((path[cut:], meta[3]))
-        entries.append(((sha, int(landed), int(authored), author, subject), changes))
+                changes.append((printable(path[cut:]), meta[3]))
+        commit = (sha, seconds(landed), seconds(authored), printable(author), printable(subject))
+        entries.append((commit, changes))
     return entries
+
+
+def seconds(text: str) -> int:
+    """A time as git prints it (%ct): seconds since 1970, or nothing for a date it cannot read
+    (a negative one, for one), which is -1: out of range, so history skips the commit."""
+    try:
+        return int(text)
+    except ValueError:
+        return -1
 
 
 def cat_blobs(git: Git, shas: list[str]) -> Iterator[tuple[str, bytes]]:

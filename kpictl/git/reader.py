@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from kpictl.config import Config
+from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
 from kpictl.git.cache import HistoryCache
-from kpictl.git.log import cat_blobs, extends, read_log
+from kpictl.git.log import cat_blobs, extends, read_log, seconds
 from kpictl.git.repository import Git, Repository, open_repository
 from kpictl.history.catalog import outside_catalog
 from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
+from kpictl.printable import printable
 from kpictl.progress import Progress
+from kpictl.project.loader import LoadError, read_project_file
 from kpictl.project.validate import is_project_path
 
 
@@ -42,11 +45,54 @@ def read_history(
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
     parser = RevisionParser()
     folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
-    cache = HistoryCache(
-        folder,
-        (repo.prefix, config.projects_dir, parser.schema_key, _grafts_key(repo)),
-        enabled=use_cache,
-    )
+    key = (repo.prefix, config.projects_dir, parser.schema_key, _grafts_key(repo))
+    cache = HistoryCache(folder, key, enabled=use_cache)
+    try:
+        history, log, new = _replay_with(cache, repo, config, parser, landed_line, pending_at)
+    except (KpictlError, MemoryError):
+        raise
+    except Exception:
+        if not cache.loaded:
+            raise
+        # The cache passed its checksum but not its use: written by a bug or another program.
+        # It only saves time, so read cold, and write it again.
+        cache = HistoryCache(folder, key, enabled=use_cache, load=False)
+        history, log, new = _replay_with(cache, repo, config, parser, landed_line, pending_at)
+    if not history.projects and not config.projects_path.is_dir():
+        raise KpictlError(
+            f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
+            f"the history of {repo.ref}; run kpictl in the KPI repository (or pass -C), or create "
+            "a project with `kpictl new ID`"
+        )
+    history.commits_read = len(new)
+    history.memo_path = cache.fragments_path
+    # The default as-of time: the head commit's, or later if clocks went backwards on the way,
+    # so that no landed revision falls after it.
+    head_time = seconds(repo.git.text("log", "-1", "--format=%ct", repo.head))
+    if not usable(head_time) and not any(sha == repo.head for (sha, *_), _ in log):
+        history.warnings.append(  # (replay warned already when it changed a project file)
+            f"the head commit {repo.head[:10]} has a committer time outside 1970 to 9999 (UTC), "
+            "or one git cannot read; results are as of the last commit with a usable time"
+        )
+    times = [r.landed_at for p in history.projects.values() for r in p.revisions]
+    times += [head_time] if usable(head_time) else []
+    history.head_landed_at = max(times, default=0)
+    if worktree:
+        _add_worktree(history, repo, config, parser, now if now is not None else time.time())
+    history.warnings.extend(outside_catalog(history, config.milestone_ids, config.environments))
+    return history
+
+
+def _replay_with(
+    cache: HistoryCache,
+    repo: Repository,
+    config: Config,
+    parser: RevisionParser,
+    landed_line: frozenset[str] | None,
+    pending_at: int | None,
+) -> tuple[History, list[LogEntry], list[LogEntry]]:
+    """The log (from the cache, extended by git), its blobs parsed, replayed: the history, the
+    log it was replayed from and the commits read from git in this run."""
     if cache.head and extends(repo, cache.head):
         new = read_log(repo, config, cache.head) if cache.head != repo.head else []
         log = cache.log + new
@@ -77,24 +123,7 @@ def read_history(
     blobs = ChainMap(cache.blobs, crashed) if crashed else cache.blobs
     history = replay(log, blobs, repo.ref, repo.head, refused_at_landing)
     history.pending_commits = pending
-    if not history.projects and not config.projects_path.is_dir():
-        raise KpictlError(
-            f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
-            f"the history of {repo.ref}; run kpictl in the KPI repository (or pass -C), or create "
-            "a project with `kpictl new ID`"
-        )
-    history.commits_read = len(new)
-    history.memo_path = cache.fragments_path
-    # The default as-of time: the head commit's, or later if clocks went backwards on the way,
-    # so that no landed revision falls after it.
-    history.head_landed_at = max(
-        [int(repo.git.text("log", "-1", "--format=%ct", repo.head))]
-        + [r.landed_at for p in history.projects.values() for r in p.revisions]
-    )
-    if worktree:
-        _add_worktree(history, repo, config, parser, now if now is not None else time.time())
-    history.warnings.extend(outside_catalog(history, config.milestone_ids, config.environments))
-    return history
+    return history, log, new
 
 
 def _as_if_landed(
@@ -137,21 +166,27 @@ def _add_worktree(
 ) -> None:
     """Uncommitted changes as provisional revisions, dated now."""
     spec = f":(top,literal){repo.prefix}{config.projects_dir}"
-    raw = repo.git.run(
+    status = repo.git.run(
         "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", spec
     ).stdout.decode("utf-8", "surrogateescape")
     landed = int(now)
     by_path = {p.current.path: p for p in history.projects.values()}
-    paths = [
-        entry[3:][len(repo.prefix) :]
-        for entry in raw.split("\0")
-        if len(entry) > 3 and is_project_path(entry[3:])
-    ]
+    # Each path as git gives it (to read the file) and as history shows it (escaped).
+    paths: list[tuple[str, str]] = []
+    for entry in status.split("\0"):
+        if len(entry) > 3 and is_project_path(entry[3:]):
+            name = entry[3:][len(repo.prefix) :]
+            paths.append((name, printable(name)))
     changed: list[tuple[str, dict[str, Any]]] = []
-    for path in paths:
-        file = config.root / path
-        if file.exists():
-            parsed = _parse_isolated(parser, file.read_bytes(), None)[0]
+    for name, path in paths:
+        file = config.root / name
+        if os.path.lexists(file):
+            try:
+                raw = read_project_file(file)
+            except LoadError as exc:
+                history.warnings.append(f"uncommitted {path} cannot be read ({exc}); ignored")
+                continue
+            parsed = _parse_isolated(parser, raw, None)[0]
             if isinstance(parsed, list):
                 reason: str | None = parsed[0]
             else:
@@ -161,9 +196,9 @@ def _add_worktree(
                     continue
             history.warnings.append(f"uncommitted {path} did not validate ({reason}); ignored")
     declared = {data["id"] for _, data in changed}
-    for path in paths:  # deletions first: a file renamed in the working tree is no archive
+    for name, path in paths:  # deletions first: a file renamed in the working tree is no archive
         deleted = by_path.get(path)
-        gone = not (config.root / path).exists()
+        gone = not os.path.lexists(config.root / name)
         if gone and deleted and not deleted.archived and deleted.id not in declared:
             deleted.revisions.append(Revision(None, landed, path, None, provisional=True))
     for path, data in changed:

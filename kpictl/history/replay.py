@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kpictl.dates import iso
+from kpictl.dates import iso, usable
 from kpictl.history.model import ZERO_SHA, Commit, History, LogEntry, ProjectHistory, Revision
 from kpictl.history.revision import Parsed, Valid
 
@@ -90,6 +90,20 @@ def replay(
     ledger = IdentityLedger()
     previous: Commit | None = None
     for (sha, landed, authored, author, subject), changes in log:
+        if not usable(landed):
+            paths = ", ".join(sorted({path for path, _ in changes}))
+            ledger.warnings.append(
+                f"commit {sha[:10]} ({subject}) has a committer time outside 1970 to 9999 (UTC), "
+                f"or one git cannot read, so it cannot date its changes to {paths}; they are "
+                "skipped (a later commit that changes these files lands them)"
+            )
+            continue
+        if not usable(authored):
+            ledger.warnings.append(
+                f"commit {sha[:10]} ({subject}) has an author time outside 1970 to 9999 (UTC); "
+                "its committer time is shown instead"
+            )
+            authored = landed
         commit = Commit(sha, landed, authored, author, subject)
         if previous and landed < previous.landed_at:
             ledger.warnings.append(

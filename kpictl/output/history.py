@@ -13,6 +13,7 @@ from kpictl.git.cache import FragmentCache
 from kpictl.history.model import History, ProjectHistory
 from kpictl.kpis.timeline import Dated, Event, Item, Timeline, build_timeline
 from kpictl.output.contracts import HISTORY_SCHEMA_VERSION
+from kpictl.printable import printable
 
 
 def _dated(d: Dated) -> dict[str, Any]:
@@ -144,14 +145,14 @@ def _short(sha: str | None) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return "—" if value is None else str(value)
+    return "—" if value is None else printable(str(value))
 
 
 def history_text(history: History, timelines: list[Timeline]) -> str:
     lines: list[str] = [f"{history.ref} at {history.head[:10]}; times in UTC", ""]
     for t in timelines:
         state = "  (archived)" if t.archived else ""
-        lines.append(f"{t.id}  ·  {t.data.get('name')}  ·  {t.path}{state}")
+        lines.append(f"{t.id}  ·  {_value(t.data.get('name'))}  ·  {t.path}{state}")
         lines.append(f"  created {_when(t.created_at)} in {_short(t.created_commit)}")
         header = f"  {'milestone':<28}{'status':<13}{'started':<18}{'done':<18}{'took':>9}  commit"
         lines.append(header)

@@ -161,6 +161,9 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
         if key == "items":
             sub = build(arg)
             return lambda v: not isinstance(v, list) or all(sub(i) for i in v)
+        if key == "not":
+            sub = build(arg)
+            return lambda v: not sub(v)
         if key == "if":
             test = build(arg)
             then = build(node.get("then", True))

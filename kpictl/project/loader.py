@@ -9,8 +9,13 @@ depth and file size are bounded so that a hostile file is rejected quickly.
 
 from __future__ import annotations
 
+import bisect
+import errno
 import math
+import os
 import re
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +31,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from kpictl.printable import printable
 from kpictl.project.diagnostics import ERROR, Diagnostic
 
 MAX_BYTES = 1024 * 1024
@@ -141,8 +147,33 @@ def resolve_plain(text: str) -> Any:
     )
 
 
-def _mark(event: Any) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+# Lines as YAML 1.2 and editors count them; libyaml (YAML 1.1) also breaks at NEL, LS and PS.
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+_OLD_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Places:
+    """The 1-based line and column of a parser mark, counted as editors count them."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] | None = None
+        if _OLD_LINE_BREAKS.search(text):  # rare: only then is libyaml's count wrong
+            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def __call__(self, mark: Any) -> tuple[int, int]:
+        if self.starts is None:
+            return mark.line + 1, mark.column + 1
+        return place(self.starts, mark.index)
+
+
+def place(starts: list[int], index: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at ``index``, given where lines start."""
+    line = bisect.bisect_right(starts, index) - 1
+    return line + 1, index - starts[line] + 1
+
+
+def line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
 
 @dataclass(slots=True)
@@ -163,15 +194,17 @@ class _Frame:
 class _Builder:
     """Builds plain data and source positions from parser events, one method per event kind."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str) -> None:
+        self.text = text
+        self.mark = _Places(text)
         self.doc = Document(path=path, data={})
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.have_root = False
         self.documents = 0
 
-    def build(self, text: str) -> Document:
-        steps = {
+    def _steps(self) -> dict[type, Callable[[Any], None]]:
+        return {
             DocumentStartEvent: self._document_start,
             AliasEvent: self._alias,
             ScalarEvent: self._scalar,
@@ -180,11 +213,31 @@ class _Builder:
             MappingEndEvent: self._collection_end,
             SequenceEndEvent: self._collection_end,
         }
-        for event in yaml.parse(text, Loader=_YamlLoader):
+
+    def build(self) -> Document:
+        steps = self._steps()
+        for event in yaml.parse(self.text, Loader=_YamlLoader):
             step = steps.get(type(event))
             if step is not None:
                 step(event)
         return self._finish()
+
+    def top_level_value(self, key: str) -> Any:
+        """The value of ``key`` in the top-level mapping, read by the same parse as ``build``
+        but stopping once it is known: what a full load gives whenever the whole file loads.
+        None when the file has no such key; a LoadError or YAMLError when the file breaks
+        before it."""
+        steps = self._steps()
+        for event in yaml.parse(self.text, Loader=_YamlLoader):
+            step = steps.get(type(event))
+            if step is None:
+                continue
+            step(event)
+            if len(self.stack) == 1:
+                root = self.stack[0].container
+                if isinstance(root, dict) and key in root:
+                    return root[key]
+        return None
 
     def _document_start(self, event: Any) -> None:
         self.documents += 1
@@ -192,14 +245,14 @@ class _Builder:
             raise LoadError(
                 "the file holds more than one YAML document; keep one project per file "
                 "and remove the `---` separator",
-                *_mark(event),
+                *self.mark(event.start_mark),
                 "multiple-documents",
             )
 
     def _alias(self, event: Any) -> None:
         raise LoadError(
             "anchors (&name) and aliases (*name) are not allowed; write the value out in full",
-            *_mark(event),
+            *self.mark(event.start_mark),
             "anchor",
         )
 
@@ -211,7 +264,7 @@ class _Builder:
         if self.stack and self.stack[-1].wants_key:
             self._key(self.stack[-1], event)
             return
-        line, col = _mark(event)
+        line, col = self.mark(event.start_mark)
         path = self._child_path()
         self.doc.values[path] = Position(line, col)
         value: Any = event.value
@@ -225,7 +278,7 @@ class _Builder:
 
     def _collection_start(self, event: Any) -> None:
         self._refuse_anchor_and_tag(event, scalar=False)
-        line, col = _mark(event)
+        line, col = self.mark(event.start_mark)
         if self.stack and self.stack[-1].wants_key:
             raise LoadError(
                 "a mapping key must be a plain word, not a list or mapping",
@@ -257,13 +310,21 @@ class _Builder:
             raise LoadError(
                 f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; "
                 "remove it (quote the value if it must stay text)",
-                *_mark(event),
+                *self.mark(event.start_mark),
                 "tag",
             )
 
     def _key(self, frame: _Frame, event: Any) -> None:
-        line, col = _mark(event)
+        line, col = self.mark(event.start_mark)
         key = event.value
+        if key.startswith("\xa0") and not event.style:
+            raise LoadError(
+                "this line is indented with a non-breaking space (U+00A0), often pasted from a "
+                "web page or a chat, so it is read as part of the key; indent with plain spaces",
+                line,
+                col,
+                "yaml-syntax",
+            )
         if key == "<<" and not event.style:
             raise LoadError(
                 "merge keys (<<) are not allowed; write the keys out in full",
@@ -329,7 +390,7 @@ class _Builder:
 
 
 def _build(text: str, path: str) -> Document:
-    return _Builder(path).build(text)
+    return _Builder(path, text).build()
 
 
 def _kind_of(value: Any) -> str:
@@ -340,26 +401,54 @@ def _kind_of(value: Any) -> str:
     return f"a single value ({value!r})"
 
 
+# What YAML refuses to read raw: control characters other than tab and line breaks, DEL, the
+# C1 controls but NEL, and the two non-characters.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
 def _decode(raw: bytes, path: str) -> str:
+    """The file's text, without a byte-order mark; a LoadError at the first byte that is not
+    UTF-8 or character that YAML does not allow, at its line and column."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        before = raw[: exc.start].decode("utf-8")
+        line, col = place(line_starts(before), len(before))
         raise LoadError(
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
             line,
             col,
             "not-utf8",
         ) from None
+    found = _RAW_CONTROL.search(text)
+    if found is not None:
+        line, col = place(line_starts(text[: found.start()]), found.start())
+        char = found[0]
+        raise LoadError(
+            f"the file holds the control character {printable(char)} (U+{ord(char):04X}), "
+            "which YAML does not allow in a file; remove it (inside double quotes, "
+            f"write it as {printable(char)} if it is meant)",
+            line,
+            col,
+            "control-character",
+        )
+    return text
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
+    places = _Places(text)
+    lines = _LINE_BREAK.split(text)
+
+    def where(mark: Any) -> tuple[int, int]:
+        line, col = places(mark)
+        if line > len(lines):  # libyaml's end of the stream, after a last line with no break
+            return len(lines), len(lines[-1]) + 1
+        return line, col
+
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = where(mark) if mark else (1, 1)
     problem = exc.problem or "the file is not valid YAML"
     if "nesting depth" in problem:
         return Diagnostic(
@@ -372,14 +461,41 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic
         )
     message = f"invalid YAML: {problem}"
     if exc.context and exc.context_mark:
-        message += (
-            f" {exc.context} that starts at line {exc.context_mark.line + 1}, "
-            f"column {exc.context_mark.column + 1}"
-        )
-    lines = text.splitlines()
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        message += "; indent with spaces, not tabs"
+        context_line, context_col = where(exc.context_mark)
+        message += f" {exc.context} that starts at line {context_line}, column {context_col}"
+    if mark is not None:
+        message += _hint(lines, line, col, problem)
     return Diagnostic(path, line, col, ERROR, "yaml-syntax", message)
+
+
+_KEY_AND_VALUE = re.compile(r"(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+([^\s'\"\[{].*?)\s*")
+
+
+def _hint(lines: list[str], line: int, col: int, problem: str) -> str:
+    """What usually causes a syntax error on this line: a tab or a non-breaking space in the
+    indentation, or a colon in a value that is not quoted."""
+    here = lines[line - 1]
+    before = lines[line - 2] if line >= 2 else ""
+    for number, text in ((line, here), (line - 1, before)):
+        indent = text[: len(text) - len(text.lstrip(" \t\xa0"))]
+        if "\t" in indent or (number == line and "\t" in text[:col]):
+            return "; indent with spaces, not tabs"
+        if "\xa0" in indent:
+            return (
+                f"; line {number} is indented with a non-breaking space (U+00A0), often pasted "
+                "from a web page or a chat; indent with plain spaces"
+            )
+    if "mapping values are not allowed" in problem:
+        match = _KEY_AND_VALUE.fullmatch(here)
+        if match and ": " in match[3]:
+            value = match[3]
+            quoted = '"' + value + '"' if '"' not in value else "'" + value.replace("'", "''") + "'"
+            return (
+                "; a value holding a colon and a space must be quoted: write "
+                f"{match[1].lstrip()}{match[2]}: {quoted}"
+            )
+        return "; a value holding a colon and a space must be quoted"
+    return ""
 
 
 def _too_large(size: int) -> LoadError:
@@ -406,19 +522,104 @@ def load_bytes(
         return None, [Diagnostic(path, exc.line, exc.col, ERROR, exc.code, str(exc))]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc, text, path)]
-    except yaml.YAMLError as exc:
-        return None, [Diagnostic(path, 1, 1, ERROR, "yaml-syntax", f"invalid YAML: {exc}")]
+    except yaml.YAMLError as exc:  # no mark: its first line says what
+        problem = str(exc).split("\n", 1)[0]
+        return None, [Diagnostic(path, 1, 1, ERROR, "yaml-syntax", f"invalid YAML: {problem}")]
+
+
+_NOT_A_FILE = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+) | getattr(os, "O_BINARY", 0)
+
+
+def _symlink() -> LoadError:
+    return LoadError(
+        "this is a symbolic link, and git keeps the link, not the file it points to, so its "
+        "history would be lost; move the file itself here",
+        1,
+        1,
+        "symlink",
+    )
+
+
+def _refuse_kind(mode: int) -> None:
+    if stat.S_ISLNK(mode):
+        raise _symlink()
+    if not stat.S_ISREG(mode):
+        kind = _NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+        raise LoadError(
+            f"this is {kind}, not a regular file; git cannot keep it and kpictl does not read "
+            "it, so put the file itself here",
+            1,
+            1,
+            "not-a-file",
+        )
+
+
+def read_project_file(file: Path) -> bytes:
+    """The bytes of a project file on disk: the one way kpictl reads one. Only a regular file,
+    never through a symbolic link, never blocking (a FIFO or device is refused before it is
+    read), and at most MAX_BYTES (a larger file is refused after reading one byte past it).
+    A LoadError says why not."""
+    try:
+        _refuse_kind(os.lstat(file).st_mode)  # a FIFO or device is never even opened
+        handle = os.open(file, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and _NO_FOLLOW:
+            raise _symlink() from None  # it became a link after the check
+        raise LoadError(
+            f"cannot read the file: {exc.strerror or exc}", 1, 1, "unreadable"
+        ) from None
+    try:
+        status = os.fstat(handle)
+        _refuse_kind(status.st_mode)  # it was swapped after the check
+        if status.st_size > MAX_BYTES:
+            raise _too_large(status.st_size)
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(handle, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise LoadError(
+            f"cannot read the file: {exc.strerror or exc}", 1, 1, "unreadable"
+        ) from None
+    finally:
+        os.close(handle)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_BYTES:  # it grew while being read
+        raise _too_large(max(status.st_size, len(raw)))
+    return raw
+
+
+def top_level_id(raw: bytes) -> str | None:
+    """The top-level ``id`` of a project file's bytes, as a full load would give it (None when
+    it is not text, or the file does not load up to it), read only as far as the id: the cheap
+    way to know the ids of files that are not being validated."""
+    try:
+        if len(raw) > MAX_BYTES:
+            return None
+        value = _Builder("", _decode(raw, "")).top_level_value("id")
+    except (LoadError, yaml.YAMLError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Load a YAML file from disk, reading at most one byte past the size limit."""
+    """Load a project file from disk (read by ``read_project_file``)."""
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [
-            Diagnostic(display, 1, 1, ERROR, "unreadable", f"cannot read the file: {reason}")
-        ]
-    size = file.stat().st_size if len(raw) > MAX_BYTES else None
-    return load_bytes(raw, display, size)
+        raw = read_project_file(file)
+    except LoadError as exc:
+        return None, [Diagnostic(display, exc.line, exc.col, ERROR, exc.code, str(exc))]
+    return load_bytes(raw, display)

@@ -27,15 +27,16 @@ from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
 
-from kpictl.config import Config
+from kpictl.config import SLUG, Config
 from kpictl.dates import DateError, parse_declared, zone
+from kpictl.printable import printable
 from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
 from kpictl.project.loader import Document, PathKey
-from kpictl.project.schema import CURRENCY, DATE
+from kpictl.project.schema import CURRENCY, DATE, WINDOWS_RESERVED
 from kpictl.project.status import status_of
 
 # Bump when a content rule changes: history's cached verdicts are keyed by it.
-CONTENT_RULES_VERSION = 2
+CONTENT_RULES_VERSION = 3
 
 _DATE = re.compile(DATE)
 
@@ -144,6 +145,62 @@ def _cost_dates(costs: Any, line_of: LineOf) -> Iterator[Finding]:
             )
 
 
+# Control characters, which would drive a terminal or break the site's pages; a tab and a line
+# break are text in a note or a summary, and a line break is not in a one-line field.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_OR_LINE_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_ONE_LINE_KEYS = frozenset({"name", "title", "item", "version", "id", "team", "owner"})
+
+
+def _dotted(path: PathKey) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _plain_text(top: str) -> ContentRule:
+    """Text values hold no control character (a tab, and in a note or a summary a line break,
+    aside). Keys need no rule: the schema allows only names of its own shapes, and what is
+    under an x- key is the organisation's own."""
+
+    def walk(path: PathKey, value: Any) -> Iterator[Finding]:
+        if isinstance(value, str):
+            one_line = path[-1] in _ONE_LINE_KEYS or path[0] == "roles"
+            found = (_CONTROL_OR_LINE_BREAK if one_line else _CONTROL).search(value)
+            if found is None:
+                return
+            char = found[0]
+            if char in "\n\u2028\u2029":
+                yield Finding(
+                    path,
+                    "control-character",
+                    f"{_dotted(path)} holds a line break; it is shown on one line, so write "
+                    "it on one line",
+                )
+            else:
+                yield Finding(
+                    path,
+                    "control-character",
+                    f"{_dotted(path)} holds the control character {printable(char)} "
+                    f"(U+{ord(char):04X}), which would garble a terminal and break the site's "
+                    "pages; remove it",
+                )
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if not name.startswith("x-"):
+                    yield from walk((*path, name), item)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk((*path, index), item)
+
+    def rule(value: Any, line_of: LineOf) -> Iterator[Finding]:
+        if not top.startswith("x-"):
+            yield from walk((top,), value)
+
+    return rule
+
+
 # Each top-level key's rules: a change under one key needs only that key's rules again.
 _CONTENT: dict[str, tuple[ContentRule, ...]] = {
     "milestones": (_declared_dates("milestones"),),
@@ -154,6 +211,11 @@ _CONTENT: dict[str, tuple[ContentRule, ...]] = {
 }
 
 
+@lru_cache(maxsize=256)
+def _rules_of(key: str) -> tuple[ContentRule, ...]:
+    return (_plain_text(key), *_CONTENT.get(key, ()))
+
+
 def _no_line(path: PathKey) -> int:
     return 0
 
@@ -162,9 +224,7 @@ def content_is_sound(key: str, value: Any) -> bool:
     """Whether the value under the top-level ``key`` passes the content rules (warnings allowed);
     a yes/no for history's incremental parse, which lets a full parse say why not."""
     return not any(
-        finding.severity == ERROR
-        for rule in _CONTENT.get(key, ())
-        for finding in rule(value, _no_line)
+        finding.severity == ERROR for rule in _rules_of(key) for finding in rule(value, _no_line)
     )
 
 
@@ -174,7 +234,7 @@ def check_content(doc: Document) -> list[Diagnostic]:
     return [
         finding.placed(doc)
         for key, value in doc.data.items()
-        for rule in _CONTENT.get(key, ())
+        for rule in _rules_of(key)
         for finding in rule(value, line_of)
     ]
 
@@ -235,14 +295,24 @@ def check_configured(doc: Document, config: Config, now: datetime) -> list[Diagn
     return [finding.placed(doc) for finding in found]
 
 
+def valid_id(value: Any) -> bool:
+    """Whether ``value`` is an id to suggest as a file name; an invalid one has its own error."""
+    return (
+        isinstance(value, str)
+        and re.match(SLUG, value) is not None
+        and len(value) <= 64
+        and value not in WINDOWS_RESERVED
+    )
+
+
 def _file_name(doc: Document) -> Iterator[Finding]:
     project_id = doc.data.get("id")
     stem = PurePosixPath(doc.path).stem
-    if isinstance(project_id, str) and stem != project_id:
+    if valid_id(project_id) and stem != project_id:
         yield Finding(
             ("id",),
             "file-name",
-            f'the file is named {stem!r} but the project id is "{project_id}"; rename the file '
+            f'the file is named "{stem}" but the project id is "{project_id}"; rename the file '
             f"to {project_id}.yaml (the id is the identity, so renaming keeps its history)",
             WARNING,
         )

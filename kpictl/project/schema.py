@@ -23,7 +23,25 @@ COST_CATEGORIES = ("people", "infrastructure", "inference", "licences", "service
 DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?(?!\n)$"
 CURRENCY = r"^[A-Z]{3}(?!\n)$"
 LINK_URL = r"^(https?://|mailto:)[^\s]+(?!\n)$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+(?!\n)$"
 EXTENSION = {"^x-": {"description": "Your own data; kpictl ignores keys starting with x-."}}
+# Names Windows keeps for devices, with any extension: projects/con.yaml cannot be checked out.
+WINDOWS_RESERVED = (
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+)
+
+
+def reserved_id_problem(project_id: str) -> str:
+    return (
+        f'"{project_id}" is a name Windows keeps for a device (con, prn, aux, nul, com0 to com9, '
+        f"lpt0 to lpt9), so {project_id}.yaml cannot be checked out on Windows; choose another "
+        f"id, such as {project_id}-project"
+    )
 
 
 def _closed(properties: dict[str, Any], required: list[str], description: str) -> dict[str, Any]:
@@ -113,12 +131,14 @@ def project_schema(config: Config | None) -> dict[str, Any]:
                     "$ref": "#/$defs/slug",
                     "description": "The project's identity: lowercase letters, digits and "
                     "hyphens; unique in the repository. Renaming the file keeps its history.",
+                    # A configured rule (kpictl's own list): history keeps a landed `con`.
+                    **({"not": {"enum": list(WINDOWS_RESERVED)}} if config is not None else {}),
                 },
                 "name": _text("The project's name, as leadership knows it.", 200),
                 "team": {"$ref": "#/$defs/slug", "description": "The team that owns it."},
                 "owner": {
                     "type": "string",
-                    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+(?!\n)$",
+                    "pattern": EMAIL,
                     "description": "The accountable person's email address.",
                 },
                 "summary": _text("One or two sentences on what it does.", 2000),

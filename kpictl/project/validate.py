@@ -8,15 +8,32 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpictl.config import Config
+from kpictl.printable import is_printable, printable
 from kpictl.project import rules
 from kpictl.project.diagnostics import ERROR, Diagnostic
 from kpictl.project.fastschema import compile_parts
-from kpictl.project.loader import YAML11_BOOLEANS, Document, PathKey, load_file
-from kpictl.project.schema import CURRENCY, DATE, LINK_URL, project_schema
+from kpictl.project.loader import (
+    YAML11_BOOLEANS,
+    Document,
+    LoadError,
+    PathKey,
+    load_file,
+    read_project_file,
+    top_level_id,
+)
+from kpictl.project.schema import (
+    CURRENCY,
+    DATE,
+    EMAIL,
+    LINK_URL,
+    project_schema,
+    reserved_id_problem,
+)
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
@@ -28,6 +45,7 @@ _PATTERN_HINTS = {
     DATE: "an ISO 8601 date such as 2024-03-05, or a date and time with an offset "
     "such as 2024-03-05T14:30:00+01:00",
     LINK_URL: "a link starting with https://, http:// or mailto:",
+    EMAIL: "an email address such as name@example.com",
 }
 _SLUG_HINT = "lowercase letters, digits and single hyphens, such as support-assistant"
 _TYPE_NAMES = {
@@ -75,10 +93,38 @@ def discover(config: Config) -> list[Path]:
 
 
 def display_path(file: Path, root: Path) -> str:
+    """The path to show: relative to the KPI root when inside it, with a byte that is not UTF-8
+    or a control character shown as an escape (\\xff)."""
     try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+        return printable(_located(file).relative_to(_real_folder(root)).as_posix())
     except ValueError:
-        return file.as_posix()
+        return printable(file.as_posix())
+
+
+def _unsafe_name(file: Path, path: str, doc: Document | None) -> Diagnostic | None:
+    """A file name that cannot be shown as it is: bytes that are not UTF-8, control characters."""
+    name = file.name
+    if is_printable(name):
+        return None
+    project_id = doc.data.get("id") if doc is not None else None
+    fix = (
+        f"rename it to {project_id}.yaml"
+        if rules.valid_id(project_id)
+        else "rename it after the project id (lowercase letters, digits and hyphens)"
+    )
+    what = "bytes that are not UTF-8" if _UNDECODED.search(name) else "control characters"
+    return Diagnostic(
+        path,
+        1,
+        1,
+        ERROR,
+        "file-name",
+        f"the file name holds {what} (shown as escapes such as \\xff), so it cannot be shown "
+        f"or published as it is; {fix}",
+    )
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class ProjectValidator:
@@ -188,10 +234,15 @@ class ProjectValidator:
             return message
         if kind == "pattern":
             pattern = error.validator_value
+            # Never the regular expression itself: a person reads this.
             hint = _PATTERN_HINTS.get(pattern) or (
-                _SLUG_HINT if "a-z0-9" in pattern else f"text matching {pattern}"
+                _SLUG_HINT if "a-z0-9" in pattern else "of the form the schema describes"
             )
             return f"{field_name} is {_show(value)}; it must be {hint}"
+        if kind == "not" and where == ("id",):
+            return f"id {reserved_id_problem(value)}"
+        if kind == "not":
+            return f"{field_name} is {_show(value)}, which is not allowed here"
         if kind == "format":
             return f"{field_name} is {_show(value)}, which is not a valid {error.validator_value}"
         if kind == "maximum":
@@ -295,21 +346,25 @@ def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
     return f' (did you mean "{match[0]}"?)' if match else ""
 
 
-_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
-
-
-def _declared_id(file: Path) -> str | None:
-    """The id of a file that was not asked about: one top-level `id:` line, else a full load."""
+def declared_id(file: Path) -> str | None:
+    """The id of a file that was not asked about, as a full load gives it, read only as far as
+    the id (None when the file cannot be read or does not load up to it)."""
     try:
-        raw = file.read_bytes()
-    except OSError:
+        raw = read_project_file(file)
+    except LoadError:
         return None
-    found = _ID_LINE.findall(raw)
-    if len(found) == 1:
-        return str(found[0][1].decode())
-    doc, _ = load_file(file, str(file))
-    value = doc.data.get("id") if doc is not None else None
-    return value if isinstance(value, str) else None
+    return top_level_id(raw)
+
+
+@lru_cache(maxsize=1024)
+def _real_folder(folder: Path) -> Path:
+    return folder.resolve()  # once per folder, not once per file: pre-commit passes thousands
+
+
+def _located(file: Path) -> Path:
+    """Where ``file`` is, without following it if it is a symbolic link (it is reported as
+    one, under its own name)."""
+    return _real_folder(file.parent) / file.name
 
 
 def validate_files(
@@ -317,38 +372,32 @@ def validate_files(
 ) -> ValidationResult:
     """Validate ``files``; their ids are also checked against ``others`` (the rest of the
     repository's project files, which pre-commit does not pass when they did not change)."""
+    _real_folder.cache_clear()  # folders are looked up again in each run
     result = ValidationResult()
     validator = ProjectValidator(config)
     loaded: list[tuple[Document, list[Diagnostic]]] = []
     seen: set[Path] = set()
     for file in files:
-        if file.resolve() in seen:
+        if _located(file) in seen:
             continue
-        seen.add(file.resolve())
+        seen.add(_located(file))
         path = display_path(file, config.root)
         result.files.append(path)
-        if file.is_symlink():
-            result.diagnostics.append(
-                Diagnostic(
-                    path,
-                    1,
-                    1,
-                    ERROR,
-                    "symlink",
-                    "this is a symbolic link, and git keeps the link, not the file it points "
-                    "to, so its history would be lost; move the project file itself here",
-                )
-            )
-            continue
         doc, problems = load_file(file, path)
+        unsafe = _unsafe_name(file, path, doc)
+        if unsafe is not None:
+            problems.append(unsafe)
         if doc is None:
             result.diagnostics.extend(problems)
         else:
-            loaded.append((doc, validator.check(doc)))
+            found = validator.check(doc)
+            if unsafe is not None:  # the one finding about its name
+                found = [d for d in found if d.code != "file-name"] + [unsafe]
+            loaded.append((doc, found))
     elsewhere: dict[str, list[str]] = {}
     for file in others:
-        if file.resolve() not in seen:
-            other_id = _declared_id(file)
+        if _located(file) not in seen:
+            other_id = declared_id(file)
             if other_id is not None:
                 elsewhere.setdefault(other_id, []).append(display_path(file, config.root))
     by_id = elsewhere

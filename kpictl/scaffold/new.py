@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kpictl.config import SLUG, Config
 from kpictl.errors import KpictlError
-from kpictl.project.loader import load_file
-from kpictl.project.validate import discover
+from kpictl.project.schema import WINDOWS_RESERVED, reserved_id_problem
+from kpictl.project.validate import declared_id, discover
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -63,6 +63,8 @@ def new_project(
             f"{project_id!r} is not a valid project id; use lowercase letters, digits and single "
             "hyphens (at most 64 characters), such as support-assistant"
         )
+    if project_id in WINDOWS_RESERVED:
+        raise KpictlError(reserved_id_problem(project_id))
     if name is not None and not 0 < len(name.strip()) <= 200:
         raise KpictlError("--name must be 1 to 200 characters")
     if not re.match(SLUG, team):
@@ -73,8 +75,7 @@ def new_project(
     if target.exists():
         raise KpictlError(f"{target} already exists; edit it, or choose another id")
     for file in discover(config):
-        doc, _ = load_file(file, str(file))
-        if doc is not None and doc.data.get("id") == project_id:
+        if declared_id(file) == project_id:
             raise KpictlError(f"the id {project_id!r} is already used by {file}; choose another id")
     schema_file = config.root / "schema" / "project.schema.json"
     schema = os.path.relpath(schema_file, config.projects_path).replace(os.sep, "/")

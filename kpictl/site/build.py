@@ -107,11 +107,15 @@ def _mkdocs_logging() -> Iterator[_Collector]:
         logger.propagate = old_propagate
 
 
+_LATEST_GZIP_TIME = 2**32 - 1  # 2106-02-07: the latest time a gzip header (sitemap.xml.gz) holds
+
+
 @contextmanager
 def _source_date(epoch: int) -> Iterator[None]:
-    # MkDocs stamps the sitemap with the build date; the head commit's time keeps builds equal.
+    # MkDocs stamps the sitemap with the build date; the head commit's time keeps builds equal,
+    # held within what its gzip header can store (a commit dated in the year 3000 broke it).
     old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    os.environ["SOURCE_DATE_EPOCH"] = str(min(max(epoch, 0), _LATEST_GZIP_TIME))
     try:
         yield
     finally:

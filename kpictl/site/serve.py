@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import tempfile
 import threading
 import time
@@ -19,19 +20,23 @@ from kpictl.scratch import scratch_folder
 from kpictl.site.build import build_site, site_target
 
 
-def _snapshot(config: Config) -> dict[str, float]:
-    """Modification times of everything a rebuild depends on: the project and site files,
-    kpictl.yaml, and the branch heads (a commit changes the dates)."""
-    watched: dict[str, float] = {}
+def _snapshot(config: Config) -> dict[str, tuple[int, int, int]]:
+    """What a rebuild depends on, as each file's type, size and modification time: the project
+    and site files, kpictl.yaml, and the branch heads (a commit changes the dates). Nothing is
+    opened or followed (a FIFO or a link to /dev/zero is only looked at), and a file that goes
+    away while being looked at (an editor saving) is simply not there."""
+    watched: dict[str, tuple[int, int, int]] = {}
     git_dir = config.root / ".git"
+    files = [config.root / CONFIG_FILE, git_dir / "HEAD", git_dir / "packed-refs"]
     for folder in (config.projects_path, config.root / config.site_dir, git_dir / "refs" / "heads"):
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file():
-                    watched[str(path)] = path.stat().st_mtime
-    for file in (config.root / CONFIG_FILE, git_dir / "HEAD", git_dir / "packed-refs"):
-        if file.is_file():
-            watched[str(file)] = file.stat().st_mtime
+        for parent, _, names in os.walk(folder):
+            files.extend(Path(parent) / name for name in names)
+    for file in files:
+        try:
+            status = file.lstat()
+        except OSError:
+            continue
+        watched[str(file)] = (status.st_mode, status.st_size, status.st_mtime_ns)
     return watched
 
 

@@ -36,11 +36,14 @@ def test_github_format_escapes_as_github_documents(kpi_repo):
 
 
 def test_github_escaping_of_percent_and_newlines():
+    from kpictl.cli import github_error
     from kpictl.output.diagnostics import github_annotation
     from kpictl.project.diagnostics import Diagnostic
 
+    # A finding never holds a raw line break (it may quote a key): it is shown escaped.
     line = github_annotation(Diagnostic("p%1.yaml", 1, 2, "error", "c", "50% done\r\nnext"))
-    assert line == "::error file=p%251.yaml,line=1,col=2,title=kpictl c::50%25 done%0D%0Anext"
+    assert line == "::error file=p%251.yaml,line=1,col=2,title=kpictl c::50%25 done\\r\\nnext"
+    assert github_error("50% done\r\nnext", "t") == "::error title=t::50%25 done%0D%0Anext"
 
 
 def test_paths_can_be_files_and_folders(kpi_repo):

@@ -39,6 +39,7 @@ scalars = st.one_of(
             "usd",
             "2024-03-05",
             "x-y",
+            "con",
             "",
             "Bad Id",
             "a@b.co",

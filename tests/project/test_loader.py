@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 
 import pytest
 
-from kpictl.project.loader import MAX_BYTES, load_bytes
+from kpictl.project.loader import MAX_BYTES, Position, load_bytes
 
 
 def only_error(raw: bytes):
@@ -160,3 +161,78 @@ def test_a_number_that_is_not_finite_is_an_error(text):
     problem = only_error(b"x-value: " + text + b"\n")
     assert (problem.code, problem.line, problem.col) == ("not-finite", 1, 10)
     assert len(problem.message) < 200
+
+
+def test_only_a_regular_file_is_read_and_at_most_one_byte_past_the_limit(tmp_path):
+    from kpictl.project.loader import LoadError, read_project_file
+
+    exact = tmp_path / "exact.yaml"
+    exact.write_bytes(b"#" * MAX_BYTES)
+    assert len(read_project_file(exact)) == MAX_BYTES
+    over = tmp_path / "over.yaml"
+    over.write_bytes(b"#" * (MAX_BYTES + 1))
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(exact)
+    for path, code in [
+        (over, "too-large"),
+        (fifo, "not-a-file"),
+        (link, "symlink"),
+        (tmp_path, "not-a-file"),
+        (tmp_path / "missing.yaml", "unreadable"),
+    ]:
+        with pytest.raises(LoadError) as caught:
+            read_project_file(path)
+        assert caught.value.code == code, path
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "col"),
+    [
+        (b"a: 1\nb: x\x01y\n", 2, 5),
+        (b"a: 1\r\nb: 2\r\nc: \x1b[31m\r\n", 3, 4),
+        (b"a: 1\rb: 1\rc: \x7f\n", 3, 4),
+        (b"a: 1\nb: \xc2\x9b\n", 2, 4),
+        ('a: "NEL\x85 LS\u2028 PS\u2029"\nb: "\x00"\n'.encode(), 2, 5),
+    ],
+)
+def test_a_raw_control_character_is_reported_at_its_line_and_column_on_one_line(raw, line, col):
+    problem = only_error(raw)
+    assert (problem.code, problem.line, problem.col) == ("control-character", line, col)
+    assert "\n" not in problem.message and "\\x" in problem.message
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_editors_count_them(separator):
+    text = f'name: "one{separator}two"\nsummary: "three{separator}four"\nid: a\nteam: b\n'
+    doc, problems = load_bytes(text.encode(), "projects/x.yaml")
+    assert problems == [] and doc is not None
+    assert doc.position(("id",)) == Position(3, 5)
+    assert doc.position(("team",), key=True) == Position(4, 1)
+    problem = only_error(text.replace("team: b", "team: b\nid: c").encode())
+    assert (problem.line, problem.col) == (5, 1)
+    assert "first at line 3" in problem.message
+    problem = only_error((text + "bad: [\n").encode())
+    assert (problem.code, problem.line) == ("yaml-syntax", 6)
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "hint"),
+    [
+        (b"id: a\nname: Support: phase 2\n", 2, 'must be quoted: write name: "Support: phase 2"'),
+        (b'id: a\nsummary: It works: "mostly"\n', 2, "write summary: 'It works: \"mostly\"'"),
+        (b"milestones:\n  kickoff: done\n\xc2\xa0 demo_ready: done\n", 3, "non-breaking space"),
+        (b"milestones:\n  kickoff: done\n \xc2\xa0demo_ready: done\n", 3, "non-breaking space"),
+        (b"milestones:\n  kickoff: done\n  \xc2\xa0demo_ready: done\n", 3, "plain spaces"),
+    ],
+)
+def test_a_colon_in_a_value_and_a_non_breaking_space_in_the_indentation_get_a_hint(raw, line, hint):
+    problem = only_error(raw)
+    assert problem.line == line and hint in problem.message, str(problem)
+
+
+def test_the_end_of_a_file_without_a_last_line_break_is_on_its_last_line():
+    problem = only_error(b"a: 1\nb: [")
+    assert (problem.line, problem.col) == (2, 5)
+    assert "starts at line 3" not in problem.message

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import VALID_PROJECT, KpiRepo
 
@@ -81,7 +85,13 @@ def test_a_valid_project_passes(kpi_repo):
             "schema_version",
             ["upgrade kpictl"],
         ),
-        ("owner: lead@example.com", "owner: the lead", "invalid-format", "owner:", ["'the lead'"]),
+        (
+            "owner: lead@example.com",
+            "owner: the lead",
+            "invalid-format",
+            "owner:",
+            ["'the lead'", "an email address such as name@example.com"],
+        ),
         ("id: demo-project", "id: Demo_Project", "invalid-format", "id:", ["lowercase"]),
         ("amount: 100", "amount: -5", "invalid-value", "amount:", ["at least 0"]),
         ("amount: 100", "amount: lots", "wrong-type", "amount:", ["must be a number"]),
@@ -298,3 +308,106 @@ def test_a_number_of_any_length_is_an_error_at_its_line_not_a_crash(kpi_repo, ol
     line = line_of(text, "0" * 50 if "amount" in new else "x-serial")
     assert f"projects/demo-project.yaml:{line}:" in result.out
     assert "error[number-too-large]" in result.out and "quote it" in result.out
+
+
+# --- the ids of other files ------------------------------------------------------------------
+
+# Ways to write a top-level entry, some of which hold text that looks like an `id:` line.
+ENTRY_FORMS = [
+    "{key}: {word}",
+    '{key}: "{word}"',
+    "{key}: '{word}'",
+    "{key}:\n  {word}",
+    '{key}: "first line\nid: {word}"',
+    "{key}: 'first line\nid: {word}'",
+    "{key}: |\n  a note\n  id: {word}",
+    "{key}: >-\n  folded\n  id: {word}",
+    "{key}: {{\nid: {word}}}",
+    "{key}: [\nid: {word}]",
+    '{key}: "first line\nid: {word}\n"',
+    "{key}: 'first line\nid: {word}\n'",
+    "{key}: [\nid: {word}\n]",
+    "{key}: {word}  # id: {word}",
+    "# id: {word}\n{key}: {word}",
+    '"{key}": {word}',
+    "'{key}': {word}",
+    "{key}: [{word}]",
+    "{key}: {{a: {word}}}",
+    "{key}: &anchor {word}",
+]
+KEYS = st.sampled_from(["id", "name", "summary", "x-note", "team"])
+WORDS = st.sampled_from(["a", "b", "support-assistant", "no", "1", "null", "~", "id"])
+
+
+@given(
+    entries=st.lists(st.tuples(KEYS, st.sampled_from(ENTRY_FORMS), WORDS), max_size=5),
+    line_break=st.sampled_from(["\n", "\r\n"]),
+)
+@settings(max_examples=400, deadline=None)
+def test_the_id_of_another_file_is_what_a_full_load_reads(entries, line_break):
+    from kpictl.project.loader import load_bytes
+    from kpictl.project.validate import declared_id
+
+    text = "\n".join(form.format(key=key, word=word) for key, form, word in entries) + "\n"
+    raw = text.replace("\n", line_break).encode()
+    doc, _ = load_bytes(raw, "x.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "x.yaml"
+        file.write_bytes(raw)
+        scanned = declared_id(file)
+    if doc is not None:
+        full = doc.data.get("id")
+        assert scanned == (full if isinstance(full, str) else None), text
+    else:
+        assert scanned is None or "id" in text, text  # it may stop before a later error
+
+
+def test_an_id_line_inside_a_note_is_no_duplicate(kpi_repo):
+    kpi_repo.project("b")
+    kpi_repo.project(
+        "a",
+        VALID_PROJECT.replace("id: demo-project", '"id": a').replace(
+            "summary: A project used by the tests.",
+            'summary: "Merged from the old tracker, whose entry read\nid: b\n"',
+        ),
+    )
+    result = kpi_repo.run("validate", "projects/b.yaml")
+    assert result.code == 0, result.out
+    (kpi_repo.root / "projects" / "c.yaml").write_text(VALID_PROJECT.replace("demo-project", "b"))
+    result = kpi_repo.run("validate", "projects/b.yaml")
+    assert result.code == 1 and 'the id "b" is also used by projects/c.yaml' in result.out
+
+
+@pytest.mark.parametrize("project_id", ["con", "nul", "aux", "prn", "com1", "com9", "lpt1", "lpt9"])
+def test_an_id_windows_keeps_for_a_device_is_refused(kpi_repo, project_id):
+    found = one(kpi_repo, VALID_PROJECT, project_id)
+    assert (found["code"], found["line"], found["col"]) == ("invalid-value", 2, 5)
+    assert found["message"].startswith(f'id "{project_id}" is a name Windows keeps for a device')
+    assert f"such as {project_id}-project" in found["message"]
+
+
+def test_ids_that_only_look_like_device_names_are_fine(kpi_repo):
+    for project_id in ("con-assistant", "com10", "console", "lpt"):
+        kpi_repo.project(project_id)
+    assert kpi_repo.run("validate").code == 0
+
+
+def test_no_message_shows_a_regular_expression(kpi_repo):
+    text = VALID_PROJECT.replace("owner: lead@example.com", "owner: the lead").replace(
+        "team: platform", "team: Platform Team\nlabels: [Bad Label]"
+    )
+    kpi_repo.project("demo-project", text.replace("labels: [internal]\n", ""))
+    found = diagnostics(kpi_repo)
+    assert len(found) == 3
+    for finding in found:
+        assert not any(mark in finding["message"] for mark in ("^", "(?!", "[^", "\\s", "$")), (
+            finding
+        )
+
+
+def test_the_file_name_hint_suggests_only_a_valid_id(kpi_repo):
+    for bad in ("Demo Project", "con", "a" * 65):
+        kpi_repo.write("projects/other-name.yaml", VALID_PROJECT.replace("demo-project", bad))
+        found = diagnostics(kpi_repo)
+        assert [d["code"] for d in found if d["code"] == "file-name"] == [], bad
+        assert any(d["line"] == 2 for d in found)

@@ -63,3 +63,10 @@ def test_new_leaves_nothing_behind_when_it_cannot_write(kpi_repo):
     retry = kpi_repo.run("new", "fresh", "--name", "Good name")
     assert retry.code == 0, retry.err
     assert sorted(p.name for p in (kpi_repo.root / "projects").iterdir()) == ["fresh.yaml"]
+
+
+def test_new_refuses_an_id_windows_keeps_for_a_device(kpi_repo):
+    result = kpi_repo.run("new", "aux")
+    assert result.code == 2
+    assert '"aux" is a name Windows keeps for a device' in result.err
+    assert not (kpi_repo.root / "projects" / "aux.yaml").exists()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 from kpictl.config import load_config
 from kpictl.site.serve import serve_site
@@ -70,3 +72,22 @@ def test_serve_reloads_the_configuration_follows_commits_and_marks_uncommitted_d
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def test_the_watch_opens_nothing_and_sees_a_link_change(tmp_path):
+    from kpictl.site.serve import _snapshot
+
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.commit(
+        "2025-01-06T09:00:00+00:00",
+        {"kpictl.yaml": "# defaults\n", "projects/alpha.yaml": project_yaml("alpha", "Alpha")},
+    )
+    projects = repo.path / "projects"
+    os.mkfifo(projects / "pipe.yaml")  # opening it to read would wait for a writer forever
+    (projects / "zero.yaml").symlink_to("/dev/zero")
+    config = load_config(repo.path)
+    before = _snapshot(config)
+    assert {"pipe.yaml", "zero.yaml", "alpha.yaml"} <= {Path(p).name for p in before}
+    (projects / "zero.yaml").unlink()
+    (projects / "zero.yaml").symlink_to("/dev/null-but-longer")
+    assert _snapshot(config) != before
