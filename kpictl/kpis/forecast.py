@@ -510,6 +510,8 @@ def quarter_bounds(as_of: int, count: int = QUARTERS_AHEAD) -> list[tuple[str, i
     begin = as_of
     for _ in range(count + 1):
         year2, month2 = (year + 1, 1) if month == 10 else (year, month + 3)
+        if year2 > 9999:
+            break  # dates end with 9999: no quarter after it
         end = calendar.timegm((year2, month2, 1, 0, 0, 0))
         bounds.append((f"{year}-Q{(month - 1) // 3 + 1}", begin, end))
         begin, year, month = end, year2, month2
@@ -539,6 +541,8 @@ def _count_distribution(chances: Iterable[float]) -> list[float]:
 
 def _launch_counts(outlooks: Sequence[_Outlook], as_of: int) -> list[LaunchCount]:
     bounds = quarter_bounds(as_of)
+    if not bounds:
+        return []  # as of the last quarter of 9999: no quarter to count launches in
     moments = [bounds[0][1], *(end for _, _, end in bounds)]
     # Done on whole day d means done by anchor + d days; each boundary's cdf once per project.
     done_before = [
