@@ -66,6 +66,8 @@ class Config:
     rates: tuple[tuple[str, float], ...] = ()  # currency → units of the reporting currency
     poc_days: int = 90
     stale_days: int = 60
+    current_quarters: int = 4  # a KPI's current value: the values that ended in these quarters
+    teams: tuple[tuple[str, str], ...] = ()  # team id → the name people know it by
     repo_url: str | None = None
     site_dir: str = "site"
     site_out: str = "build/site"
@@ -77,6 +79,10 @@ class Config:
     @property
     def projects_path(self) -> Path:
         return self.root / self.projects_dir
+
+    def team_name(self, team: str) -> str:
+        """The team's display name from kpictl.yaml, else its id as written."""
+        return dict(self.teams).get(team, team)
 
 
 def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
@@ -146,6 +152,16 @@ def _config_schema() -> dict[str, Any]:
                     "poc_days": {"type": "integer", "minimum": 1},
                     "stale_days": {"type": "integer", "minimum": 1},
                 },
+            },
+            "current": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"quarters": {"type": "integer", "minimum": 1, "maximum": 40}},
+            },
+            "teams": {
+                "type": "object",
+                "propertyNames": {"pattern": SLUG},
+                "additionalProperties": {"type": "string", "minLength": 1},
             },
             "kpis": {
                 "type": "array",
@@ -403,7 +419,7 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
                 data["kpis"], _ = _merge_catalog(
                     data["kpis"], value, "KPI", source, _new_kpi(source)
                 )
-            elif key in ("currency", "purgatory", "site", "roles"):
+            elif key in ("currency", "purgatory", "current", "site", "roles"):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -485,6 +501,8 @@ def load_config(root: Path, *, use_file: bool = True) -> Config:
         rates=tuple(sorted((k, float(v)) for k, v in data["currency"]["rates"].items())),
         poc_days=int(data["purgatory"]["poc_days"]),
         stale_days=int(data["purgatory"]["stale_days"]),
+        current_quarters=int(data["current"]["quarters"]),
+        teams=tuple(sorted((data.get("teams") or {}).items())),
         repo_url=data.get("repo_url"),
         site_dir=data["site"]["dir"],
         site_out=data["site"]["out"],

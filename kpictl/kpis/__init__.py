@@ -10,7 +10,7 @@ from __future__ import annotations
 from kpictl.config import Config
 from kpictl.kpis.measures import project_result
 from kpictl.kpis.money import Money, missing_rate_warnings
-from kpictl.kpis.portfolio import cost_over_time, summarise_portfolio
+from kpictl.kpis.portfolio import cost_over_time, spend, summarise_portfolio
 from kpictl.kpis.results import KpiValue, Portfolio, ProjectResult, Report
 from kpictl.kpis.timeline import Timeline
 
@@ -21,6 +21,7 @@ def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) ->
     projects = [project_result(t, config, as_of) for t in timelines]
     portfolio = summarise_portfolio(projects, config, as_of)
     portfolio.cost_over_time = cost_over_time(timelines, config, as_of)
+    portfolio.spend = spend(portfolio.cost_over_time, config, as_of)
     warnings = missing_rate_warnings(timelines, Money(config))
     return Report(
         as_of, head, config.reporting_currency, config.kpis, projects, portfolio, warnings

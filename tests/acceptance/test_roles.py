@@ -148,7 +148,8 @@ def test_the_learning_curve_purgatory_and_the_redefined_kpis(repo):
         "missed",
         "2024-07-19T09:00:00Z",
     )
-    assert projects["delta"]["kpis"]["time_to_launch"]["status"] == "running"
+    # Running since the go decision on 1 June: past the 120-day target, so overdue.
+    assert projects["delta"]["kpis"]["time_to_launch"]["status"] == "overdue"
     catalog = {k["id"]: k for k in data["catalog"]}
     assert catalog["time_to_first_launch"]["definition"] == "kickoff → live"
 

@@ -96,7 +96,12 @@ def test_home_tiles_show_the_portfolio_median_and_status_of_kpis_json(demo_site)
 
 def test_project_pages_show_each_kpi_value_and_status_of_kpis_json(demo_site):
     site, data = demo_site
-    words = {"missed": "MISSED", "not_started": "not started", "not_applicable": "n/a"}
+    words = {
+        "missed": "MISSED",
+        "overdue": "OVERDUE",
+        "not_started": "not started",
+        "not_applicable": "n/a",
+    }
     checked = 0
     for project in data["projects"]:
         on_page = rows(site / "projects" / f"{project['id']}.html")
