@@ -159,9 +159,11 @@ def test_the_site_builds_with_the_learning_curve(repo, tmp_path):
     result = run_kpictl("build", "--as-of", AS_OF, "--out", str(out), cwd=repo.path)
     assert result.code == 0, result.err
     portfolio = (out / "portfolio.html").read_text(encoding="utf-8")
-    assert "Learning curve: Time for the next team to launch" in portfolio
+    assert ">Time for the next team to launch</h3>" in portfolio
     assert "Rate per doubling: 0.80" in portfolio
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert "3</span> launched" in home and "projects/stuck.html" in home
+    assert "<strong>3</strong> launched" in home and "projects/stuck.html" in home
+    # the launch role's milestone (live) dates the launch on the project page
+    assert "Launched</strong> for" in (out / "projects" / "alpha.html").read_text()
     alpha = (out / "projects" / "alpha.html").read_text(encoding="utf-8")
     assert "<td>Live</td><td>done</td>" in alpha

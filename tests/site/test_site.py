@@ -63,39 +63,92 @@ def test_commit_and_edit_links():
 
 
 def test_charts_are_well_formed_svg_with_title_and_description():
+    from datetime import timezone
+
     ids = charts.Ids("t")
+    days = lambda v: f"{v:,.1f}"  # noqa: E731
+    money = lambda v: f"${v / 1000:,.0f}k"  # noqa: E731
+    quarters = [
+        charts.QuarterPoint("2024-Q1", 0, 7_862_400, 10.0, False),
+        charts.QuarterPoint("2024-Q2", 7_862_400, 15_724_800, None, False),
+        charts.QuarterPoint("2024-Q3", 15_724_800, 23_673_600, 4.0, True),
+    ]
     drawn = [
-        charts.sparkline(ids, [3, 2, 4], "trend <b>", 2),
-        charts.bars(ids, [("a <script>", 3.0, "met"), ("b", 5.0, "missed")], "bars", "days", 4),
-        charts.histogram(ids, list(range(100)), "hist", "days", 50),
+        charts.sparkline(ids, [3, None, 2, 4], "trend <b>", 2),
+        charts.bars(
+            ids,
+            [("a <script>", 3.0, "met"), ("b", 5.0, "missed"), ("c", 90.0, "overdue")],
+            "bars",
+            "days",
+            4,
+            days,
+        ),
+        charts.histogram(ids, list(range(100)), "hist", "days", 50, days),
         charts.timeline(
             ids,
             [
                 ("Kickoff", "done", 0, 0),
                 ("Launch", "in_progress", 86400, None),
+                ("Skipped", "skipped", None, None),
                 ("Later", "planned", None, None),
             ],
+            0,
             864000,
+            432000,
             "timeline",
+            timezone.utc,
+        ),
+        charts.control(
+            ids,
+            [(100, 3.0, "met", "p <i>"), (200, 9.0, "missed", "q")],
+            quarters,
+            5,
+            "trend",
+            "days",
+            days,
         ),
         charts.curve(
-            ids, [("p1", 300.0), ("p2", 240.0), ("p3", 200.0)], 300, -0.3, "curve", "days"
-        ),
-        charts.stacked(
             ids,
-            [("2024-Q1", {"people": 10.0}), ("2024-Q2", {"people": 20.0, "x": 5.0})],
-            ["people", "x"],
+            [("p1", 300.0), ("p2", 240.0), ("p3", 200.0)],
+            300,
+            -0.3,
+            250,
+            "curve",
+            "days",
+            days,
+            "kickoff",
+        ),
+        charts.spend_columns(
+            ids,
+            quarters,
+            [{"people": 10.0}, {}, {"people": 20.0, "other": 5.0}],
+            ["other", "people"],
             "costs",
             "USD",
+            money,
         ),
+        charts.cumulative(ids, quarters, [10.0, 10.0, 35.0], "cumulative", "USD", money),
     ]
     for svg in drawn:
         root = ET.fromstring(svg)
         assert root.get("role") == "img"
         names = [child.tag.split("}")[-1] for child in root]
         assert names[:2] == ["title", "desc"]
-        assert "<script>" not in svg
+        assert "<script>" not in svg and "<i>" not in svg and "<b>" not in svg
     assert len({ET.fromstring(s).get("aria-labelledby") for s in drawn}) == len(drawn)
+
+
+def test_charts_are_fluid_so_their_text_is_never_scaled_down():
+    """Every chart but the sparkline (which has no text) fills the column without a viewBox:
+    x in percent, y in pixels, so its 12 px text is 12 px on a phone and on a laptop."""
+    ids = charts.Ids("t")
+    drawn = charts.bars(ids, [("a", 3.0, "met")], "bars", "days", 4, str)
+    root = ET.fromstring(drawn)
+    assert root.get("viewBox") is None and root.get("width") == "100%"
+    assert all(
+        t.get("x", "").endswith("%")
+        for t in root.iter("{http://www.w3.org/2000/svg}text") or root.iter("text")
+    )
 
 
 def test_the_site_has_every_page_and_kpis_json(site):
@@ -124,16 +177,16 @@ def test_the_site_has_every_page_and_kpis_json(site):
     assert "https://github.com/example/kpis/commit/" in home
 
 
-def test_each_tile_shows_the_status_the_engine_gave_the_portfolio(site):
+def test_each_tile_shows_the_status_the_engine_gave_the_kpi_now(site):
     _, out = site
     statuses = {
-        k: v["status"]
+        k: v["current"]["status"]
         for k, v in json.loads((out / "kpis.json").read_text())["portfolio"]["kpis"].items()
     }
     home = (out / "index.html").read_text()
     tile = r'class="kpictl-tile kpictl-([a-z_]+)" href="kpis/([a-z_]+)\.html"'
     assert {kpi: status for status, kpi in re.findall(tile, home)} == statuses
-    assert {"met", "no_data"} <= set(statuses.values())
+    assert {"met", "no_recent_data"} <= set(statuses.values())
 
 
 def test_project_pages_are_out_of_the_navigation(site):
