@@ -315,3 +315,35 @@ def test_serve_serves_on_localhost_and_rebuilds_when_a_project_changes(tmp_path)
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def test_a_kpi_that_misses_its_target_in_the_last_four_quarters_is_missed_now(tmp_path):
+    """Six teams assembled in 10 days long ago, three in 30 or more days in the last four full
+    quarters: the all-time median meets the 21-day target, the tile says missed, now."""
+    from tests.gitutil import HistoryRepo, project_yaml
+
+    repo = HistoryRepo(tmp_path / "kpis")
+    events: list[tuple[str, dict[str, str | None]]] = []
+    starts = [(f"old-{k}", f"2023-0{k + 1}-02", 10) for k in range(6)]
+    starts += [(f"new-{k}", f"2025-0{k + 2}-03", 30 + k) for k in range(3)]
+    for pid, day, took in starts:
+        path = f"projects/{pid}.yaml"
+        events.append((f"{day}T09:00:00+00:00", {path: project_yaml(pid, pid.title())}))
+        done = project_yaml(pid, pid.title(), kickoff="done", team_assembled="done")
+        month, date = int(day[5:7]), 2 + took
+        when = f"{day[:4]}-{month + date // 29:02d}-{date % 29 + 1:02d}T09:00:00+00:00"
+        events.append((when, {path: done}))
+    events.append(("2025-10-20T12:00:00+00:00", {"notes.txt": "head\n"}))
+    for when, files in sorted(events):
+        repo.commit(when, files)
+    out = tmp_path / "site"
+    build(repo, out)
+    kpi = json.loads((out / "kpis.json").read_text())["portfolio"]["kpis"]["time_to_assemble_team"]
+    assert kpi["status"] == "met" and kpi["current"]["status"] == "missed"
+    home = (out / "index.html").read_text()
+    link = r'href="kpis/time_to_assemble_team\.html">(.*?)</a>'
+    tile = re.search(r'<a class="kpictl-tile kpictl-([a-z_]+)" ' + link, home, re.S)
+    assert tile is not None and tile[1] == "missed"
+    assert kpi["median"] < 21 < kpi["current"]["median"]
+    assert "missed by" in tile[2] and f"all time {kpi['median']:.1f} days" in tile[2]
+    assert 'href="kpis/time_to_assemble_team.html">Time to assemble the team</a>' in home
