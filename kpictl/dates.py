@@ -101,9 +101,10 @@ def day_text(epoch: int, tz: tzinfo | None = None) -> str:
 
 
 def long_day_text(epoch: int, tz: tzinfo | None = None) -> str:
-    """A calendar day as a sentence writes it: 22 Oct 2026."""
+    """A calendar day as a sentence writes it, never split across lines: 22 Oct 2026 (with
+    no-break spaces)."""
     moment = _local(epoch, tz)
-    return f"{moment.day} {moment.strftime('%b %Y')}"
+    return f"{moment.day}\u00a0{moment.strftime('%b')}\u00a0{moment.year}"
 
 
 def quarter(epoch: int, tz: tzinfo | None = None) -> str:

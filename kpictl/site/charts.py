@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from kpictl.dates import long_day_text
 from kpictl.site.svg import (
+    GUTTER,
     LEFT,
     RIGHT,
     Formatter,
@@ -255,46 +256,29 @@ def timeline(
     ticks = _month_ticks(start, end, tz)
     if len(ticks) < 2:  # a span of weeks: its first and last days
         ticks = [(start, _day(start, tz)), (end, _day(end, tz))]
-    parts = []
+    bottom = top_pad + row_h * len(rows)
+    parts = [line(pct(xf(t)), top_pad, pct(xf(t)), bottom, "kc-grid") for t, _ in ticks]
     for i, (name, status, began, done) in enumerate(rows):
         y0 = top_pad + i * row_h
-        parts.append(text(pct(LEFT), y0 + 12, _short(name, 32), "kc-label"))
-        for stamp, _ in ticks:
-            parts.append(
-                line(
-                    pct(xf(stamp)),
-                    y0 + bar_y - 3,
-                    pct(xf(stamp)),
-                    y0 + bar_y + bar_h + 3,
-                    "kc-grid",
-                )
-            )
         if status == "skipped" or (began is None and done is None):
-            words = "skipped" if status == "skipped" else "not started"
-            parts.append(text(pct(RIGHT), y0 + 12, words, "kc-value kc-muted", "end"))
-            continue
-        if done is not None and (began is None or xf(done) - xf(began) < 0.8):
+            note = "skipped" if status == "skipped" else "not started"
+        elif done is not None and (began is None or xf(done) - xf(began) < 0.8):
+            note = f"done {_day(done, tz)}"
             parts.append(mark(ident, "diamond", pct(xf(done)), y0 + bar_y + bar_h / 2, "kc-done"))
-            parts.append(text(pct(RIGHT), y0 + 12, f"done {_day(done, tz)}", "kc-value", "end"))
-            continue
-        assert began is not None
-        stop = done if done is not None else as_of
-        kind = "done" if done is not None else "running"
-        css, fill = ("kc-bar kc-done", "") if kind == "done" else bar_style(ident, "running")
-        width = max(xf(stop) - xf(began), 0.6)
-        parts.append(rect(pct(xf(began)), y0 + bar_y, pct(width), bar_h, css, fill))
-        words = f"done {_day(done, tz)}" if done is not None else f"since {_day(began, tz)}"
-        parts.append(text(pct(RIGHT), y0 + 12, words, f"kc-value kc-{kind}", "end"))
+        else:
+            assert began is not None
+            stop = done if done is not None else as_of
+            css, fill = ("kc-bar kc-done", "") if done is not None else bar_style(ident, "running")
+            width = max(xf(stop) - xf(began), 0.6)
+            parts.append(rect(pct(xf(began)), y0 + bar_y, pct(width), bar_h, css, fill))
+            note = f"done {_day(done, tz)}" if done is not None else f"since {_day(began, tz)}"
+        words = escape(f"{_short(name, 32)} · {note}")
+        parts.append(f'<text x="{pct(LEFT)}" y="{y0 + 12:g}">{words}</text>')
     if start <= as_of <= end:
         x = xf(as_of)
-        for i in range(len(rows)):
-            y0 = top_pad + i * row_h
-            parts.append(line(pct(x), y0 + bar_y - 3, pct(x), y0 + bar_y + bar_h + 3, "kc-today"))
-        parts.append(
-            _target_label(x, 14, f"as of {_day(as_of, tz)}").replace(
-                "kc-target-label", "kc-today-label"
-            )
-        )
+        parts.append(line(pct(x), top_pad - 4, pct(x), bottom, "kc-today"))
+        label = _target_label(x, 14, f"as of {_day(as_of, tz)}")
+        parts.append(label.replace("kc-target-label", "kc-today-label"))
     for stamp, label in ticks:
         anchor = "middle"
         if xf(stamp) < 12:
@@ -307,7 +291,13 @@ def timeline(
         "one's dates"
     )
     return svg(
-        ident, height, title, desc, "".join(parts), "kpictl-timeline", hatches(ident) + marks(ident)
+        ident,
+        height,
+        title,
+        desc,
+        "".join(parts),
+        "kpictl-timeline",
+        hatches(ident, ("running",)) + marks(ident, ("diamond",)),
     )
 
 
@@ -364,7 +354,7 @@ def control(
     scale = ticks[-1] or 1.0
 
     def xf(t: float) -> float:
-        return LEFT + (t - first) / (last - first) * (RIGHT - LEFT)
+        return GUTTER + (t - first) / (last - first) * (RIGHT - GUTTER)
 
     def y(v: float) -> float:
         return top + plot_h - v / scale * plot_h
@@ -395,17 +385,17 @@ def control(
             layout.add(x0, x1, y(q.median) - 2, y(q.median) + 2)
     if target is not None:
         ty = y(target)
-        parts.append(line(pct(LEFT), ty, pct(RIGHT), ty, "kc-target"))
+        parts.append(line(pct(GUTTER), ty, pct(RIGHT), ty, "kc-target"))
         words = f"target {fmt(target)}{suffix(unit, fmt)}"
-        spots = [(RIGHT, "end", ty - 5), (RIGHT, "end", ty + 15), (LEFT + 8, "start", ty - 5)]
-        spots.append((LEFT + 8, "start", ty + 15))
+        spots = [(RIGHT, "end", ty - 5), (RIGHT, "end", ty + 15), (GUTTER, "start", ty - 5)]
+        spots.append((GUTTER, "start", ty + 15))
         for x, anchor, ly in spots:
             if top - 4 < ly < top + plot_h + 14 and layout.place(x, words, anchor, [ly]):
                 parts.append(text(pct(x), ly, words, "kc-target-label", anchor))
                 break
         else:
             parts.append(text(pct(RIGHT), ty - 5, words, "kc-target-label", "end"))
-        layout.add(LEFT, RIGHT, ty - 3, ty + 3)  # no value label sits on the target line
+        layout.add(GUTTER, RIGHT, ty - 3, ty + 3)  # no value label sits on the target line
     parts.extend(marks_drawn)
     for q, x0, x1 in segments:
         assert q.median is not None
@@ -424,7 +414,8 @@ def control(
     )
     if target is not None:
         desc += f"; target {fmt(target)} {unit}"
-    return svg(ident, height, title, desc, "".join(parts), "kpictl-control", marks(ident))
+    defs = marks(ident, ("dot", "x"))
+    return svg(ident, height, title, desc, "".join(parts), "kpictl-control", defs)
 
 
 def curve(
@@ -458,7 +449,7 @@ def curve(
     scale = ticks[-1] or 1.0
 
     def xf(k: float) -> float:
-        return LEFT + 3 + (k - 1) / max(count - 1, 1) * (RIGHT - LEFT - 6)
+        return GUTTER + 2 + (k - 1) / max(count - 1, 1) * (RIGHT - GUTTER - 4)
 
     def y(v: float) -> float:
         return top + plot_h - v / scale * plot_h
@@ -466,7 +457,7 @@ def curve(
     parts = [y_axis(ticks, y, fmt, suffix(unit, fmt))]
     if target is not None:
         words = f"target {fmt(target)}{suffix(unit, fmt)}"
-        parts.append(line(pct(LEFT), y(target), pct(RIGHT), y(target), "kc-target"))
+        parts.append(line(pct(GUTTER), y(target), pct(RIGHT), y(target), "kc-target"))
         ty = y(target) - 5 if y(target) - 5 > top else y(target) + 15
         parts.append(text(pct(RIGHT), ty, words, "kc-target-label", "end"))
     for (k0, v0), (k1, v1) in pairwise(fitted):
@@ -488,7 +479,7 @@ def curve(
     desc = "; ".join(f"{k}. {label}: {fmt(v)} {unit}" for k, (label, v) in enumerate(points, 1))
     if b is not None:
         desc += f"; fitted rate per doubling {2**b:.2f}"
-    return svg(ident, height, title, desc, "".join(parts), "kpictl-curve", marks(ident))
+    return svg(ident, height, title, desc, "".join(parts), "kpictl-curve", marks(ident, ("dot",)))
 
 
 def spend_columns(
@@ -510,7 +501,7 @@ def spend_columns(
     totals = [sum(v.values()) for v in by_quarter]
     ticks = nice_ticks(0, max(totals) or 1)
     scale = ticks[-1] or 1.0
-    band = (RIGHT - LEFT) / len(quarters)
+    band = (RIGHT - GUTTER) / len(quarters)
 
     def y(v: float) -> float:
         return top + plot_h - v / scale * plot_h
@@ -518,11 +509,11 @@ def spend_columns(
     def xf(t: float) -> float:  # for the quarter axis: a quarter's band by its start
         index = next(i for i, q in enumerate(quarters) if q.start <= t <= q.end)
         q = quarters[index]
-        return LEFT + (index + (t - q.start) / (q.end - q.start)) * band
+        return GUTTER + (index + (t - q.start) / (q.end - q.start)) * band
 
     parts = [y_axis(ticks, y, fmt)]
     for i, (q, spent) in enumerate(zip(quarters, by_quarter, strict=True)):
-        x0 = LEFT + i * band + band * 0.15
+        x0 = GUTTER + i * band + band * 0.15
         base = 0.0
         faded = " kc-so-far" if q.partial else ""
         for category in categories:
@@ -565,7 +556,7 @@ def cumulative(
     scale = ticks[-1] or 1.0
 
     def xf(t: float) -> float:
-        return LEFT + (t - first) / (last - first) * (RIGHT - LEFT)
+        return GUTTER + (t - first) / (last - first) * (RIGHT - GUTTER)
 
     def y(v: float) -> float:
         return top + plot_h - v / scale * plot_h
@@ -593,4 +584,5 @@ def cumulative(
         f"{q.label} {fmt(t)}" + (" (so far)" if q.partial else "")
         for q, t in zip(quarters, totals, strict=True)
     )
-    return svg(ident, height, title, desc, "".join(parts), "kpictl-cumulative", marks(ident))
+    defs = marks(ident, ("dot",))
+    return svg(ident, height, title, desc, "".join(parts), "kpictl-cumulative", defs)

@@ -126,18 +126,15 @@ class SiteWriter:
         return missing if epoch is None else long_day_text(epoch, self.tz)
 
     def _commit(self, sha: str | None, missing: str = "", at: int | None = None) -> Markup:
-        """A commit id, linked to the repository when it has a web address; ``at``, when the
-        commit landed, shows on hover."""
+        """A commit id, linked to the repository when it has a web address; ``missing`` says
+        why there is none. (``at``, when it landed, is in the table beside it.)"""
         if not sha:
             return Markup(escape(missing))
         url = self.links.commit(sha)
-        hover = f' title="landed {escape(self._when(at))} {escape(self.config.timezone)}"'
-        code = f"<code>{escape(sha[:8])}</code>"
+        short = escape(sha[:8])
         if url:
-            return Markup(
-                f'<a class="kpictl-commit" href="{escape(url)}"{hover if at else ""}>{code}</a>'
-            )
-        return Markup(f'<span class="kpictl-commit"{hover if at else ""}>{code}</span>')
+            return Markup(f'<a class="kpictl-commit" href="{escape(url)}"><code>{short}</code></a>')
+        return Markup(f'<code class="kpictl-commit">{short}</code>')
 
     def _context(self, prefix: str) -> dict[str, Any]:
         return {
@@ -254,7 +251,7 @@ class SiteWriter:
 
     def home(self) -> str:
         p = self.report.portfolio
-        ids = charts.Ids("home")
+        ids = charts.Ids("h")
         tiles: dict[str, list[dict[str, Any]]] = {phase: [] for phase in words.PHASE_TITLES}
         for kpi in self.report.catalog:
             tiles.setdefault(kpi.phase, []).append(self._tile(kpi, ids))
@@ -307,7 +304,7 @@ class SiteWriter:
             key=lambda rv: rv[0].id,
         )
         waiting = sum(1 for _, v in rows if v.status == "not_started")
-        ids = charts.Ids(f"k-{kpi.id}")
+        ids = charts.Ids("c")
         title = f"{kpi.title}: value per project"
         shown = [(r.name, v.value, v.status) for r, v in valued if v.value is not None]
         if len(shown) <= BARS_LIMIT:
@@ -372,7 +369,7 @@ class SiteWriter:
 
     def project_page(self, result: ProjectResult) -> str:
         t = self.timelines[result.id]
-        ids = charts.Ids(f"p-{result.id}")
+        ids = charts.Ids("c")
         rows = [
             (self.titles.get(m, m), d.status, d.started_at, d.done_at)
             for m, d in t.milestones.items()
@@ -422,7 +419,7 @@ class SiteWriter:
 
     def portfolio(self) -> str:
         p = self.report.portfolio
-        ids = charts.Ids("portfolio")
+        ids = charts.Ids("c")
         curves = []
         for kpi_id, points in p.launch_order.items():
             kpi = next(k for k in self.report.catalog if k.id == kpi_id)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html import escape
 
 LEFT, RIGHT = 1.0, 99.0  # the plot's horizontal extent, in percent of the width
+GUTTER = 11.0  # where a plot with a y axis starts: its labels ($600k, 150 days) sit left of it
 CHAR_PX = 6.6  # the width of a character of 12 px chart text, on average, for layout
 
 
@@ -68,22 +69,25 @@ def mark(ident: str, shape: str, x: str, y: float, css: str, tip: str = "") -> s
     return f'<use href="#{ident}-{shape}" x="{x}" y="{n(y)}" class="kc-mark {css}">{title}</use>'
 
 
-def marks(ident: str) -> str:
+SHAPES = {
+    "dot": '<circle id="{}-dot" r="4.5"/>',
+    "x": '<path id="{}-x" d="M-4.5-4.5L4.5 4.5M-4.5 4.5L4.5-4.5"/>',
+    "diamond": '<path id="{}-diamond" d="M0-6L6 0 0 6-6 0Z"/>',
+}
+
+
+def marks(ident: str, shapes: tuple[str, ...] = ("dot", "x", "diamond")) -> str:
     """The markers a chart places with ``mark``: a dot, a cross (missed) and a diamond."""
-    return (
-        f'<circle id="{ident}-dot" r="4.5"/>'
-        f'<path id="{ident}-x" d="M-4.5-4.5L4.5 4.5M-4.5 4.5L4.5-4.5"/>'
-        f'<path id="{ident}-diamond" d="M0-6L6 0 0 6-6 0Z"/>'
-    )
+    return "".join(SHAPES[shape].format(ident) for shape in shapes)
 
 
-def hatches(ident: str) -> str:
+def hatches(ident: str, kinds: tuple[str, ...] = ("running", "overdue")) -> str:
     """Hatched fills for bars still running (and running late): ``url(#<ident>-running)``."""
     return "".join(
         f'<pattern id="{ident}-{kind}" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" class="kc-hatch-ground"/>'
         f'<line x1="1.5" y1="0" x2="1.5" y2="6" class="kc-hatch-{kind}"/></pattern>'
-        for kind in ("running", "overdue")
+        for kind in kinds
     )
 
 
@@ -163,5 +167,5 @@ def y_axis(ticks: list[float], y: Scale, fmt: Formatter, unit_last: str = "") ->
     for i, tick in enumerate(ticks):
         label = fmt(tick) + (unit_last if i == len(ticks) - 1 else "")
         parts.append(line(pct(0), y(tick), pct(100), y(tick), "kc-grid" if tick else "kc-zero"))
-        parts.append(text(pct(0), y(tick) - 4, label))
+        parts.append(text(pct(0), y(tick) - 4, label, "kc-axis kc-tick"))
     return "".join(parts)

@@ -208,7 +208,6 @@ def test_a_project_page_opens_with_where_it_stands_and_links_each_date_to_its_co
         assert page.locator("svg.kpictl-timeline").count() == 1
         links = page.locator("a[href^='https://github.com/example/kpis/commit/']")
         assert links.count() >= 3
-        assert (links.first.get_attribute("title") or "").startswith("landed ")
         edit = page.locator("a", has_text="edit it in the repository")
         assert edit.get_attribute("href") == (
             "https://github.com/example/kpis/edit/main/projects/project-1.yaml"
@@ -234,7 +233,7 @@ def test_the_demo_shows_commit_ids_as_text_without_a_made_up_address(browser, de
     url, _ = demo
     visit = Visit(browser, url, "projects/support-assistant.html")
     try:
-        assert visit.page.locator("span.kpictl-commit code").count() >= 10
+        assert visit.page.locator("code.kpictl-commit").count() >= 10
         assert visit.page.locator("a[href*='/commit/']").count() == 0
     finally:
         visit.close()
