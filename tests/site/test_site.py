@@ -347,3 +347,24 @@ def test_a_kpi_that_misses_its_target_in_the_last_four_quarters_is_missed_now(tm
     assert kpi["median"] < 21 < kpi["current"]["median"]
     assert "missed by" in tile[2] and f"all time {kpi['median']:.1f} days" in tile[2]
     assert 'href="kpis/time_to_assemble_team.html">Time to assemble the team</a>' in home
+
+
+def test_times_on_the_pages_are_in_the_configured_time_zone_and_utc_in_kpis_json(tmp_path):
+    from tests.gitutil import HistoryRepo, project_yaml
+
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.write({"kpictl.yaml": "timezone: Asia/Tokyo\n"})
+    repo.commit(
+        "2025-01-06T20:00:00+00:00", {"projects/alpha.yaml": project_yaml("alpha", "Alpha")}
+    )
+    done = project_yaml("alpha", "Alpha", kickoff="done", team_assembled="done")
+    repo.commit("2025-03-31T16:30:00+00:00", {"projects/alpha.yaml": done})
+    out = tmp_path / "site"
+    build(repo, out)
+    data = json.loads((out / "kpis.json").read_text())
+    value = data["projects"][0]["kpis"]["time_to_assemble_team"]
+    assert value["to"] == "2025-03-31T16:30:00Z"  # UTC in the JSON
+    page = (out / "projects" / "alpha.html").read_text()
+    assert "2025-04-01 01:30" in page and "Asia/Tokyo" in page  # 1 April in Tokyo: 2025-Q2
+    kpi = (out / "kpis" / "time_to_assemble_team.html").read_text()
+    assert "2025-Q2" in kpi and "2025-Q1" not in kpi.split('<h2 id="over-time"', 1)[1]
