@@ -223,7 +223,9 @@ def test_a_stuck_project_says_so_and_names_the_limit(browser, served):
         banner = visit.page.locator(".kpictl-stuck-banner").inner_text()
         assert banner.startswith("Stuck") and "90-day limit" in banner
         timeline = visit.page.locator("svg.kpictl-timeline")
-        assert timeline.locator("text.kc-label").count() == 10  # every catalog milestone
+        rows = timeline.locator("text:not([class])").all_text_contents()
+        assert len(rows) == 10  # every catalog milestone, one row each
+        assert rows[0].startswith("Kickoff · done") and rows[-1] == "Launched · not started"
         assert timeline.locator("line.kc-today").count() >= 1
     finally:
         visit.close()
