@@ -36,10 +36,10 @@ from kpictl.kpis import KpiValue, ProjectResult, Report
 from kpictl.kpis.results import COMPLETE
 from kpictl.kpis.timeline import Timeline
 from kpictl.output.report import md_escape, number_text
-from kpictl.site import charts, words
-from kpictl.site.charts import QuarterPoint
+from kpictl.site import charts, trends, words
 from kpictl.site.links import RepoLinks
 from kpictl.site.svg import Formatter
+from kpictl.site.trends import QuarterPoint
 
 SAFE_SCHEMES = ("https://", "http://", "mailto:")
 BARS_LIMIT = 40  # above this, a distribution is a histogram rather than a bar per project
@@ -318,7 +318,7 @@ class SiteWriter:
             for r, v in rows
             if v.status in COMPLETE and v.value is not None and v.to_at is not None
         ]
-        trend_chart = charts.control(
+        trend_chart = trends.control(
             ids, points, trend, kpi.target, f"{kpi.title} over time", unit, fmt
         )
         trend_rows = {q: s for q, s in self.report.portfolio.trend.get(kpi.id, [])}
@@ -459,7 +459,7 @@ class SiteWriter:
                 QuarterPoint(label, s, e, None, is_partial(e, self.report.as_of))
                 for label, s, e in bounds
             ]
-            spend_chart = charts.spend_columns(
+            spend_chart = trends.spend_columns(
                 ids,
                 spans,
                 [by_label.get(q.label, ({}, False))[0] for q in spans],
@@ -469,7 +469,7 @@ class SiteWriter:
                 money,
             )
             totals = [sum(cumulative.get(q.label, {}).values()) for q in spans]
-            cumulative_chart = charts.cumulative(
+            cumulative_chart = trends.cumulative(
                 ids, spans, totals, "Cumulative cost of ownership", self.report.currency, money
             )
             for q, total in zip(spans, totals, strict=True):

@@ -69,6 +69,19 @@ def mark(ident: str, shape: str, x: str, y: float, css: str, tip: str = "") -> s
     return f'<use href="#{ident}-{shape}" x="{x}" y="{n(y)}" class="kc-mark {css}">{title}</use>'
 
 
+MARK_OF = {"missed": "x", "overdue": "x"}  # the marker of a status; every other is a dot
+
+
+def shape_of(status: str) -> str:
+    """The marker a value of ``status`` is drawn with: a cross when it misses its target."""
+    return MARK_OF.get(status, "dot")
+
+
+def status_words(status: str) -> str:
+    """What a value label adds after the number: " overdue", " running"; nothing when met."""
+    return "" if status in ("met", "measured") else f" {status.replace('_', ' ')}"
+
+
 SHAPES = {
     "dot": '<circle id="{}-dot" r="4.5"/>',
     "x": '<path id="{}-x" d="M-4.5-4.5L4.5 4.5M-4.5 4.5L4.5-4.5"/>',

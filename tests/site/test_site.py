@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kpictl.output.report import md_escape
-from kpictl.site import charts
+from kpictl.site import charts, trends
 from kpictl.site.links import repo_links, web_base
 from tests.conftest import run_kpictl
 from tests.sitefixture import HOSTILE_NAME, build, make_repo
@@ -69,9 +69,9 @@ def test_charts_are_well_formed_svg_with_title_and_description():
     days = lambda v: f"{v:,.1f}"  # noqa: E731
     money = lambda v: f"${v / 1000:,.0f}k"  # noqa: E731
     quarters = [
-        charts.QuarterPoint("2024-Q1", 0, 7_862_400, 10.0, False),
-        charts.QuarterPoint("2024-Q2", 7_862_400, 15_724_800, None, False),
-        charts.QuarterPoint("2024-Q3", 15_724_800, 23_673_600, 4.0, True),
+        trends.QuarterPoint("2024-Q1", 0, 7_862_400, 10.0, False),
+        trends.QuarterPoint("2024-Q2", 7_862_400, 15_724_800, None, False),
+        trends.QuarterPoint("2024-Q3", 15_724_800, 23_673_600, 4.0, True),
     ]
     drawn = [
         charts.sparkline(ids, [3, None, 2, 4], "trend <b>", 2),
@@ -98,7 +98,7 @@ def test_charts_are_well_formed_svg_with_title_and_description():
             "timeline",
             timezone.utc,
         ),
-        charts.control(
+        trends.control(
             ids,
             [(100, 3.0, "met", "p <i>"), (200, 9.0, "missed", "q")],
             quarters,
@@ -118,7 +118,7 @@ def test_charts_are_well_formed_svg_with_title_and_description():
             days,
             "kickoff",
         ),
-        charts.spend_columns(
+        trends.spend_columns(
             ids,
             quarters,
             [{"people": 10.0}, {}, {"people": 20.0, "other": 5.0}],
@@ -127,7 +127,7 @@ def test_charts_are_well_formed_svg_with_title_and_description():
             "USD",
             money,
         ),
-        charts.cumulative(ids, quarters, [10.0, 10.0, 35.0], "cumulative", "USD", money),
+        trends.cumulative(ids, quarters, [10.0, 10.0, 35.0], "cumulative", "USD", money),
     ]
     for svg in drawn:
         root = ET.fromstring(svg)
