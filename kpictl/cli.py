@@ -290,8 +290,10 @@ def history(
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["missed"]),
-    help="Exit 1 when a shown project misses a KPI target (for CI).",
+    type=click.Choice(["missed", "overdue"]),
+    multiple=True,
+    help="Exit 1 when a shown project misses a KPI target (missed), or has a duration still "
+    "running past its target (overdue); repeatable (for CI).",
 )
 @click.option("--ref", help="The branch, tag or commit to read (default: the current branch).")
 @click.option("--worktree", is_flag=True, help="Count uncommitted changes, dated now.")
@@ -308,7 +310,7 @@ def report(
     as_of: str | None,
     project_ids: tuple[str, ...],
     group_by: str | None,
-    fail_on: str | None,
+    fail_on: tuple[str, ...],
     ref: str | None,
     worktree: bool,
     strict: bool,
@@ -319,7 +321,7 @@ def report(
     Example:
       kpictl report
       kpictl report --format json --as-of 2025-06-30 > kpis.json
-      kpictl report --project support-assistant --fail-on missed
+      kpictl report --project support-assistant --fail-on missed --fail-on overdue
     """
     from kpictl.output.report import report_csv, report_json, report_markdown, report_table
     from kpictl.pipeline import compute_as_of
@@ -355,9 +357,14 @@ def report(
             err=True,
         )
         return EXIT_INVALID
-    missed = [f"{p.id}: {k}" for p in shown for k, v in p.kpis.items() if v.status == "missed"]
-    if fail_on == "missed" and missed:
-        click.echo(f"kpictl: {len(missed)} KPI target(s) missed: {'; '.join(missed)}", err=True)
+    failed = False
+    for status in dict.fromkeys(fail_on):  # in the order given, each once
+        found = [f"{p.id}: {k}" for p in shown for k, v in p.kpis.items() if v.status == status]
+        if found:
+            what = "missed" if status == "missed" else "overdue (running past the target)"
+            click.echo(f"kpictl: {len(found)} KPI target(s) {what}: {'; '.join(found)}", err=True)
+            failed = True
+    if failed:
         return EXIT_INVALID
     return EXIT_OK
 

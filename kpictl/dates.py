@@ -1,7 +1,8 @@
-"""Dates as users write them, and times as kpictl reports them (always UTC).
+"""Dates as users write them, and times as kpictl reports them: UTC in the machine outputs,
+the configured time zone on the site's pages; calendar quarters in the configured time zone.
 
 Times inside kpictl are whole seconds since the epoch (UTC); these functions are the one place
-they are turned into text.
+they are turned into text or into calendar periods.
 """
 
 from __future__ import annotations
@@ -117,17 +118,78 @@ def iso(epoch: int | None) -> str | None:
     )
 
 
-def minute_text(epoch: int) -> str:
-    """A time for people, to the minute, in UTC: 2025-06-30 14:05."""
-    return clock_time.strftime("%Y-%m-%d %H:%M", clock_time.gmtime(epoch))
+def _local(epoch: int, tz: tzinfo | None) -> datetime:
+    return datetime.fromtimestamp(epoch, tz or timezone.utc)
 
 
-def day_text(epoch: int) -> str:
-    """A calendar day in UTC: 2025-06-30."""
-    return clock_time.strftime("%Y-%m-%d", clock_time.gmtime(epoch))
+def minute_text(epoch: int, tz: tzinfo | None = None) -> str:
+    """A time for people, to the minute, in ``tz`` (UTC by default): 2025-06-30 14:05."""
+    return _local(epoch, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def quarter(epoch: int) -> str:
-    """The calendar quarter (UTC) a time falls in: 2025-Q2."""
-    tm = clock_time.gmtime(epoch)
-    return f"{tm.tm_year}-Q{(tm.tm_mon - 1) // 3 + 1}"
+def day_text(epoch: int, tz: tzinfo | None = None) -> str:
+    """A calendar day in ``tz`` (UTC by default): 2025-06-30."""
+    return _local(epoch, tz).strftime("%Y-%m-%d")
+
+
+def long_day_text(epoch: int, tz: tzinfo | None = None) -> str:
+    """A calendar day as a sentence writes it, never split across lines: 22 Oct 2026 (with
+    no-break spaces)."""
+    moment = _local(epoch, tz)
+    return f"{moment.day}\u00a0{moment.strftime('%b')}\u00a0{moment.year}"
+
+
+def quarter(epoch: int, tz: tzinfo | None = None) -> str:
+    """The calendar quarter a time falls in, in ``tz`` (UTC by default): 2025-Q2."""
+    moment = _local(epoch, tz)
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def quarter_start(epoch: int, tz: tzinfo | None = None) -> int:
+    """The first second of the quarter ``epoch`` falls in, in ``tz``."""
+    moment = _local(epoch, tz)
+    first = datetime(moment.year, (moment.month - 1) // 3 * 3 + 1, 1, tzinfo=tz or timezone.utc)
+    return int(first.timestamp())
+
+
+_AFTER_9999 = 253_402_300_800  # 10000-01-01T00:00:00Z
+
+
+def next_quarter_start(epoch: int, tz: tzinfo | None = None) -> int:
+    """The first second of the quarter after the one ``epoch`` falls in, in ``tz``."""
+    moment = _local(quarter_start(epoch, tz), tz)
+    year, month = (moment.year + 1, 1) if moment.month == 10 else (moment.year, moment.month + 3)
+    if year > 9999:
+        return _AFTER_9999  # the first second that no date can name
+    return int(datetime(year, month, 1, tzinfo=tz or timezone.utc).timestamp())
+
+
+def quarters(first: int, last: int, tz: tzinfo | None = None) -> list[tuple[str, int, int]]:
+    """Every quarter from the one ``first`` falls in to the one ``last`` falls in, gaps
+    included, as (label, first second, first second of the next quarter)."""
+    found = []
+    start = quarter_start(first, tz)
+    while start <= last:
+        end = next_quarter_start(start, tz)
+        found.append((quarter(start, tz), start, end))
+        start = end
+    return found
+
+
+def is_partial(end: int, as_of: int) -> bool:
+    """Whether the quarter ending at ``end`` was still running at ``as_of`` (an as-of date
+    given as a day ends at its last second, so that day's quarter counts as full)."""
+    return as_of + 1 < end
+
+
+def full_quarters(as_of: int, count: int, tz: tzinfo | None = None) -> list[tuple[str, int, int]]:
+    """The last ``count`` quarters that had ended by ``as_of``, oldest first."""
+    end = quarter_start(as_of, tz)
+    if not is_partial(next_quarter_start(as_of, tz), as_of):
+        end = next_quarter_start(as_of, tz)
+    found: list[tuple[str, int, int]] = []
+    while len(found) < count:
+        start = quarter_start(end - 1, tz)
+        found.insert(0, (quarter(start, tz), start, end))
+        end = start
+    return found

@@ -77,6 +77,8 @@ class Config:
     poc_days: int = 90
     stale_days: int = 60
     forecast: ForecastSettings = ForecastSettings()
+    current_quarters: int = 4  # a KPI's current value: the values that ended in these quarters
+    teams: tuple[tuple[str, str], ...] = ()  # team id → the name people know it by
     repo_url: str | None = None
     site_dir: str = "site"
     site_out: str = "build/site"
@@ -88,6 +90,10 @@ class Config:
     @property
     def projects_path(self) -> Path:
         return self.root / self.projects_dir
+
+    def team_name(self, team: str) -> str:
+        """The team's display name from kpictl.yaml, else its id as written."""
+        return dict(self.teams).get(team, team)
 
 
 def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
@@ -166,6 +172,16 @@ def _config_schema() -> dict[str, Any]:
                     "min_basis": {"type": "integer", "minimum": 2},
                     "window_days": {"type": ["integer", "null"], "minimum": 30},
                 },
+            },
+            "current": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"quarters": {"type": "integer", "minimum": 1, "maximum": 40}},
+            },
+            "teams": {
+                "type": "object",
+                "propertyNames": {"pattern": SLUG},
+                "additionalProperties": {"type": "string", "minLength": 1},
             },
             "kpis": {
                 "type": "array",
@@ -417,7 +433,7 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
                 data["kpis"], _ = _merge_catalog(
                     data["kpis"], value, "KPI", source, _new_kpi(source)
                 )
-            elif key in ("currency", "purgatory", "site", "roles", "forecast"):
+            elif key in ("currency", "purgatory", "current", "site", "roles", "forecast"):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -504,6 +520,8 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
             min_basis=int(data["forecast"]["min_basis"]),
             window_days=data["forecast"]["window_days"],
         ),
+        current_quarters=int(data["current"]["quarters"]),
+        teams=tuple(sorted((data.get("teams") or {}).items())),
         repo_url=data.get("repo_url"),
         site_dir=data["site"]["dir"],
         site_out=data["site"]["out"],

@@ -6,7 +6,7 @@ from kpictl.config import Config
 from kpictl.kpis.forecast import forecast_portfolio
 from kpictl.kpis.measures import project_result
 from kpictl.kpis.money import Money, missing_rate_warnings
-from kpictl.kpis.portfolio import cost_over_time, summarise_portfolio
+from kpictl.kpis.portfolio import cost_over_time, spend, summarise_portfolio
 from kpictl.kpis.results import Report
 from kpictl.kpis.timeline import Timeline
 
@@ -15,6 +15,7 @@ def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) ->
     projects = [project_result(t, config, as_of) for t in timelines]
     portfolio = summarise_portfolio(projects, config, as_of)
     portfolio.cost_over_time = cost_over_time(timelines, config, as_of)
+    portfolio.spend = spend(portfolio.cost_over_time, config, as_of)
     if config.forecast.enabled:
         forecasts = forecast_portfolio(timelines, config, as_of)
         for p in projects:

@@ -5,8 +5,10 @@ The site and the outputs show these statuses; they never compare a value with a 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from kpictl.config import KpiDef
-from kpictl.kpis.results import PortfolioStatus, Verdict
+from kpictl.kpis.results import CurrentStatus, PortfolioStatus, Verdict
 from kpictl.kpis.stats import Summary
 
 
@@ -18,8 +20,32 @@ def judge(kpi: KpiDef, value: float) -> Verdict:
     return "met" if better else "missed"
 
 
+def judge_running(kpi: KpiDef, value: float) -> Literal["running", "overdue"]:
+    """A duration still running: overdue once it is past a target it can only get further
+    from (lower is better). A cost, or a KPI where higher is better, is never overdue."""
+    if kpi.target is None or kpi.unit != "days" or kpi.direction != "lower":
+        return "running"
+    return "overdue" if value > kpi.target else "running"
+
+
 def judge_portfolio(kpi: KpiDef, summary: Summary) -> PortfolioStatus:
     """The portfolio's median against the target; no_data when no project has a final value."""
     if summary.median is None:
         return "no_data"
     return judge(kpi, summary.median)
+
+
+def judge_current(kpi: KpiDef, summary: Summary) -> CurrentStatus:
+    """The recent window's median against the target; no_recent_data when it is empty."""
+    if summary.median is None:
+        return "no_recent_data"
+    return judge(kpi, summary.median)
+
+
+def miss(kpi: KpiDef, value: float) -> tuple[float, float | None] | None:
+    """How far ``value`` is past the target, in the KPI's unit and as a percentage of the
+    target (None for a target of zero); None when it meets the target or there is none."""
+    if kpi.target is None or judge(kpi, value) != "missed":
+        return None
+    gap = abs(value - kpi.target)
+    return gap, (gap / abs(kpi.target) * 100 if kpi.target else None)

@@ -18,9 +18,10 @@ from kpictl.config.catalog import (
     TcoMeasure,
 )
 from kpictl.dates import DAY, day_text
-from kpictl.kpis.judge import judge
+from kpictl.kpis.judge import judge, judge_running
 from kpictl.kpis.money import YEAR_DAYS, Money
 from kpictl.kpis.results import KpiValue, ProjectResult
+from kpictl.kpis.state import standing
 from kpictl.kpis.stats import median
 from kpictl.kpis.timeline import Dated, Timeline
 from kpictl.project.status import phase_of
@@ -68,7 +69,8 @@ def _duration(
         out.note = reason
         return out
     if end is None:
-        out.value, out.status, out.commit = (as_of - start) / DAY, "running", None
+        out.value, out.commit = (as_of - start) / DAY, None
+        out.status = judge_running(kpi, out.value)
         return out
     out.value = (end - start) / DAY
     if out.value < 0:
@@ -111,7 +113,7 @@ def _items(kpi: KpiDef, m: ItemsMeasure, t: Timeline, as_of: int, unit: str) -> 
         out.status = judge(kpi, out.value)
     elif chosen:
         out.value = median([(as_of - i.requested_at) / DAY for i in chosen])
-        out.n, out.status = len(chosen), "running"
+        out.n, out.status = len(chosen), judge_running(kpi, out.value)
         out.from_at = min(i.requested_at for i in chosen)
     return out
 
@@ -155,7 +157,8 @@ def _environments(
         if out.note:
             out.status = "unknown"
         else:
-            out.value, out.status = (as_of - previous) / DAY, "running"
+            out.value = (as_of - previous) / DAY
+            out.status = judge_running(kpi, out.value)
         return out
     out.value, out.n = median(steps), len(steps)
     out.status = judge(kpi, out.value)
@@ -253,21 +256,27 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
             results[kpi.id] = _cost(kpi, m, t, clock, unit, money, start_id)
         else:
             results[kpi.id] = _tco(kpi, m, t, clock, unit, money, start_id)
+    if t.archived:  # a deleted project's clocks stopped: none of them is still running late
+        for value in results.values():
+            if value.status == "overdue":
+                value.status = "running"
     categories: dict[str, float] = defaultdict(float)
     for cost in t.costs:
         if money.has_rate(cost):  # the run warns about the rest (missing_rate_warnings)
             categories[cost.category] += money.accrued(cost, None, clock)
     start = t.milestones.get(start_id)
+    phase = phase_of(t.data.get("milestones") or {}, config.roles)
     return ProjectResult(
         id=t.id,
         name=str(t.data.get("name", t.id)),
         team=str(t.data.get("team", "")),
         labels=list(t.data.get("labels") or []),
         path=t.path,
-        phase=phase_of(t.data.get("milestones") or {}, config.roles),
+        phase=phase,
         archived=t.archived,
         start_at=start.done_at if start else None,
         last_change_at=t.last_change_at,
         kpis=results,
         costs_by_category={k: round(v, 2) for k, v in sorted(categories.items())},
+        standing=standing(t, phase, config, as_of),
     )

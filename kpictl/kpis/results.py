@@ -15,14 +15,23 @@ Verdict = Literal["met", "missed", "measured"]
 KpiStatus = Literal[
     Verdict,
     "running",  # the time or cost so far; its end event has not happened
+    "overdue",  # running, and already past a target it can only get further from
     "not_started",  # its start event has not happened
     "not_applicable",  # a milestone it measures is skipped
     "unknown",  # it cannot be computed; the note says why
 ]
 # The portfolio's median against the target; no_data: no project has a final value yet.
 PortfolioStatus = Literal[Verdict, "no_data"]
+# The median of the recent window against the target; no_recent_data: no value ended in it.
+CurrentStatus = Literal[Verdict, "no_recent_data"]
+# Where a project stands: in proof of concept, going to production, launched, or archived
+# (its file was deleted). The catalog's `phase` says the same for live projects, in its words.
+ProjectState = Literal["poc", "production", "launched", "archived"]
+# The limit a stuck project is past: too long in proof of concept, or no change for too long.
+StuckLimit = Literal["poc_days", "stale_days"]
 KPI_STATUSES: tuple[KpiStatus, ...] = get_args(KpiStatus)
 COMPLETE: tuple[Verdict, ...] = get_args(Verdict)
+PROJECT_STATES: tuple[ProjectState, ...] = get_args(ProjectState)
 
 
 @dataclass
@@ -75,6 +84,29 @@ class LaunchCount:
     at_least_85: int
 
 
+@dataclass(frozen=True)
+class Stuck:
+    """A limit a project is past: how many days it has been, against how many are allowed."""
+
+    limit: StuckLimit
+    days: float
+    allowed: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a project stands at the as-of date, and since when."""
+
+    state: ProjectState
+    since: int | None  # when it entered that state
+    days: float | None  # days in it at the as-of date
+    stuck: tuple[Stuck, ...]
+    next_milestone: str | None  # the first catalog milestone neither done nor skipped
+    milestones_done: int
+    milestones_skipped: int
+    milestones_total: int
+
+
 @dataclass
 class ProjectResult:
     id: str
@@ -88,7 +120,39 @@ class ProjectResult:
     last_change_at: int
     kpis: dict[str, KpiValue]
     costs_by_category: dict[str, float]
+    standing: Standing
     forecast: Forecast | None = None  # None when launched, archived, or forecasts are off
+
+    @property
+    def cost_to_date(self) -> float:
+        """Every cost accrued by the as-of date, in the reporting currency."""
+        return round(sum(self.costs_by_category.values()), 2)
+
+
+@dataclass(frozen=True)
+class Current:
+    """A KPI now: the median of the values that ended in the last full quarters, beside the
+    all-time median, and how far it is on the wrong side of its target."""
+
+    quarters: tuple[str, ...]  # the window, oldest first
+    start: int  # the window's first second
+    end: int  # the first second after it
+    summary: Summary
+    status: CurrentStatus
+    change: float | None  # the window's median minus the all-time median, in the KPI's unit
+    change_pct: float | None  # the same, as a percentage of the all-time median
+    miss: float | None  # how far the window's median is past the target; None unless missed
+    miss_pct: float | None  # the same, as a percentage of the target
+    as_of_values: bool = False  # every value is as of the as-of date (total cost of ownership)
+
+
+@dataclass(frozen=True)
+class Spend:
+    """What the portfolio cost: to date, and quarter by quarter."""
+
+    to_date: float
+    by_quarter: tuple[tuple[str, dict[str, float], bool], ...]  # (quarter, by category, partial)
+    last_quarter: tuple[str, float] | None  # the last full quarter and what it cost
 
 
 @dataclass
@@ -104,6 +168,11 @@ class Portfolio:
     phases: dict[Phase, int]
     costs_by_category: dict[str, float]
     cost_over_time: list[tuple[str, dict[str, float]]] = field(default_factory=list)
+    current: dict[str, Current] = field(default_factory=dict)  # KPI → its recent window
+    overdue: dict[str, int] = field(default_factory=dict)  # KPI → projects overdue on it
+    states: dict[ProjectState, int] = field(default_factory=dict)  # archived included
+    stuck: list[str] = field(default_factory=list)  # ids of projects past a stuck limit
+    spend: Spend | None = None
     launches_expected: list[LaunchCount] | None = None  # None when forecasts are off
     launches_not_counted: list[str] = field(default_factory=list)  # running, without a forecast
 

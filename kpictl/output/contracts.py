@@ -41,6 +41,7 @@ _KPI_VALUE = _object(
                 "missed",
                 "measured",
                 "running",
+                "overdue",
                 "not_started",
                 "not_applicable",
                 "unknown",
@@ -63,7 +64,30 @@ _SUMMARY = {
     "min": _NUMBER,
     "max": _NUMBER,
 }
-_PORTFOLIO_KPI = _object({**_SUMMARY, "status": {"enum": ["met", "missed", "measured", "no_data"]}})
+_CURRENT = _object(
+    {
+        "quarters": {"type": "array", "items": {"type": "string"}},
+        "from": _TIME,
+        "to": _TIME,
+        **_SUMMARY,
+        "status": {"type": "string"},
+        "change": _NUMBER,
+        "change_pct": _NUMBER,
+        "miss": _NUMBER,
+        "miss_pct": _NUMBER,
+        "note": {"type": "string"},
+    },
+    required=["quarters", "from", "to", *_SUMMARY, "status", "change", "change_pct"],
+)
+_PORTFOLIO_KPI = _object(
+    {
+        **_SUMMARY,
+        "status": {"enum": ["met", "missed", "measured", "no_data"]},
+        "overdue": {"type": "integer", "description": "projects running past the target"},
+        "current": _CURRENT,
+    },
+    required=[*_SUMMARY, "status"],
+)
 _MONEY_BY_CATEGORY = {"type": "object", "additionalProperties": {"type": "number"}}
 _DAY_RANGE = {"milestone": _ID, "p50": _TIME, "p85": _TIME}
 _FORECAST = {
@@ -131,6 +155,28 @@ REPORT_SCHEMA: dict[str, Any] = {
                         "kpis": {"type": "object", "additionalProperties": _KPI_VALUE},
                         "costs_by_category": _MONEY_BY_CATEGORY,
                         "forecast": _FORECAST,
+                        "state": {"enum": ["poc", "production", "launched", "archived"]},
+                        "state_since": _TIME,
+                        "days_in_state": _NUMBER,
+                        "stuck": {
+                            "type": "array",
+                            "items": _object(
+                                {
+                                    "limit": {"enum": ["poc_days", "stale_days"]},
+                                    "days": {"type": "number"},
+                                    "allowed": {"type": "integer"},
+                                }
+                            ),
+                        },
+                        "next_milestone": {"type": ["string", "null"]},
+                        "milestones": _object(
+                            {
+                                "done": {"type": "integer"},
+                                "skipped": {"type": "integer"},
+                                "total": {"type": "integer"},
+                            }
+                        ),
+                        "cost_to_date": {"type": "number"},
                     },
                     required=[
                         "id",
@@ -183,6 +229,9 @@ REPORT_SCHEMA: dict[str, Any] = {
                     },
                     "costs_by_category": _MONEY_BY_CATEGORY,
                     "cost_over_time": {"type": "array", "items": {"type": "object"}},
+                    "states": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "stuck": {"type": "array", "items": _ID},
+                    "spend": {"type": "object"},
                     "launches_expected": _LAUNCHES,
                     "launches_not_counted": {"type": "array", "items": _ID},
                 },

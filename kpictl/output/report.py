@@ -11,7 +11,7 @@ from typing import Any
 from kpictl.config import KpiDef
 from kpictl.dates import iso
 from kpictl.kpis import KpiValue, Report
-from kpictl.kpis.results import KpiStatus
+from kpictl.kpis.results import Current, KpiStatus, ProjectResult, Spend
 from kpictl.kpis.stats import Curve, Summary
 from kpictl.output.contracts import REPORT_SCHEMA_VERSION
 from kpictl.output.forecast import (
@@ -29,6 +29,7 @@ STATUS_WORDS: dict[KpiStatus, str] = {
     "missed": "MISSED",
     "measured": "measured",
     "running": "running",
+    "overdue": "OVERDUE",
     "not_started": "not started",
     "not_applicable": "n/a",
     "unknown": "unknown",
@@ -72,6 +73,59 @@ def _summary_json(s: Summary, unit: str) -> dict[str, Any]:
     }
 
 
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _current_json(c: Current, unit: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "quarters": list(c.quarters),
+        "from": iso(c.start),
+        "to": iso(c.end),
+        **_summary_json(c.summary, unit),
+        "status": c.status,
+        "change": _round(c.change, unit),
+        "change_pct": _pct(c.change_pct),
+        "miss": _round(c.miss, unit),
+        "miss_pct": _pct(c.miss_pct),
+    }
+    if c.as_of_values:
+        out["note"] = "every value is as of the as-of date, so the current value is the median"
+    return out
+
+
+def _spend_json(s: Spend | None) -> dict[str, Any]:
+    if s is None:
+        return {"to_date": 0.0, "last_quarter": None, "by_quarter": []}
+    return {
+        "to_date": s.to_date,
+        "last_quarter": None
+        if s.last_quarter is None
+        else {"quarter": s.last_quarter[0], "amount": s.last_quarter[1]},
+        "by_quarter": [
+            {"quarter": q, "partial": partial, "total": round(sum(by.values()), 2), **by}
+            for q, by, partial in s.by_quarter
+        ],
+    }
+
+
+def _standing_json(r: ProjectResult) -> dict[str, Any]:
+    s = r.standing
+    return {
+        "state": s.state,
+        "state_since": iso(s.since),
+        "days_in_state": s.days,
+        "stuck": [{"limit": k.limit, "days": k.days, "allowed": k.allowed} for k in s.stuck],
+        "next_milestone": s.next_milestone,
+        "milestones": {
+            "done": s.milestones_done,
+            "skipped": s.milestones_skipped,
+            "total": s.milestones_total,
+        },
+        "cost_to_date": r.cost_to_date,
+    }
+
+
 def _curve_json(c: Curve) -> dict[str, Any]:
     return {
         "n": c.n,
@@ -91,7 +145,13 @@ def report_data(
     p = report.portfolio
     portfolio: dict[str, Any] = {
         "kpis": {
-            k: {**_summary_json(s, units[k]), "status": p.statuses[k]} for k, s in p.kpis.items()
+            k: {
+                **_summary_json(s, units[k]),
+                "status": p.statuses[k],
+                "overdue": p.overdue.get(k, 0),
+                "current": _current_json(p.current[k], units[k]),
+            }
+            for k, s in p.kpis.items()
         },
         "learning_curve": {k: _curve_json(c) for k, c in p.learning_curve.items()},
         "launch_order": {
@@ -105,8 +165,11 @@ def report_data(
         "purgatory": [{**e, "kickoff_at": iso(e["kickoff_at"])} for e in p.purgatory],
         "stale": [{**e, "last_change_at": iso(e["last_change_at"])} for e in p.stale],
         "phases": p.phases,
+        "states": p.states,
+        "stuck": p.stuck,
         "costs_by_category": p.costs_by_category,
         "cost_over_time": [{"quarter": q, **totals} for q, totals in p.cost_over_time],
+        "spend": _spend_json(p.spend),
     }
     forecasts = p.launches_expected is not None  # off in kpictl.yaml: no forecast keys at all
     if p.launches_expected is not None:
@@ -145,6 +208,7 @@ def report_data(
                 "labels": r.labels,
                 "path": r.path,
                 "phase": r.phase,
+                **_standing_json(r),
                 "archived": r.archived,
                 "kpis": {k: _kpi_json(v) for k, v in r.kpis.items()},
                 "costs_by_category": r.costs_by_category,
@@ -178,6 +242,9 @@ def _title(k: KpiDef, unit: str, width: int) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+CURRENT_WORDS = {"missed": "MISSED", "no_recent_data": "no recent data"}
+
+
 def _summary_rows(
     report: Report, summaries: dict[str, Summary], units: dict[str, str]
 ) -> list[str]:
@@ -189,6 +256,32 @@ def _summary_rows(
             f"{number_text(s.p85, unit):>10}{number_text(k.target, unit):>10}{s.n:>5}"
         )
     return rows
+
+
+def _now_notes(report: Report) -> list[str]:
+    """The KPIs that miss their target now (in the recent window), by how much."""
+    current = report.portfolio.current
+    if not current:
+        return []
+    quarters = next(iter(current.values())).quarters
+    units = report.units
+    missed = []
+    for k in report.catalog:
+        c = current[k.id]
+        if c.status == "missed" and c.miss is not None:
+            over = "" if c.miss_pct is None else f", {c.miss_pct:.0f}% over"
+            missed.append(
+                f"{k.id} {number_text(c.summary.median, units[k.id])} against "
+                f"{number_text(k.target, units[k.id])}{over}"
+            )
+    quiet = [k.id for k in report.catalog if current[k.id].status == "no_recent_data"]
+    window = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+    note = f"Now ({window}): {len(missed)} of {len(report.catalog)} KPIs miss their target"
+    note += f": {'; '.join(missed)}" if missed else ""
+    notes = [note]
+    if quiet:
+        notes.append(f"No recent data ({window}): {', '.join(quiet)}")
+    return notes
 
 
 def report_table(report: Report, group_by: str | None = None, *, portfolio: bool = True) -> str:
@@ -205,7 +298,7 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
             f"{p.phases['scale']} launched)"
         )
         lines += _summary_rows(report, p.kpis, units)
-        notes = []
+        notes = _now_notes(report)
         for curve_id, curve in p.learning_curve.items():
             rate = "—" if curve.rate_per_doubling is None else f"{curve.rate_per_doubling:.2f}"
             notes.append(
@@ -319,14 +412,15 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
         "",
         f"Commit `{report.head[:10]}`; costs in {report.currency}.",
         "",
-        "| KPI | median | p85 | target | n |",
-        "|---|---:|---:|---:|---:|",
+        "| KPI | median | p85 | target | n | now | status now |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for k in report.catalog:
-        s, unit = p.kpis[k.id], units[k.id]
+        s, unit, c = p.kpis[k.id], units[k.id], p.current[k.id]
         lines.append(
             f"| {md_escape(k.title)} ({md_escape(unit)}) | {number_text(s.median, unit)} | "
-            f"{number_text(s.p85, unit)} | {number_text(k.target, unit)} | {s.n} |"
+            f"{number_text(s.p85, unit)} | {number_text(k.target, unit)} | {s.n} | "
+            f"{number_text(c.summary.median, unit)} | {CURRENT_WORDS.get(c.status, c.status)} |"
         )
     lines += launches_markdown(report, md_escape)
     for r in report.projects:

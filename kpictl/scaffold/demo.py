@@ -122,6 +122,16 @@ PROJECTS = [
         "launch",
     ),
 ]
+TEAM_NAMES = {
+    "customer-experience": "Customer experience",
+    "engineering": "Engineering",
+    "finance": "Finance",
+    "legal": "Legal",
+    "marketing": "Marketing",
+    "operations": "Operations",
+    "people": "People and HR",
+    "sales": "Sales",
+}
 PEOPLE = [
     "Maria Lopez",
     "Sam Chen",
@@ -419,7 +429,10 @@ def fast_import_stream(seed: int = 7) -> bytes:
     mark = 1
     setup_time = START - timedelta(days=7)
     files = {k: v for k, v in scaffold(Path(".")).items() if not k.startswith("projects/")}
-    files["kpictl.yaml"] = "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\n"
+    files["kpictl.yaml"] = (
+        "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\nteams:\n"
+        + "".join(f"  {team}: {name}\n" for team, name in TEAM_NAMES.items())
+    )
     out += b"commit refs/heads/main\nmark :%d\n" % mark
     out += b"author " + _ident("Maria Lopez", setup_time, "+0100") + b"\n"
     out += b"committer " + _ident("Maria Lopez", setup_time, "+0100") + b"\n"

@@ -68,6 +68,18 @@ def _nav(extra_pages: list[str]) -> list[Any]:
     return nav
 
 
+SITE_ASSETS = ("kpictl.css", "kpictl-sort.js")  # served with the site, never from elsewhere
+
+
+def _features(parent: dict[str, Any]) -> list[str]:
+    """The organisation's Material features, with the navigation as tabs: the generated pages
+    give their full width to the content, so the top-level pages are tabs on a laptop (and
+    in the menu on a phone)."""
+    theme = parent.get("theme")
+    features = list(theme.get("features") or []) if isinstance(theme, dict) else []
+    return features if "navigation.tabs" in features else [*features, "navigation.tabs"]
+
+
 _PRE = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.S)
 
 
@@ -221,8 +233,9 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     progress.close()
     assets = docs / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    css = resources.files("kpictl.site").joinpath("assets/kpictl.css").read_bytes()
-    (assets / "kpictl.css").write_bytes(css)
+    for asset in SITE_ASSETS:
+        content = resources.files("kpictl.site").joinpath(f"assets/{asset}").read_bytes()
+        (assets / asset).write_bytes(content)
     site_dir = config.root / config.site_dir
     extra_pages = _copy_site_files(site_dir, docs)
     parent_file = site_dir / "mkdocs.yml"
@@ -236,7 +249,8 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
         "site_dir": str(work / "site"),
         "use_directory_urls": False,
         "extra_css": ["assets/kpictl.css", *(parent.get("extra_css") or [])],
-        "theme": {"name": "material", "font": False},
+        "extra_javascript": ["assets/kpictl-sort.js", *(parent.get("extra_javascript") or [])],
+        "theme": {"name": "material", "font": False, "features": _features(parent)},
     }
     if not parent.get("site_name"):
         generated["site_name"] = "Generative-AI KPIs"

@@ -1,91 +1,109 @@
-"""Charts drawn at build time as inline SVG: no JavaScript, no network, light and dark palettes.
+"""The site's charts, drawn at build time as inline SVG: no JavaScript, no network.
 
 Drawn by hand rather than with a plotting library: a 1,000-project site draws over a thousand
 charts, and string templates do that in milliseconds where a plotting library takes minutes.
-Colours come from CSS classes (kpictl.css), which follow Material's light and dark palettes; every
-chart has a title and a description, and the page puts a table with the same numbers beside it.
-Status is never shown by colour alone: bars carry a text label or a pattern as well.
+Every chart is fluid (svg.py): it fills the column on a phone or a laptop with its text at 12 px.
+This module draws values per project and per milestone; trends.py draws calendar quarters.
+Each has a title and a description, and the page puts a table with the same numbers beside it.
+
+The rules they follow: time runs left to right on a calendar axis, with empty quarters left as
+gaps and a running quarter marked; every axis has ticks, gridlines and its unit; a target is a
+labelled line that no value label sits on; running bars are hatched, finished bars solid; a
+status is never shown by colour alone (a word or a marker shape goes with it).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
 from html import escape
+from itertools import pairwise
 
-from kpictl.dates import DAY, day_text
+from kpictl.dates import long_day_text
+from kpictl.site.svg import (
+    GUTTER,
+    LEFT,
+    RIGHT,
+    Formatter,
+    Ids,
+    bar_style,
+    fits,
+    hatches,
+    line,
+    mark,
+    marks,
+    nice_ticks,
+    pct,
+    rect,
+    status_words,
+    suffix,
+    svg,
+    text,
+    y_axis,
+)
+
+__all__ = ["Ids", "bars", "curve", "histogram", "sparkline", "timeline"]
 
 
-class Ids:
-    """Unique element ids on one page (a page may hold several charts)."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.count = 0
-
-    def next(self) -> str:
-        self.count += 1
-        return f"{self.prefix}-{self.count}"
+def _short(label: str, limit: int = 30) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _svg(ids: Ids, width: int, height: int, title: str, desc: str, body: str, css: str) -> str:
+def sparkline(ids: Ids, values: Sequence[float | None], title: str, target: float | None) -> str:
+    """A small line of medians by quarter, from zero, with the target dashed; an empty quarter
+    is a gap in the line. No text: the tile writes its first and last values beside it."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return ""
+    width, height, pad = 120.0, 36.0, 3.0
+    top = max([*known, *([target] if target is not None else [])]) * 1.05 or 1.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def y(v: float) -> float:
+        return height - pad - v / top * (height - 2 * pad)
+
+    runs: list[list[str]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{pad + i * step:.1f},{y(v):.1f}")
+    body = f'<line class="kc-zero" x1="0" x2="{width:g}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>'
+    if target is not None:
+        body += f'<line class="kc-target" x1="0" x2="{width:g}" y1="{y(target):.1f}" '
+        body += f'y2="{y(target):.1f}"/>'
+    for run in runs:
+        if len(run) > 1:
+            body += f'<polyline class="kc-line" points="{" ".join(run)}"/>'
+        elif run:
+            cx, cy = run[0].split(",")
+            body += f'<circle class="kc-dot" cx="{cx}" cy="{cy}" r="2"/>'
+    last = len(values) - 1 - next(i for i, v in enumerate(reversed(values)) if v is not None)
+    end = values[last]
+    assert end is not None
+    body += f'<circle class="kc-dot" cx="{pad + last * step:.1f}" cy="{y(end):.1f}" r="2.5"/>'
     ident = ids.next()
+    desc = "Median by quarter, oldest first, from zero: " + ", ".join(
+        "none" if v is None else f"{v:,.1f}" for v in values
+    )
     return (
-        f'<svg class="kpictl-chart {css}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" '
-        f'role="img" aria-labelledby="{ident}-t {ident}-d" preserveAspectRatio="xMinYMin meet">'
-        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
+        f'<svg class="kpictl-chart kpictl-spark" viewBox="0 0 {width:g} {height:g}" '
+        f'role="img" aria-labelledby="{ident}-t {ident}-d" preserveAspectRatio="none">'
+        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{desc}</desc>'
         f"{body}</svg>"
     )
 
 
-def _n(value: float) -> str:
-    """A coordinate, as short as it can be written (120, 3.5)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _text(x: float, y: float, text: str, css: str = "kc-axis", anchor: str = "start") -> str:
-    end = "" if anchor == "start" else f' text-anchor="{anchor}"'
-    return f'<text class="{css}" x="{_n(x)}" y="{_n(y)}"{end}>{escape(text)}</text>'
-
-
-def _rect(x: float, y: float, w: float, h: float, css: str) -> str:
-    return f'<rect class="{css}" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"/>'
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
-    return f'<line class="{css}" x1="{_n(x1)}" x2="{_n(x2)}" y1="{_n(y1)}" y2="{_n(y2)}"/>'
-
-
-def _fmt(value: float) -> str:
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
-
-
-def sparkline(ids: Ids, values: Sequence[float], title: str, target: float | None = None) -> str:
-    """A small trend line of medians by quarter, with the target as a dashed line."""
-    width, height, pad = 120, 32, 3
-    if not values:
-        return ""
-    span = [*values, *([target] if target is not None else [])]
-    low, high = min(span), max(span)
-    high = high if high > low else low + 1
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
-
-    def y(v: float) -> float:
-        return height - pad - (v - low) / (high - low) * (height - 2 * pad)
-
-    points = " ".join(f"{pad + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
-    body = ""
-    if target is not None:
-        body += _line(0, y(target), width, y(target), "kc-target")
-    body += f'<polyline class="kc-line" points="{points}"/>'
-    last = values[-1]
-    end_x = pad + (len(values) - 1) * step
-    body += f'<circle class="kc-dot" cx="{end_x:.1f}" cy="{y(last):.1f}" r="2.5"/>'
-    desc = "Median by quarter, oldest first: " + ", ".join(_fmt(v) for v in values)
-    return _svg(ids, width, height, title, desc, body, "kpictl-spark")
+def _value_axis(
+    ticks: list[float], x_of: Callable[[float], str], fmt: Formatter, unit: str, y: float
+) -> str:
+    """Tick labels under a horizontal value axis; the last carries ``unit`` (" days")."""
+    parts = []
+    for i, tick in enumerate(ticks):
+        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
+        label = fmt(tick) + (unit if i == len(ticks) - 1 else "")
+        parts.append(text(x_of(tick), y, label, anchor=anchor))
+    return "".join(parts)
 
 
 def bars(
@@ -93,36 +111,65 @@ def bars(
     rows: Sequence[tuple[str, float, str]],
     title: str,
     unit: str,
-    target: float | None = None,
+    target: float | None,
+    fmt: Formatter,
 ) -> str:
-    """Horizontal bars, one per (label, value, status), with the target as a dashed line."""
+    """Horizontal bars, one per (label, value, status): the label and value on a line of their
+    own above each bar, so neither ever sits on the target line, drawn beside the bars. The
+    axis fits the final values and the target; a running value far beyond them runs off the
+    axis, cut with a gap, its full value written."""
     if not rows:
         return ""
-    row_h, label_w, width = 22, 230, 720
-    plot_w = width - label_w - 90
-    height = row_h * len(rows) + 30
-    top = max([v for _, v, _ in rows] + ([target] if target is not None else [])) or 1
+    ident = ids.next()
+    top_pad, row_h, bar_y, bar_h = 24.0, 36.0, 17.0, 12.0
+    height = top_pad + row_h * len(rows) + 22
+    goal = [target] if target is not None else []
+    final = [v for _, v, s in rows if s not in ("running", "overdue")]
+    high = max(final + goal) * 1.15 if final else max([v for _, v, _ in rows] + goal)
+    ticks = nice_ticks(0, high or 1, 4)
+    scale = ticks[-1] or 1.0
+
+    def xf(v: float) -> float:
+        return LEFT + v / scale * (RIGHT - LEFT)
+
+    def x(v: float) -> str:
+        return pct(xf(v))
+
     parts = []
     for i, (label, value, status) in enumerate(rows):
-        y = 8 + i * row_h
-        w = max(1.0, value / top * plot_w)
-        short = label if len(label) <= 34 else label[:33] + "…"
-        shown = _fmt(value) + ("" if status in ("met", "measured") else f" {status}")
-        parts.append(
-            _text(label_w - 8, y + 14, short, "kc-label", "end")
-            + _rect(label_w, y + 2, w, row_h - 6, f"kc-bar kc-{escape(status)}")
-            + _text(label_w + w + 6, y + 14, shown, "kc-value")
-        )
+        y0 = top_pad + i * row_h
+        shown = fmt(value) + status_words(status)
+        parts.append(text(pct(LEFT), y0 + 12, _short(label), "kc-label"))
+        parts.append(text(pct(RIGHT), y0 + 12, shown, f"kc-value kc-{status}", "end"))
+        for tick in ticks[1:]:
+            parts.append(line(x(tick), y0 + bar_y - 3, x(tick), y0 + bar_y + bar_h + 3, "kc-grid"))
+        css, fill = bar_style(ident, status)
+        width = min(max(xf(value) - LEFT, 0.4), RIGHT - LEFT)
+        parts.append(rect(pct(LEFT), y0 + bar_y, pct(width), bar_h, css, fill))
+        if value > scale:  # off the axis: a gap near its end says the bar is cut
+            parts.append(rect(pct(RIGHT - 4), y0 + bar_y - 2, pct(1.2), bar_h + 4, "kc-cut"))
+        if target is not None:
+            parts.append(
+                line(x(target), y0 + bar_y - 4, x(target), y0 + bar_y + bar_h + 4, "kc-target")
+            )
     if target is not None:
-        x = label_w + target / top * plot_w
-        parts.append(
-            _line(x, 4, x, height - 22, "kc-target")
-            + _text(x, height - 8, f"target {_fmt(target)}", anchor="middle")
-        )
+        parts.append(_target_label(xf(target), 14, f"target {fmt(target)}{suffix(unit, fmt)}"))
+    parts.append(_value_axis(ticks, x, fmt, suffix(unit, fmt), height - 6))
     desc = f"{len(rows)} values in {unit}" + (
-        f"; target {_fmt(target)}" if target is not None else ""
+        f"; target {fmt(target)} {unit}" if target is not None else ""
     )
-    return _svg(ids, width, height, title, desc, "".join(parts), "kpictl-bars")
+    body = "".join(parts)
+    return svg(ident, height, title, desc, body, "kpictl-bars", hatches(ident))
+
+
+def _target_label(x: float, y: float, words: str) -> str:
+    """The target's label at the top of its line, kept inside the chart."""
+    room_left, room_right = x - LEFT, RIGHT - x
+    if fits(words, room_right * 2) and fits(words, room_left * 2):
+        return text(pct(x), y, words, "kc-target-label", "middle")
+    if room_right >= room_left:
+        return text(pct(x), y, words, "kc-target-label")
+    return text(pct(x), y, words, "kc-target-label", "end")
 
 
 def histogram(
@@ -130,10 +177,12 @@ def histogram(
     values: Sequence[float],
     title: str,
     unit: str,
-    target: float | None = None,
+    target: float | None,
+    fmt: Formatter,
     bins: int = 12,
 ) -> str:
-    """The distribution of many values, as counts per equal-width bin."""
+    """The distribution of many values: how many projects fall in each equal-width range; the
+    range holding the target says so."""
     if not values:
         return ""
     low, high = min(values), max(values)
@@ -142,59 +191,107 @@ def histogram(
     counts = [0] * bins
     for v in values:
         counts[min(int((v - low) / size), bins - 1)] += 1
-    rows = [
-        (f"{_fmt(low + i * size)}–{_fmt(low + (i + 1) * size)} {unit}", float(c), "measured")
-        for i, c in enumerate(counts)
-    ]
-    chart = bars(ids, rows, title, "projects", None)
-    if target is not None:
-        chart = chart.replace(
-            "</desc>", f"; target {escape(_fmt(target))} {escape(unit)}</desc>", 1
-        )
-    return chart
+    rows = []
+    for i, count in enumerate(counts):
+        start, end = low + i * size, low + (i + 1) * size
+        holds = target is not None and start <= target < end
+        label = f"{fmt(start)}–{fmt(end)}{suffix(unit, fmt)}" + (" (target)" if holds else "")
+        rows.append((label, float(count), "measured"))
+    return bars(ids, rows, title, "projects", None, lambda v: f"{v:,.0f}")
+
+
+def _month_ticks(start: int, end: int, tz: tzinfo) -> list[tuple[int, str]]:
+    """Month starts between ``start`` and ``end`` (at most five), labelled Mar 2025."""
+    first = datetime.fromtimestamp(start, tz)
+    last = datetime.fromtimestamp(end, tz)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 48) if months / s <= 5), 120)
+    found: list[tuple[int, str]] = []
+    index = first.year * 12 + first.month  # the month after the first day's month
+    while True:
+        year, month = divmod(index, 12)
+        moment = datetime(year, month + 1, 1, tzinfo=tz)
+        stamp = int(moment.timestamp())
+        if stamp > end:
+            return found
+        if (month % step == 0 or step == 1) and stamp >= start:
+            found.append((stamp, moment.strftime("%b %Y")))
+        index += 1
 
 
 def timeline(
     ids: Ids,
     rows: Sequence[tuple[str, str, int | None, int | None]],
+    start: int,
+    end: int,
     as_of: int,
     title: str,
+    tz: tzinfo,
 ) -> str:
-    """A project's milestones as bars from start to done (or to now while running)."""
-    dated = [t for _, _, s, e in rows for t in (s, e) if t is not None]
-    if not dated:
+    """A project's milestones, each on a row of its own from ``start`` to ``end``: a solid bar
+    from when it started to when it was done, hatched while in progress (to the as-of date), a
+    diamond when it was done at once; skipped and not started are written, not drawn. The
+    as-of date is a line when it falls inside the span."""
+    if not rows or end <= start:
         return ""
-    start, end = min(dated), max([*dated, as_of])
-    end = end if end > start else start + DAY
-    row_h, label_w, width = 22, 210, 720
-    plot_w = width - label_w - 110
-    height = row_h * len(rows) + 34
+    ident = ids.next()
+    top_pad, row_h, bar_y, bar_h = 24.0, 34.0, 19.0, 10.0
+    height = top_pad + row_h * len(rows) + 22
+    span = end - start
 
-    def x(t: int) -> float:
-        return label_w + (t - start) / (end - start) * plot_w
+    def xf(t: int) -> float:
+        return LEFT + (min(max(t, start), end) - start) / span * (RIGHT - LEFT)
 
-    parts = []
+    ticks = _month_ticks(start, end, tz)
+    if len(ticks) < 2:  # a span of weeks: its first and last days
+        ticks = [(start, _day(start, tz)), (end, _day(end, tz))]
+    bottom = top_pad + row_h * len(rows)
+    parts = [line(pct(xf(t)), top_pad, pct(xf(t)), bottom, "kc-grid") for t, _ in ticks]
     for i, (name, status, began, done) in enumerate(rows):
-        y = 6 + i * row_h
-        parts.append(_text(label_w - 8, y + 14, name, "kc-label", "end"))
-        if began is None and done is None:
-            parts.append(_text(label_w, y + 14, status.replace("_", " "), "kc-value"))
-            continue
-        a = began if began is not None else done
-        b = done if done is not None else as_of
-        assert a is not None
-        x1, x2 = x(a), max(x(b), x(a) + 3)
-        kind = "done" if done is not None else "running"
-        parts.append(
-            _rect(x1, y + 3, x2 - x1, row_h - 8, f"kc-bar kc-{kind}")
-            + _text(x2 + 6, y + 14, status.replace("_", " "), "kc-value")
-        )
-    axis_y = height - 10
-    for t, anchor in ((start, "start"), (end, "end")):
-        label = day_text(t)
-        parts.append(_text(x(t), axis_y, label, anchor=anchor))
-    desc = f"Milestones from {day_text(start)} to {day_text(end)}; the table below lists the dates"
-    return _svg(ids, width, height, title, desc, "".join(parts), "kpictl-timeline")
+        y0 = top_pad + i * row_h
+        if status == "skipped" or (began is None and done is None):
+            note = "skipped" if status == "skipped" else "not started"
+        elif done is not None and (began is None or xf(done) - xf(began) < 0.8):
+            note = f"done {_day(done, tz)}"
+            parts.append(mark(ident, "diamond", pct(xf(done)), y0 + bar_y + bar_h / 2, "kc-done"))
+        else:
+            assert began is not None
+            stop = done if done is not None else as_of
+            css, fill = ("kc-bar kc-done", "") if done is not None else bar_style(ident, "running")
+            width = max(xf(stop) - xf(began), 0.6)
+            parts.append(rect(pct(xf(began)), y0 + bar_y, pct(width), bar_h, css, fill))
+            note = f"done {_day(done, tz)}" if done is not None else f"since {_day(began, tz)}"
+        words = escape(f"{_short(name, 32)} · {note}")
+        parts.append(f'<text x="{pct(LEFT)}" y="{y0 + 12:g}">{words}</text>')
+    if start <= as_of <= end:
+        x = xf(as_of)
+        parts.append(line(pct(x), top_pad - 4, pct(x), bottom, "kc-today"))
+        label = _target_label(x, 14, f"as of {_day(as_of, tz)}")
+        parts.append(label.replace("kc-target-label", "kc-today-label"))
+    for stamp, label in ticks:
+        anchor = "middle"
+        if xf(stamp) < 12:
+            anchor = "start"
+        elif xf(stamp) > 88:
+            anchor = "end"
+        parts.append(text(pct(xf(stamp)), height - 6, label, anchor=anchor))
+    desc = (
+        f"Milestones from {_day(start, tz)} to {_day(end, tz)}; the table below lists each "
+        "one's dates"
+    )
+    return svg(
+        ident,
+        height,
+        title,
+        desc,
+        "".join(parts),
+        "kpictl-timeline",
+        hatches(ident, ("running",)) + marks(ident, ("diamond",)),
+    )
+
+
+def _day(epoch: int, tz: tzinfo) -> str:
+    return long_day_text(epoch, tz)
 
 
 def curve(
@@ -202,99 +299,60 @@ def curve(
     points: Sequence[tuple[str, float]],
     t1: float | None,
     b: float | None,
+    target: float | None,
     title: str,
     unit: str,
-    start: str = "start",
+    fmt: Formatter,
+    order: str,
 ) -> str:
-    """Each launched project's value by launch order (``start``: the milestone that orders
-    them, in words), with the fitted T_k = T_1 · k^b."""
+    """Each launched project's value by launch order (``order``: what orders them, in words),
+    with the fitted T_k = T_1 · k^b and the target."""
     if not points:
         return ""
-    width, height, left, bottom = 720, 300, 70, 40
-    plot_w, plot_h = width - left - 20, height - bottom - 20
-    n = len(points)
-    top = max(v for _, v in points) * 1.1 or 1
+    ident = ids.next()
+    top, plot_h, bottom = 24.0, 200.0, 44.0
+    height = top + plot_h + bottom
+    count = len(points)
+    fitted = []
+    if t1 is not None and b is not None and count > 1:
+        steps = 48
+        fitted = [
+            (1 + i * (count - 1) / steps, t1 * (1 + i * (count - 1) / steps) ** b)
+            for i in range(steps + 1)
+        ]
+    high = max([v for _, v in points] + [v for _, v in fitted] + ([target] if target else []))
+    ticks = nice_ticks(0, high or 1)
+    scale = ticks[-1] or 1.0
 
-    def x(k: float) -> float:
-        return left + (k - 1) / max(n - 1, 1) * plot_w
+    def xf(k: float) -> float:
+        return GUTTER + 2 + (k - 1) / max(count - 1, 1) * (RIGHT - GUTTER - 4)
 
     def y(v: float) -> float:
-        return 20 + plot_h - v / top * plot_h
+        return top + plot_h - v / scale * plot_h
 
-    parts = [
-        _line(left, 20 + plot_h, left + plot_w, 20 + plot_h, "kc-axisline"),
-        _line(left, 20, left, 20 + plot_h, "kc-axisline"),
-        _text(
-            left + plot_w / 2,
-            height - 6,
-            f"launch order (k-th project by {start})",
-            anchor="middle",
-        ),
-        _text(left - 8, y(top / 1.1), _fmt(top / 1.1), anchor="end"),
-        _text(left - 8, 20 + plot_h, f"0 {unit}", anchor="end"),
-    ]
-    if t1 is not None and b is not None and n > 1:
-        steps = 40
-        fitted = " ".join(
-            f"{x(1 + i * (n - 1) / steps):.1f},{y(t1 * (1 + i * (n - 1) / steps) ** b):.1f}"
-            for i in range(steps + 1)
+    parts = [y_axis(ticks, y, fmt, suffix(unit, fmt))]
+    if target is not None:
+        words = f"target {fmt(target)}{suffix(unit, fmt)}"
+        parts.append(line(pct(GUTTER), y(target), pct(RIGHT), y(target), "kc-target"))
+        ty = y(target) - 5 if y(target) - 5 > top else y(target) + 15
+        parts.append(text(pct(RIGHT), ty, words, "kc-target-label", "end"))
+    for (k0, v0), (k1, v1) in pairwise(fitted):
+        parts.append(line(pct(xf(k0)), y(v0), pct(xf(k1)), y(v1), "kc-fit"))
+    every = max(1, -(-count // 12))
+    for k, (label, value) in enumerate(points, 1):
+        parts.append(
+            mark(
+                ident, "dot", pct(xf(k)), y(value), "kc-point", f"{k}. {label}: {fmt(value)} {unit}"
+            )
         )
-        parts.append(f'<polyline class="kc-fit" points="{fitted}"/>')
-    for k, (label, v) in enumerate(points, 1):
-        tip = escape(f"{label}: {_fmt(v)}")
-        dot = f'cx="{x(k):.1f}" cy="{y(v):.1f}" r="5"'
-        parts.append(f'<circle class="kc-dot" {dot}><title>{tip}</title></circle>')
-        parts.append(_text(x(k), 20 + plot_h + 16, str(k), anchor="middle"))
-    desc = "; ".join(f"{k}. {label}: {_fmt(v)} {unit}" for k, (label, v) in enumerate(points, 1))
+        if (k - 1) % every == 0 or k == count:
+            parts.append(text(pct(xf(k)), top + plot_h + 16, str(k), anchor="middle"))
+    parts.append(
+        text(
+            pct(50), height - 6, f"launch order: k-th launched project by {order}", anchor="middle"
+        )
+    )
+    desc = "; ".join(f"{k}. {label}: {fmt(v)} {unit}" for k, (label, v) in enumerate(points, 1))
     if b is not None:
         desc += f"; fitted rate per doubling {2**b:.2f}"
-    return _svg(ids, width, height, title, desc, "".join(parts), "kpictl-curve")
-
-
-def stacked(
-    ids: Ids,
-    columns: Sequence[tuple[str, dict[str, float]]],
-    categories: Sequence[str],
-    title: str,
-    unit: str,
-) -> str:
-    """Stacked columns (one per quarter) of cumulative cost by category, with a legend."""
-    if not columns:
-        return ""
-    width, height, left, bottom = 720, 320, 80, 70
-    plot_w, plot_h = width - left - 20, height - bottom - 20
-    top = max(sum(c.values()) for _, c in columns) or 1
-    col_w = plot_w / len(columns)
-    parts = [
-        _line(left, 20 + plot_h, left + plot_w, 20 + plot_h, "kc-axisline"),
-        _text(left - 8, 26, _fmt(top), anchor="end"),
-        _text(left - 8, 20 + plot_h, f"0 {unit}", anchor="end"),
-    ]
-    every = max(1, math.ceil(len(columns) / 12))
-    for i, (label, values) in enumerate(columns):
-        base = 20.0 + plot_h
-        for j, category in enumerate(categories):
-            h = values.get(category, 0.0) / top * plot_h
-            if h <= 0:
-                continue
-            base -= h
-            parts.append(
-                f'<rect class="kc-cat kc-cat{j % 6}" x="{left + i * col_w + 2:.1f}" y="{base:.1f}" '
-                f'width="{max(col_w - 4, 1):.1f}" height="{h:.1f}"/>'
-            )
-        if i % every == 0:
-            parts.append(
-                f'<text class="kc-axis" x="{left + (i + 0.5) * col_w:.1f}" y="{20 + plot_h + 14}" '
-                f'text-anchor="middle">{escape(label)}</text>'
-            )
-    for j, category in enumerate(categories):
-        lx = left + j * 105
-        parts.append(
-            _rect(lx, height - 24, 12, 12, f"kc-cat kc-cat{j % 6}")
-            + _text(lx + 16, height - 14, category)
-        )
-    last_label, last = columns[-1]
-    desc = f"Cumulative cost by category to {last_label}: " + ", ".join(
-        f"{c} {_fmt(last.get(c, 0.0))} {unit}" for c in categories
-    )
-    return _svg(ids, width, height, title, desc, "".join(parts), "kpictl-stacked")
+    return svg(ident, height, title, desc, "".join(parts), "kpictl-curve", marks(ident, ("dot",)))

@@ -242,7 +242,7 @@ def test_diff_reports_status_changes_and_moving_kpis(tmp_path):
     assert "- cost added: **API** (10 USD/month, inference)" in text
     assert "| Time to assemble the team | 14.0 days (running) | 14.0 days (met) | 21.0 |" in text
     later = run_kpictl("diff", "main", "feature", "--as-of", "2025-02-05", cwd=repo.path).out
-    assert "| 30.6 days (running) | 30.6 days (MISSED) | 21.0 |" in later  # it lands then
+    assert "| 30.6 days (OVERDUE) | 30.6 days (MISSED) | 21.0 |" in later  # it lands then
     assert "### Portfolio medians that move" in text
     # Without HEAD: the working tree, as if it landed now
     git(repo.path, "checkout", "-q", "main")

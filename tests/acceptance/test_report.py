@@ -87,10 +87,13 @@ def test_kpis_match_the_commit_times(repo):
     assert cost["value"] == pytest.approx(1500 + 100 * 12 / 365.25 * 174.125, abs=0.01)
     assert cost["unit"] == "USD"
     beta = next(p for p in data["projects"] if p["id"] == "beta")
-    assert beta["kpis"]["time_to_demo"]["status"] == "running"
+    # Running for 148 days against a target of 75: overdue.
+    assert beta["kpis"]["time_to_demo"]["status"] == "overdue"
     assert beta["kpis"]["time_to_launch"]["status"] == "not_started"
     portfolio = data["portfolio"]
-    assert portfolio["kpis"]["time_to_assemble_team"] == {
+    summary = dict(portfolio["kpis"]["time_to_assemble_team"])
+    assert summary.pop("overdue") == 1 and summary.pop("current")["status"] == "met"
+    assert summary == {
         "n": 1,
         "median": 10.5,
         "p85": 10.5,
@@ -105,7 +108,7 @@ def test_kpis_match_the_commit_times(repo):
         {
             "id": "beta",
             "team": "platform",
-            "days_in_poc": 148.1,
+            "days_in_poc": 148.125,
             "kickoff_at": "2025-02-01T09:00:00Z",
         }
     ]
@@ -149,6 +152,45 @@ def test_fail_on_missed_and_project_filter(repo):
     assert slow.strip(":\n") in result.err
     ok = run_kpictl("report", "--project", "beta", "--fail-on", "missed", cwd=repo.path)
     assert ok.code == 0
+
+
+def test_fail_on_overdue_is_its_own_check_and_the_json_says_overdue(repo):
+    # beta's team has been assembling since 1 February: past the 21-day target, still running.
+    data = report(repo, "--project", "beta")
+    value = data["projects"][0]["kpis"]["time_to_assemble_team"]
+    assert (value["status"], value["value"]) == ("overdue", 148.125)
+    assert data["portfolio"]["kpis"]["time_to_assemble_team"]["overdue"] >= 1
+    missed = run_kpictl("report", "--project", "beta", "--fail-on", "missed", cwd=repo.path)
+    assert missed.code == 0  # overdue is not missed: --fail-on missed keeps its meaning
+    overdue = run_kpictl("report", "--project", "beta", "--fail-on", "overdue", cwd=repo.path)
+    assert overdue.code == 1
+    assert "overdue" in overdue.err and "beta: time_to_assemble_team" in overdue.err
+    assert "OVERDUE" in overdue.out
+    both = run_kpictl(
+        "report", "--fail-on", "missed", "--fail-on", "overdue", "--format", "csv", cwd=repo.path
+    )
+    assert both.code == 1 and ",overdue," in both.out
+
+
+def test_the_json_says_where_each_project_stands_and_what_the_portfolio_spends(repo):
+    data = report(repo)
+    alpha = next(p for p in data["projects"] if p["id"] == "alpha")
+    assert alpha["phase"] == "scale" and alpha["state"] == "launched"
+    assert alpha["state_since"] == "2025-06-29T12:00:00Z" and alpha["days_in_state"] == 0.0
+    assert alpha["milestones"] == {"done": 4, "skipped": 0, "total": 10}  # kickoff unwritten
+    assert alpha["cost_to_date"] == pytest.approx(1500 + 100 * 12 / 365.25 * 174.125, abs=0.01)
+    beta = next(p for p in data["projects"] if p["id"] == "beta")
+    assert (beta["state"], beta["next_milestone"]) == ("poc", "team_assembled")
+    assert [s["limit"] for s in beta["stuck"]] == ["poc_days", "stale_days"]
+    portfolio = data["portfolio"]
+    assert portfolio["states"] == {"poc": 1, "production": 0, "launched": 1, "archived": 0}
+    assert portfolio["stuck"] == ["beta"]
+    assert portfolio["spend"]["to_date"] == pytest.approx(alpha["cost_to_date"], abs=0.01)
+    assert portfolio["spend"]["last_quarter"]["quarter"] == "2025-Q1"
+    assert [q["partial"] for q in portfolio["spend"]["by_quarter"]] == [False, True]
+    now = portfolio["kpis"]["time_to_assemble_team"]["current"]
+    assert now["quarters"] == ["2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]
+    assert (now["n"], now["median"], now["status"]) == (1, 10.5, "met")
 
 
 def test_a_cost_without_a_rate_leaves_only_its_project_unknown(repo):

@@ -137,7 +137,7 @@ def test_the_learning_curve_purgatory_and_the_redefined_kpis(repo):
         {
             "id": "stuck",
             "team": "platform",
-            "days_in_poc": round((as_of - stuck_since).total_seconds() / DAY, 1),
+            "days_in_poc": round((as_of - stuck_since).total_seconds() / DAY, 6),
             "kickoff_at": "2024-06-15T09:00:00Z",
         }
     ]
@@ -148,7 +148,8 @@ def test_the_learning_curve_purgatory_and_the_redefined_kpis(repo):
         "missed",
         "2024-07-19T09:00:00Z",
     )
-    assert projects["delta"]["kpis"]["time_to_launch"]["status"] == "running"
+    # Running since the go decision on 1 June: past the 120-day target, so overdue.
+    assert projects["delta"]["kpis"]["time_to_launch"]["status"] == "overdue"
     catalog = {k["id"]: k for k in data["catalog"]}
     assert catalog["time_to_first_launch"]["definition"] == "kickoff → live"
 
@@ -158,9 +159,11 @@ def test_the_site_builds_with_the_learning_curve(repo, tmp_path):
     result = run_kpictl("build", "--as-of", AS_OF, "--out", str(out), cwd=repo.path)
     assert result.code == 0, result.err
     portfolio = (out / "portfolio.html").read_text(encoding="utf-8")
-    assert "Learning curve: Time for the next team to launch" in portfolio
+    assert ">Time for the next team to launch</h3>" in portfolio
     assert "Rate per doubling: 0.80" in portfolio
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert "3</span> launched" in home and "projects/stuck.html" in home
+    assert "<strong>3</strong> launched" in home and "projects/stuck.html" in home
+    # the launch role's milestone (live) dates the launch on the project page
+    assert "Launched</strong> for" in (out / "projects" / "alpha.html").read_text()
     alpha = (out / "projects" / "alpha.html").read_text(encoding="utf-8")
     assert "<td>Live</td><td>done</td>" in alpha

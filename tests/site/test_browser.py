@@ -1,64 +1,86 @@
-"""The built site in a real headless Chromium: rendering, search, safety, accessibility.
+"""The built sites in a real headless Chromium: how every page type reads on a 390 px phone and a
+1440 px laptop in both palettes, accessibility, search, safety, sorting, provenance links.
 
-Screenshots land in test-artifacts/ (light and dark palettes) for a person to look at.
+Two sites: the demo portfolio (every page type, deterministic) and a small repository with a
+configured remote (commit links), a hostile project and a stuck one. Screenshots of every page
+visited land in test-artifacts/ for a person to look at; scripts/screenshots.py regenerates
+the README's pictures the same way.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.browser import CHROMIUM, LAPTOP, PHONE, Visit, launch, serve
+from tests.conftest import REPO, run_kpictl
 from tests.sitefixture import HOSTILE_NAME, build, make_repo
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = (
-    os.environ.get("KPICTL_CHROMIUM")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-)
 ARTIFACTS = REPO / "test-artifacts"
-PAGES = [
+FIXTURE_PAGES = [
     "index.html",
     "portfolio.html",
     "projects/index.html",
     "projects/project-1.html",
     "projects/hostile.html",
+    "projects/stuck.html",
+    "kpis/index.html",
     "kpis/time_to_launch.html",
     "kpis/cost_per_additional_project.html",
     "about.html",
 ]
+# Every page type of the demo: home, portfolio, the two indexes, a KPI in days that misses its
+# target now, a KPI in money, a stuck proof of concept, a project going to production, a
+# launched one, and a hand-written page.
+DEMO_PAGES = [
+    "index.html",
+    "portfolio.html",
+    "projects/index.html",
+    "kpis/index.html",
+    "kpis/environment_promotion_time.html",
+    "kpis/cost_per_additional_project.html",
+    "projects/contract-review.html",
+    "projects/translation-hub.html",
+    "projects/support-assistant.html",
+    "about.html",
+]
+WIDTHS = {"phone": PHONE, "laptop": LAPTOP}
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[str]:
+def _needs_chromium() -> None:
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is not installed; .ci/run installs Debian's chromium package")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[str]:
+    _needs_chromium()
     base = tmp_path_factory.mktemp("browser")
     repo = make_repo(base / "kpis")
     out = base / "site"
     build(repo, out)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Iterator[tuple[str, dict[str, Any]]]:
+    _needs_chromium()
+    base = tmp_path_factory.mktemp("demo")
+    made = run_kpictl("demo", str(base / "demo"), cwd=base)
+    assert made.code == 0, made.err
+    site = base / "demo" / "build" / "site"
+    data = json.loads((site / "kpis.json").read_text(encoding="utf-8"))
+    with serve(site) as url:
+        yield url, data
 
 
 @pytest.fixture(scope="module")
@@ -66,81 +88,104 @@ def browser(served) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+        instance = launch(playwright)
         yield instance
         instance.close()
 
 
-class Visit:
-    """One page load, recording console errors, outside requests and script dialogs."""
+def _serious(page: Any) -> list[Any]:
+    from axe_playwright_python.sync_playwright import Axe
 
-    def __init__(self, browser: Any, base: str, path: str, scheme: str = "light") -> None:
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on(
-            "request",
-            lambda r: (
-                None if r.url.startswith((base, "data:", "blob:")) else self.outside.append(r.url)
-            ),
-        )
-        self.page.goto(f"{base}/{path}", wait_until="networkidle")
+    result = Axe().run(page)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
-    def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
-    def close(self) -> None:
-        self.page.close()
+def _name(path: str) -> str:
+    return path.replace("/", "_").removesuffix(".html")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_cleanly_and_passes_axe(browser, served, path, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
-    visit = Visit(browser, served, path, scheme)
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", DEMO_PAGES)
+def test_every_page_type_reads_on_a_phone_and_a_laptop(browser, demo, path, width, scheme):
+    """No page wider than the window; no word in a table or heading broken across lines; no
+    number, date or commit id over two lines; chart text at least 10 px as drawn; no serious
+    axe-core finding; no request leaving the site."""
+    url, _ = demo
+    visit = Visit(browser, url, path, scheme, WIDTHS[width])
     try:
-        visit.screenshot(f"{path.replace('/', '_').replace('.html', '')}-{scheme}.png")
-        assert visit.errors == []
-        assert visit.outside == []
-        result = Axe().run(visit.page)
-        serious = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == []
+        visit.screenshot(
+            ARTIFACTS / "demo" / f"{_name(path)}-{WIDTHS[width]['width']}-{scheme}.png"
+        )
+        layout = visit.layout()
+        assert layout["width"] <= layout["window"], f"the page is {layout['width']} px wide"
+        assert layout["broken_words"] == []
+        assert layout["wrapped_values"] == []
+        assert layout["small_chart_text"] == []
+        assert visit.errors == [] and visit.outside == []
+        assert _serious(visit.page) == []
     finally:
         visit.close()
 
 
-def test_the_home_page_shows_tiles_with_charts(browser, served):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", FIXTURE_PAGES)
+def test_every_page_renders_cleanly_and_passes_axe(browser, served, path, scheme):
+    visit = Visit(browser, served, path, scheme)
+    try:
+        visit.screenshot(ARTIFACTS / f"{_name(path)}-{scheme}.png")
+        assert visit.errors == []
+        assert visit.outside == []
+        assert _serious(visit.page) == []
+        layout = visit.layout()  # the hostile name is one 64-letter word: it may break
+        assert layout["width"] <= layout["window"]
+        assert layout["wrapped_values"] == []
+    finally:
+        visit.close()
+
+
+def test_the_summary_band_answers_first_on_a_laptop(browser, demo):
+    """Within the first 900 px at 1440 x 900: the project count, the launched count, spend to
+    date and the KPIs that miss their target now, as kpis.json has them."""
+    url, data = demo
+    visit = Visit(browser, url, "index.html")
+    try:
+        band = visit.page.locator(".kpictl-band")
+        box = band.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900, box
+        text = " ".join(band.inner_text().split())
+        p = data["portfolio"]
+        assert f"{len(data['projects'])} projects" in text
+        assert f"{p['states']['launched']} launched" in text
+        assert f"${p['spend']['to_date'] / 1e6:.2f}M spent to date" in text
+        missed = [k for k, v in p["kpis"].items() if v["current"]["status"] == "missed"]
+        assert f"{len(missed)} of {len(data['catalog'])} KPIs" in text
+        for kpi_id in missed:
+            assert band.locator(f"a[href='kpis/{kpi_id}.html']").count() == 1
+        tiles = visit.page.locator("a.kpictl-tile")
+        assert tiles.count() == len(data["catalog"])
+        first = tiles.first.bounding_box()
+        third = tiles.nth(2).bounding_box()
+        assert first and third and first["y"] == third["y"], "at least 3 tiles a row"
+        assert visit.page.locator(".md-sidebar--secondary:visible").count() == 0, "no toc"
+    finally:
+        visit.close()
+
+
+def test_the_home_page_shows_tiles_that_lead_to_their_kpi(browser, served):
     visit = Visit(browser, served, "index.html")
     try:
         tiles = visit.page.locator("a.kpictl-tile")
         assert tiles.count() == 15
         launch = visit.page.locator("a.kpictl-tile", has_text="Time for the next team to launch")
         text = launch.inner_text()
-        assert "days" in text and ("met" in text or "MISSED" in text)
-        assert launch.locator("svg[role=img] title").count() == 1
-        purgatory = visit.page.locator("table", has_text="without a go decision")
-        assert purgatory.locator("a[href='projects/hostile.html']").count() == 1
+        assert "days" in text and "all time" in text
+        stuck = visit.page.locator("table", has_text="Past the limit")
+        assert stuck.locator("a[href='projects/hostile.html']").count() == 1
         launch.click()
         visit.page.wait_for_load_state()
         assert visit.page.url.endswith("kpis/time_to_first_launch.html")
@@ -150,11 +195,16 @@ def test_the_home_page_shows_tiles_with_charts(browser, served):
         visit.close()
 
 
-def test_a_project_page_has_its_timeline_tables_and_commit_links(browser, served):
+def test_a_project_page_opens_with_where_it_stands_and_links_each_date_to_its_commit(
+    browser, served
+):
     visit = Visit(browser, served, "projects/project-1.html")
     try:
         page = visit.page
         assert page.locator("h1").inner_text() == "Project 1"
+        standing = page.locator(".kpictl-standing")
+        assert "Launched" in standing.inner_text()
+        assert page.locator("a", has_text="All projects").get_attribute("href") == "index.html"
         assert page.locator("svg.kpictl-timeline").count() == 1
         links = page.locator("a[href^='https://github.com/example/kpis/commit/']")
         assert links.count() >= 3
@@ -165,6 +215,57 @@ def test_a_project_page_has_its_timeline_tables_and_commit_links(browser, served
         assert page.locator("text=Time to launch the feature").count() >= 1
     finally:
         visit.close()
+
+
+def test_a_stuck_project_says_so_and_names_the_limit(browser, served):
+    visit = Visit(browser, served, "projects/hostile.html")  # in proof of concept since September
+    try:
+        banner = visit.page.locator(".kpictl-stuck-banner").inner_text()
+        assert banner.startswith("Stuck") and "90-day limit" in banner
+        timeline = visit.page.locator("svg.kpictl-timeline")
+        rows = timeline.locator("text:not([class])").all_text_contents()
+        assert len(rows) == 10  # every catalog milestone, one row each
+        assert rows[0].startswith("Kickoff · done") and rows[-1] == "Launched · not started"
+        assert timeline.locator("line.kc-today").count() >= 1
+    finally:
+        visit.close()
+
+
+def test_the_demo_shows_commit_ids_as_text_without_a_made_up_address(browser, demo):
+    url, _ = demo
+    visit = Visit(browser, url, "projects/support-assistant.html")
+    try:
+        assert visit.page.locator("code.kpictl-commit").count() >= 10
+        assert visit.page.locator("a[href*='/commit/']").count() == 0
+    finally:
+        visit.close()
+
+
+def test_the_status_board_sorts_in_the_browser_and_reads_without_javascript(browser, demo):
+    url, data = demo
+    visit = Visit(browser, url, "projects/index.html")
+    try:
+        table = visit.page.locator("#launched + .kpictl-table table")
+        header = table.locator("th", has_text="Cost to date")
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "ascending"
+        costs = [
+            float(c.replace(",", ""))
+            for c in table.locator("tbody td:nth-child(7)").all_inner_texts()
+        ]
+        assert costs == sorted(costs)
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "descending"
+        launched = [p for p in data["projects"] if p["state"] == "launched"]
+        assert table.locator("tbody tr").count() == len(launched)
+    finally:
+        visit.close()
+    plain = Visit(browser, url, "projects/index.html", javascript=False)
+    try:
+        assert plain.page.locator("table.kpictl-sortable th button").count() == 0
+        assert plain.page.locator("#launched + .kpictl-table tbody tr").count() == len(launched)
+    finally:
+        plain.close()
 
 
 @pytest.mark.parametrize(
@@ -182,7 +283,7 @@ def test_search_finds_a_project_by_name_team_and_label(browser, served, query, e
         page = visit.page
         page.locator("input.md-search__input").click()
         page.keyboard.type(query)
-        page.locator(f".md-search-result__item a[href$='{expected}']").first.wait_for(
+        page.locator(f".md-search-result__item a[href*='{expected}']").first.wait_for(
             timeout=15_000
         )
         assert page.evaluate("window.__pwned === undefined") and visit.dialogs == []
@@ -202,7 +303,7 @@ def test_a_hostile_project_name_is_text_and_runs_no_script(browser, served):
         assert page.locator("article script").count() == 0
         assert "<b>evil</b>" in page.locator("ul.kpictl-links").inner_text()
         assert page.title().startswith("</title><script>")
-        visit.screenshot("hostile-project.png")
+        visit.screenshot(ARTIFACTS / "hostile-project.png")
     finally:
         visit.close()
 
@@ -217,5 +318,36 @@ def test_everything_is_reachable_from_the_keyboard(browser, served):
             reached.add(page.evaluate("document.activeElement.getAttribute('href') || ''"))
         assert any(h.endswith("kpis/time_to_launch.html") for h in reached)
         assert any("projects/" in h for h in reached)
+    finally:
+        visit.close()
+
+
+def test_a_wide_table_scrolls_in_a_region_the_keyboard_can_reach(browser, demo):
+    url, _ = demo
+    visit = Visit(browser, url, "kpis/environment_promotion_time.html", viewport=PHONE)
+    try:
+        regions = visit.page.locator(".kpictl-table[tabindex='0'][role=region]")
+        wide = [r for r in regions.all() if r.evaluate("e => e.scrollWidth > e.clientWidth")]
+        assert wide, "a table wider than the phone scrolls inside its region"
+        wide[0].focus()
+        assert visit.page.evaluate("document.activeElement.getAttribute('role')") == "region"
+    finally:
+        visit.close()
+
+
+def test_the_layout_check_finds_what_it_looks_for(browser, demo):
+    """The checks above are not vacuous: on a page made to break, each of them finds it."""
+    url, _ = demo
+    visit = Visit(browser, url, "kpis/environment_promotion_time.html", viewport=PHONE)
+    try:
+        visit.page.add_style_tag(
+            content="table.kpictl td, table.kpictl td * { word-break: break-all !important;"
+            " white-space: normal !important; } table.kpictl td { max-width: 2.5em; }"
+            " svg.kpictl-chart text { font-size: 7px !important; }"
+            " .md-content { min-width: 600px; }"
+        )
+        layout = visit.layout()
+        assert layout["width"] > layout["window"]
+        assert layout["broken_words"] and layout["wrapped_values"] and layout["small_chart_text"]
     finally:
         visit.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kpictl.output.report import md_escape
-from kpictl.site import charts
+from kpictl.site import charts, trends
 from kpictl.site.links import repo_links, web_base
 from tests.conftest import run_kpictl
 from tests.sitefixture import HOSTILE_NAME, build, make_repo
@@ -63,39 +63,92 @@ def test_commit_and_edit_links():
 
 
 def test_charts_are_well_formed_svg_with_title_and_description():
+    from datetime import timezone
+
     ids = charts.Ids("t")
+    days = lambda v: f"{v:,.1f}"  # noqa: E731
+    money = lambda v: f"${v / 1000:,.0f}k"  # noqa: E731
+    quarters = [
+        trends.QuarterPoint("2024-Q1", 0, 7_862_400, 10.0, False),
+        trends.QuarterPoint("2024-Q2", 7_862_400, 15_724_800, None, False),
+        trends.QuarterPoint("2024-Q3", 15_724_800, 23_673_600, 4.0, True),
+    ]
     drawn = [
-        charts.sparkline(ids, [3, 2, 4], "trend <b>", 2),
-        charts.bars(ids, [("a <script>", 3.0, "met"), ("b", 5.0, "missed")], "bars", "days", 4),
-        charts.histogram(ids, list(range(100)), "hist", "days", 50),
+        charts.sparkline(ids, [3, None, 2, 4], "trend <b>", 2),
+        charts.bars(
+            ids,
+            [("a <script>", 3.0, "met"), ("b", 5.0, "missed"), ("c", 90.0, "overdue")],
+            "bars",
+            "days",
+            4,
+            days,
+        ),
+        charts.histogram(ids, list(range(100)), "hist", "days", 50, days),
         charts.timeline(
             ids,
             [
                 ("Kickoff", "done", 0, 0),
                 ("Launch", "in_progress", 86400, None),
+                ("Skipped", "skipped", None, None),
                 ("Later", "planned", None, None),
             ],
+            0,
             864000,
+            432000,
             "timeline",
+            timezone.utc,
+        ),
+        trends.control(
+            ids,
+            [(100, 3.0, "met", "p <i>"), (200, 9.0, "missed", "q")],
+            quarters,
+            5,
+            "trend",
+            "days",
+            days,
         ),
         charts.curve(
-            ids, [("p1", 300.0), ("p2", 240.0), ("p3", 200.0)], 300, -0.3, "curve", "days"
-        ),
-        charts.stacked(
             ids,
-            [("2024-Q1", {"people": 10.0}), ("2024-Q2", {"people": 20.0, "x": 5.0})],
-            ["people", "x"],
+            [("p1", 300.0), ("p2", 240.0), ("p3", 200.0)],
+            300,
+            -0.3,
+            250,
+            "curve",
+            "days",
+            days,
+            "kickoff",
+        ),
+        trends.spend_columns(
+            ids,
+            quarters,
+            [{"people": 10.0}, {}, {"people": 20.0, "other": 5.0}],
+            ["other", "people"],
             "costs",
             "USD",
+            money,
         ),
+        trends.cumulative(ids, quarters, [10.0, 10.0, 35.0], "cumulative", "USD", money),
     ]
     for svg in drawn:
         root = ET.fromstring(svg)
         assert root.get("role") == "img"
         names = [child.tag.split("}")[-1] for child in root]
         assert names[:2] == ["title", "desc"]
-        assert "<script>" not in svg
+        assert "<script>" not in svg and "<i>" not in svg and "<b>" not in svg
     assert len({ET.fromstring(s).get("aria-labelledby") for s in drawn}) == len(drawn)
+
+
+def test_charts_are_fluid_so_their_text_is_never_scaled_down():
+    """Every chart but the sparkline (which has no text) fills the column without a viewBox:
+    x in percent, y in pixels, so its 12 px text is 12 px on a phone and on a laptop."""
+    ids = charts.Ids("t")
+    drawn = charts.bars(ids, [("a", 3.0, "met")], "bars", "days", 4, str)
+    root = ET.fromstring(drawn)
+    assert root.get("viewBox") is None and root.get("width") == "100%"
+    assert all(
+        t.get("x", "").endswith("%")
+        for t in root.iter("{http://www.w3.org/2000/svg}text") or root.iter("text")
+    )
 
 
 def test_the_site_has_every_page_and_kpis_json(site):
@@ -124,16 +177,16 @@ def test_the_site_has_every_page_and_kpis_json(site):
     assert "https://github.com/example/kpis/commit/" in home
 
 
-def test_each_tile_shows_the_status_the_engine_gave_the_portfolio(site):
+def test_each_tile_shows_the_status_the_engine_gave_the_kpi_now(site):
     _, out = site
     statuses = {
-        k: v["status"]
+        k: v["current"]["status"]
         for k, v in json.loads((out / "kpis.json").read_text())["portfolio"]["kpis"].items()
     }
     home = (out / "index.html").read_text()
     tile = r'class="kpictl-tile kpictl-([a-z_]+)" href="kpis/([a-z_]+)\.html"'
     assert {kpi: status for status, kpi in re.findall(tile, home)} == statuses
-    assert {"met", "no_data"} <= set(statuses.values())
+    assert {"met", "no_recent_data"} <= set(statuses.values())
 
 
 def test_project_pages_are_out_of_the_navigation(site):
@@ -262,3 +315,56 @@ def test_serve_serves_on_localhost_and_rebuilds_when_a_project_changes(tmp_path)
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def test_a_kpi_that_misses_its_target_in_the_last_four_quarters_is_missed_now(tmp_path):
+    """Six teams assembled in 10 days long ago, three in 30 or more days in the last four full
+    quarters: the all-time median meets the 21-day target, the tile says missed, now."""
+    from tests.gitutil import HistoryRepo, project_yaml
+
+    repo = HistoryRepo(tmp_path / "kpis")
+    events: list[tuple[str, dict[str, str | None]]] = []
+    starts = [(f"old-{k}", f"2023-0{k + 1}-02", 10) for k in range(6)]
+    starts += [(f"new-{k}", f"2025-0{k + 2}-03", 30 + k) for k in range(3)]
+    for pid, day, took in starts:
+        path = f"projects/{pid}.yaml"
+        events.append((f"{day}T09:00:00+00:00", {path: project_yaml(pid, pid.title())}))
+        done = project_yaml(pid, pid.title(), kickoff="done", team_assembled="done")
+        month, date = int(day[5:7]), 2 + took
+        when = f"{day[:4]}-{month + date // 29:02d}-{date % 29 + 1:02d}T09:00:00+00:00"
+        events.append((when, {path: done}))
+    events.append(("2025-10-20T12:00:00+00:00", {"notes.txt": "head\n"}))
+    for when, files in sorted(events):
+        repo.commit(when, files)
+    out = tmp_path / "site"
+    build(repo, out)
+    kpi = json.loads((out / "kpis.json").read_text())["portfolio"]["kpis"]["time_to_assemble_team"]
+    assert kpi["status"] == "met" and kpi["current"]["status"] == "missed"
+    home = (out / "index.html").read_text()
+    link = r'href="kpis/time_to_assemble_team\.html">(.*?)</a>'
+    tile = re.search(r'<a class="kpictl-tile kpictl-([a-z_]+)" ' + link, home, re.S)
+    assert tile is not None and tile[1] == "missed"
+    assert kpi["median"] < 21 < kpi["current"]["median"]
+    assert "missed by" in tile[2] and f"all time {kpi['median']:.1f} days" in tile[2]
+    assert 'href="kpis/time_to_assemble_team.html">Time to assemble the team</a>' in home
+
+
+def test_times_on_the_pages_are_in_the_configured_time_zone_and_utc_in_kpis_json(tmp_path):
+    from tests.gitutil import HistoryRepo, project_yaml
+
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.write({"kpictl.yaml": "timezone: Asia/Tokyo\n"})
+    repo.commit(
+        "2025-01-06T20:00:00+00:00", {"projects/alpha.yaml": project_yaml("alpha", "Alpha")}
+    )
+    done = project_yaml("alpha", "Alpha", kickoff="done", team_assembled="done")
+    repo.commit("2025-03-31T16:30:00+00:00", {"projects/alpha.yaml": done})
+    out = tmp_path / "site"
+    build(repo, out)
+    data = json.loads((out / "kpis.json").read_text())
+    value = data["projects"][0]["kpis"]["time_to_assemble_team"]
+    assert value["to"] == "2025-03-31T16:30:00Z"  # UTC in the JSON
+    page = (out / "projects" / "alpha.html").read_text()
+    assert "2025-04-01 01:30" in page and "Asia/Tokyo" in page  # 1 April in Tokyo: 2025-Q2
+    kpi = (out / "kpis" / "time_to_assemble_team.html").read_text()
+    assert "2025-Q2" in kpi and "2025-Q1" not in kpi.split('<h2 id="over-time"', 1)[1]

@@ -1,14 +1,16 @@
 """The numbers on the pages are the numbers in kpis.json.
 
-The site is built from the demo portfolio; every value, median and status the pages show is
-read back from the HTML and compared with kpis.json, formatted here independently of kpictl's
-own formatting code (days to one decimal, money to whole units, thousands separated).
+The site is built from the demo portfolio; every value, median, status, count and amount the
+pages show is read back from the HTML and compared with kpis.json, formatted here independently
+of kpictl's own formatting code (days to one decimal, money in full to whole units or compact as
+$2.25M / $311k, thousands separated).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_kpictl
+
+WORDS = {"not_started": "not started", "not_applicable": "not applicable"}
+STATES = {
+    "poc": "Proof of concept",
+    "production": "Going to production",
+    "launched": "Launched",
+    "archived": "Archived",
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +41,31 @@ def shown(value: float, unit: str) -> str:
     return f"{value:,.1f}" if unit == "days" else f"{value:,.0f}"
 
 
+def compact(value: float) -> str:
+    """Dollars as a reader scans them: $2.25M, $311k, $8.4k, $950."""
+    if value >= 999_500:
+        number = f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".")
+        return f"${number}M"
+    if value >= 9_995:
+        return f"${round(value / 1000)}k"
+    if value >= 1000:
+        return f"${value / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+    return f"${round(value)}"
+
+
+def short(value: float, unit: str) -> str:
+    return f"{value:,.1f} days" if unit == "days" else compact(value)
+
+
+def text_of(html: str) -> str:
+    """The text a reader sees: inline tags run into their words, other tags part them."""
+    html = re.sub(r"</?(?:a|strong|span|small|code|time|em|b|i)\b[^>]*>", "", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
 class _Blocks(HTMLParser):
-    """The text of every element whose start tag matches ``wanted`` (a tag and an href), by href."""
+    """The text of every element whose start tag matches ``wanted`` (a tag and an href), by href,
+    leaving out what charts write (their title and description)."""
 
     def __init__(self, tag: str, href: re.Pattern[str]) -> None:
         super().__init__()
@@ -40,8 +73,10 @@ class _Blocks(HTMLParser):
         self.found: dict[str, str] = {}
         self._open: list[tuple[str, list[str]]] = []
         self._depth = 0
+        self._svg = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._svg += tag == "svg"
         if self._open:
             self._depth += tag == self.tag
         href = dict(attrs).get("href") or ""
@@ -50,15 +85,16 @@ class _Blocks(HTMLParser):
             self._depth = 0
 
     def handle_endtag(self, tag: str) -> None:
+        self._svg -= tag == "svg"
         if self._open and tag == self.tag:
             if self._depth == 0:
                 href, parts = self._open.pop()
-                self.found[href] = " ".join("".join(parts).split())
+                self.found[href] = " ".join(" ".join(parts).split())
             else:
                 self._depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self._open:
+        if self._open and not self._svg:
             self._open[-1][1].append(data)
 
 
@@ -68,54 +104,128 @@ def tiles(page: Path) -> dict[str, str]:
     return {href[len("kpis/") : -len(".html")]: text for href, text in parser.found.items()}
 
 
-def rows(page: Path) -> dict[str, str]:
-    """Each table row of ``page`` that links to a KPI page, by the KPI id, as text."""
+def rows(page: Path, link: str = r'href="(?:\.\./)?kpis/([a-z0-9_]+)\.html"') -> dict[str, str]:
+    """Each table row of ``page`` with a link matching ``link``, by the link's group, as text."""
     text = page.read_text(encoding="utf-8")
     found = {}
     for row in re.findall(r"<tr>(.*?)</tr>", text, re.S):
-        link = re.search(r'href="(?:\.\./)?kpis/([a-z0-9_]+)\.html"', row)
-        if link:
-            found[link[1]] = " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        match = re.search(link, row)
+        if match:
+            found[match[1]] = text_of(row)
     return found
 
 
-def test_home_tiles_show_the_portfolio_median_and_status_of_kpis_json(demo_site):
+def band(site: Path) -> str:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    return text_of(page.split('class="kpictl-band"', 1)[1].split('<h2 id="kpis-', 1)[0])
+
+
+def test_the_summary_band_states_counts_spend_and_missed_kpis_of_kpis_json(demo_site):
+    site, data = demo_site
+    p = data["portfolio"]
+    text = band(site)
+    assert f"{len(data['projects'])} projects" in text
+    assert f"{p['states']['launched']} launched" in text
+    assert f"{p['states']['poc']} in proof of concept" in text
+    assert f"{p['states']['production']} going to production" in text
+    assert f"{p['states']['archived']} archived" in text
+    assert f"{len(p['stuck'])} stuck" in text
+    assert f"{compact(p['spend']['to_date'])} spent to date" in text
+    last = p["spend"]["last_quarter"]
+    assert f"{compact(last['amount'])} in {last['quarter']}, the last full quarter" in text
+    missed = [k for k, v in p["kpis"].items() if v["current"]["status"] == "missed"]
+    assert missed, "the demo has a KPI that misses its target now"
+    assert f"{len(missed)} of {len(data['catalog'])} KPIs" in text
+    home = (site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<li><a href="kpis/([a-z_]+)\.html">', home.split("kpictl-missed-list")[1])
+    assert links[: len(missed)] == missed
+    titles = {k["id"]: k["title"] for k in data["catalog"]}
+    for kpi_id in missed:
+        now = p["kpis"][kpi_id]["current"]
+        assert f"{titles[kpi_id]}: {short(now['median'], 'days')}" in text
+        assert f"{short(now['miss'], 'days')} ({now['miss_pct']:.0f}%) over the target" in text
+
+
+def test_home_tiles_show_each_kpi_now_against_all_time_with_the_status_of_kpis_json(demo_site):
     site, data = demo_site
     on_home = tiles(site / "index.html")
     units = {k["id"]: k["unit"] for k in data["catalog"]}
     checked = 0
     for kpi_id, summary in data["portfolio"]["kpis"].items():
-        tile = on_home[kpi_id]
-        if summary["median"] is None:
+        tile, now, unit = on_home[kpi_id], summary["current"], units[kpi_id]
+        if now["median"] is None:
+            assert "No recent data" in tile, (kpi_id, tile)
             continue
-        assert shown(summary["median"], units[kpi_id]) in tile, (kpi_id, tile)
-        assert f"n={summary['n']}" in tile or f"{summary['n']} project" in tile, (kpi_id, tile)
+        value = shown(now["median"], unit) if unit == "days" else compact(now["median"])
+        assert value in tile and "now" in tile, (kpi_id, tile)
+        assert f"{now['n']} project" in tile, (kpi_id, tile)
+        if now["status"] == "missed":
+            assert f"missed by {short(now['miss'], unit)}" in tile, (kpi_id, tile)
+        else:
+            assert now["status"] in tile, (kpi_id, tile)
+        assert f"all time {short(summary['median'], unit)}, {summary['n']} projects" in tile
+        if summary["overdue"]:
+            assert f"{summary['overdue']} projects overdue" in tile, (kpi_id, tile)
         checked += 1
     assert checked >= 10
 
 
-def test_project_pages_show_each_kpi_value_and_status_of_kpis_json(demo_site):
+def test_project_pages_show_each_kpi_value_status_and_standing_of_kpis_json(demo_site):
     site, data = demo_site
-    words = {"missed": "MISSED", "not_started": "not started", "not_applicable": "n/a"}
     checked = 0
     for project in data["projects"]:
-        on_page = rows(site / "projects" / f"{project['id']}.html")
+        page = site / "projects" / f"{project['id']}.html"
+        standing = text_of(
+            page.read_text(encoding="utf-8").split('class="kpictl-standing', 1)[1].split("</dl>")[0]
+        )
+        assert f"{STATES[project['state']]} for {project['days_in_state']:,.0f} day" in standing
+        assert compact(project["cost_to_date"]) in standing
+        done = project["milestones"]
+        assert f"{done['done']} of {done['total']} done" in standing
+        statuses = [v["status"] for v in project["kpis"].values()]
+        for status in ("met", "missed", "overdue", "running"):
+            assert f"{statuses.count(status)} {status}" in standing, (project["id"], standing)
+        if project["stuck"]:
+            assert "Stuck" in standing and "-day limit" in standing
+        on_page = rows(page)
         for kpi_id, value in project["kpis"].items():
             if value["value"] is None:
                 continue
             row = on_page[kpi_id]
             assert shown(value["value"], value["unit"]) in row, (project["id"], kpi_id, row)
-            assert words.get(value["status"], value["status"]) in row, (project["id"], kpi_id)
+            assert WORDS.get(value["status"], value["status"]) in row, (project["id"], kpi_id)
             checked += 1
     assert checked >= 100
 
 
-def test_kpi_pages_show_the_portfolio_statistics_of_kpis_json(demo_site):
+def test_the_projects_index_shows_each_projects_standing_of_kpis_json(demo_site):
+    site, data = demo_site
+    on_page = rows(site / "projects" / "index.html", r'href="([a-z0-9-]+)\.html"')
+    for project in data["projects"]:
+        row = on_page[project["id"]]
+        done = project["milestones"]
+        statuses = [v["status"] for v in project["kpis"].values()]
+        expected = (
+            f"{done['done']} of {done['total']} {project['days_in_state']:,.0f} "
+            f"{statuses.count('missed')} {statuses.count('overdue')} "
+            f"{project['cost_to_date']:,.0f}"
+        )
+        assert expected in row, (project["id"], row)
+        assert ("stuck" in row) == bool(project["stuck"]), row
+
+
+def test_kpi_pages_and_index_show_the_statistics_and_the_value_now_of_kpis_json(demo_site):
     site, data = demo_site
     units = {k["id"]: k["unit"] for k in data["catalog"]}
+    index = rows(site / "kpis" / "index.html", r'href="([a-z0-9_]+)\.html"')
     for kpi_id, summary in data["portfolio"]["kpis"].items():
-        if summary["median"] is None:
-            continue
-        text = (site / "kpis" / f"{kpi_id}.html").read_text(encoding="utf-8")
-        for key in ("median", "p85", "min", "max"):
-            assert shown(summary[key], units[kpi_id]) in text, (kpi_id, key)
+        unit, now = units[kpi_id], summary["current"]
+        text = text_of((site / "kpis" / f"{kpi_id}.html").read_text(encoding="utf-8"))
+        if summary["median"] is not None:
+            for key in ("median", "p85", "min", "max"):
+                assert shown(summary[key], unit) in text, (kpi_id, key)
+        if now["median"] is not None:
+            assert f"{shown(now['median'], unit)} {unit} now" in text, kpi_id
+            assert f"{shown(now['median'], unit)} {unit}" in index[kpi_id], kpi_id
+        word = "missed by" if now["status"] == "missed" else now["status"].replace("_", " ")
+        assert word in index[kpi_id], (kpi_id, index[kpi_id])

@@ -1,0 +1,175 @@
+"""The words and number formats of the site: what readers call things, in one place.
+
+Formatting only: every status, value and comparison shown here was decided by the KPI engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kpictl.config.catalog import (
+    CostMeasure,
+    DurationMeasure,
+    EnvironmentsMeasure,
+    ItemsMeasure,
+    KpiDef,
+    Measure,
+)
+
+# A project's state, as readers say it.
+STATE_TITLES = {
+    "poc": "Proof of concept",
+    "production": "Going to production",
+    "launched": "Launched",
+    "archived": "Archived",
+}
+STATE_WORDS = {
+    "poc": "in proof of concept",
+    "production": "going to production",
+    "launched": "launched",
+    "archived": "archived",
+}
+# The phase a KPI belongs to (the strategy's three phases).
+PHASE_TITLES = {
+    "poc": "Proof of concept",
+    "production": "Going to production",
+    "scale": "After launch: iterate and scale",
+}
+# A value's status, as a word; the mark beside it helps scanning, the word carries the meaning.
+STATUS_WORDS = {
+    "met": "met",
+    "missed": "missed",
+    "measured": "measured",
+    "running": "running",
+    "overdue": "overdue",
+    "not_started": "not started",
+    "not_applicable": "not applicable",
+    "unknown": "unknown",
+    "no_data": "no data yet",
+    "no_recent_data": "no recent data",
+}
+STATUS_MARKS = {
+    "met": "✓",
+    "missed": "✗",
+    "overdue": "✗",
+    "running": "◔",
+    "not_started": "○",
+    "not_applicable": "–",
+    "unknown": "?",
+    "measured": "•",
+    "no_data": "○",
+    "no_recent_data": "○",
+}
+# What a missing value means, where the status alone does not say it.
+MISSING = {
+    "not_started": "not started",
+    "not_applicable": "skipped",
+    "unknown": "unknown",
+    "running": "running",
+    "overdue": "running",
+}
+LIMIT_WORDS = {
+    "poc_days": "in proof of concept for {days} days, past the {allowed}-day limit",
+    "stale_days": "no change for {days} days, past the {allowed}-day limit",
+}
+SOURCE_WORDS = {
+    "git": "git",
+    "declared": "declared in the file",
+    "added": "when the file was added",
+    "created": "unknown: done before the file was added",
+}
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """12 projects, 1 project."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def days_text(value: float | None) -> str:
+    """A duration to one decimal: 22.4."""
+    return "" if value is None else f"{value:,.1f}"
+
+
+def whole(value: float | None) -> str:
+    """A count of days or an amount, in whole units with thousands separated: 1,234."""
+    return "" if value is None else f"{value:,.0f}"
+
+
+def money(value: float, currency: str) -> str:
+    """An amount as a reader scans it: $2.25M, $310k, $950; 1.2M CHF without a known sign."""
+    size = abs(value)
+    if size >= 999_500:
+        shown = f"{value / 1e6:.2f}".rstrip("0").rstrip(".") + "M"
+    elif size >= 9_995:
+        shown = f"{value / 1e3:.0f}k"
+    elif size >= 1_000:
+        shown = f"{value / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
+    else:
+        shown = f"{value:.0f}"
+    sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{shown}" if sign else f"{shown} {currency}"
+
+
+def amount(value: float | None, unit: str) -> str:
+    """A value with its unit, in full: 22.4 days, 173,688 USD."""
+    if value is None:
+        return ""
+    if unit == "days":
+        return f"{value:,.1f} days"
+    return f"{value:,.0f} {unit}"
+
+
+def short_amount(value: float | None, unit: str) -> str:
+    """A value with its unit, compact: 22.4 days, $174k."""
+    if value is None:
+        return ""
+    return f"{value:,.1f} days" if unit == "days" else money(value, unit)
+
+
+def target_text(kpi: KpiDef, unit: str) -> str:
+    """The target in words: at most 14 days, at least 3 days; no target."""
+    if kpi.target is None:
+        return "no target"
+    bound = "at most" if kpi.direction == "lower" else "at least"
+    return f"{bound} {amount(kpi.target, unit)}"
+
+
+def _title(titles: Mapping[str, str], event: str) -> str:
+    name = titles.get(event.removesuffix(".started"), event.removesuffix(".started"))
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _event(titles: Mapping[str, str], event: str) -> str:
+    name = _title(titles, event)
+    return f"the start of {name}" if event.endswith(".started") else name
+
+
+def measure_words(
+    measure: Measure, titles: Mapping[str, str], environments: tuple[str, ...]
+) -> str:
+    """A KPI's measure in words, with the catalog's milestone titles: "from go decision to
+    evaluation suite"."""
+    if isinstance(measure, DurationMeasure):
+        start, end = measure.from_event, measure.to_event
+        if start == f"{end}.started":
+            return f"from the start of {_title(titles, end)} to its completion"
+        return f"from {_event(titles, start)} to {_event(titles, end)}"
+    if isinstance(measure, CostMeasure):
+        start, end = measure.from_event, measure.to_event
+        return f"costs from {_event(titles, start)} to {_event(titles, end)}"
+    if isinstance(measure, ItemsMeasure):
+        if measure.items == "feedback_rounds":
+            return "from a feedback round opened to addressed, the median over rounds"
+        kind = f"{measure.kind} updates" if measure.kind else "updates"
+        return f"from requested to live, the median over {kind}"
+    if isinstance(measure, EnvironmentsMeasure):
+        chain = " → ".join(environments)
+        return (
+            f"the median time between environments ({chain}), the first from "
+            f"{_event(titles, measure.from_event)}"
+        )
+    return (
+        f"every cost to the as-of date; projected to {measure.projection_years:g} years after "
+        "the start"
+    )
