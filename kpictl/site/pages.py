@@ -288,8 +288,40 @@ class SiteWriter:
             limits={r.id: self._limits(r) for r in stuck},
             latest=latest[:LATEST],
             warnings=self.warnings,
-            expected_launches=None,  # the launch forecasts fill this in (kpis/forecast.py)
+            expected_launches=self._expected_launches(),
         )
+
+    def _expected_launch(self, result: ProjectResult) -> str | None:
+        """The launch forecast in words: the median date, the 85% date, the next milestone and
+        a flag when the project is past what 85% of projects took on its step."""
+        forecast = result.forecast
+        if forecast is None:
+            return None
+        if forecast.p50 is None:
+            return f"no date yet: {forecast.reason}" if forecast.reason else "no date yet"
+        late = "85%: " + self._long_day(forecast.p85, "no date")
+        text = f"{self._long_day(forecast.p50)} ({late}; from {forecast.basis} projects)"
+        upcoming = forecast.next
+        if upcoming is not None and upcoming.p50 is not None:
+            name = self.titles.get(upcoming.milestone, upcoming.milestone)
+            text += f"; next: {name} around {self._long_day(upcoming.p50)}"
+        if forecast.past_p85:
+            text += " · late: longer on its current step than 85% of projects took"
+        return text
+
+    def _expected_launches(self) -> str | None:
+        """Launches expected in the next full quarter, with the count reached with 85%
+        confidence, and in the rest of this one."""
+        launches = self.report.portfolio.launches_expected
+        if not launches:
+            return None
+        parts = []
+        for row, label in zip(launches[:2], ("the rest of ", "next quarter, "), strict=False):
+            parts.append(
+                f"{label}{row.quarter}: {row.median} expected "
+                f"(at least {row.at_least_85} with 85% confidence)"
+            )
+        return "Launches " + "; ".join(parts) + ". Forecast from the portfolio's own pace."
 
     def kpi_page(self, kpi: KpiDef) -> str:
         unit = self.units[kpi.id]
@@ -414,7 +446,7 @@ class SiteWriter:
             limits=self._limits(result),
             edit=self.links.edit(t.path),
             took=_took,
-            expected_launch=None,  # the launch forecasts fill this in (kpis/forecast.py)
+            expected_launch=self._expected_launch(result),
         )
 
     def portfolio(self) -> str:

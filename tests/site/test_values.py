@@ -229,3 +229,31 @@ def test_kpi_pages_and_index_show_the_statistics_and_the_value_now_of_kpis_json(
             assert f"{shown(now['median'], unit)} {unit}" in index[kpi_id], kpi_id
         word = "missed by" if now["status"] == "missed" else now["status"].replace("_", " ")
         assert word in index[kpi_id], (kpi_id, index[kpi_id])
+
+
+def _long_day(iso_time: str) -> str:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))  # the demo keeps UTC
+    return f"{moment.day}\u00a0{moment:%b}\u00a0{moment.year}"
+
+
+def test_forecasts_of_kpis_json_are_on_the_project_pages_and_the_home_page(demo_site):
+    site, data = demo_site
+    dated = 0
+    for project in data["projects"]:
+        forecast = project["forecast"]
+        page = (site / "projects" / f"{project['id']}.html").read_text(encoding="utf-8")
+        if forecast is None:
+            assert "Expected launch" not in page
+        elif forecast["p50"] is None:
+            assert "Expected launch</dt><dd>no date yet" in page
+        else:
+            assert f"{_long_day(forecast['p50'])} (85%: {_long_day(forecast['p85'])}" in page
+            dated += 1
+    assert dated >= 1
+    home = (site / "index.html").read_text(encoding="utf-8")
+    rest, following = data["portfolio"]["launches_expected"][:2]
+    assert f"next quarter, {following['quarter']}: {following['median']} expected" in home
+    assert f"(at least {following['at_least_with_85pct_confidence']} with 85% confidence)" in home
+    assert f"the rest of {rest['quarter']}: {rest['median']} expected" in home
