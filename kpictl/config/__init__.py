@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from kpictl.config.catalog import (
     DIRECTIONS,
@@ -53,6 +53,16 @@ MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
 
 
 @dataclass(frozen=True)
+class Publish:
+    """What the published site shows: people by name, initials or not at all; owners'
+    e-mail addresses or not; costs in full, totals only, or not at all."""
+
+    people: Literal["names", "initials", "none"] = "names"
+    emails: bool = False
+    costs: Literal["true", "totals", "false"] = "true"
+
+
+@dataclass(frozen=True)
 class ForecastSettings:
     """Launch forecasts: on or off, the completed steps they need, and how far back they look."""
 
@@ -79,6 +89,7 @@ class Config:
     forecast: ForecastSettings = ForecastSettings()
     current_quarters: int = 4  # a KPI's current value: the values that ended in these quarters
     teams: tuple[tuple[str, str], ...] = ()  # team id → the name people know it by
+    publish: Publish = Publish()
     repo_url: str | None = None
     site_dir: str = "site"
     site_out: str = "build/site"
@@ -177,6 +188,15 @@ def _config_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {"quarters": {"type": "integer", "minimum": 1, "maximum": 40}},
+            },
+            "publish": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "people": {"enum": ["names", "initials", "none"]},
+                    "emails": {"type": "boolean"},
+                    "costs": {"enum": [True, "totals", False]},
+                },
             },
             "teams": {
                 "type": "object",
@@ -401,6 +421,12 @@ def _measure(kpi: dict[str, Any], known: set[str], source: str | None) -> Measur
     return built
 
 
+def _published_costs(value: Any) -> Literal["true", "totals", "false"]:
+    if value is True:
+        return "true"
+    return "false" if value is False else "totals"
+
+
 def default_config(root: Path) -> Config:
     """The packaged defaults alone, whatever kpictl.yaml ``root`` holds."""
     return load_config(root, use_file=False)
@@ -433,7 +459,15 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
                 data["kpis"], _ = _merge_catalog(
                     data["kpis"], value, "KPI", source, _new_kpi(source)
                 )
-            elif key in ("currency", "purgatory", "current", "site", "roles", "forecast"):
+            elif key in (
+                "currency",
+                "purgatory",
+                "current",
+                "site",
+                "roles",
+                "forecast",
+                "publish",
+            ):
                 merged = dict(data[key])
                 merged.update(value)
                 if key == "currency":
@@ -522,6 +556,11 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
         ),
         current_quarters=int(data["current"]["quarters"]),
         teams=tuple(sorted((data.get("teams") or {}).items())),
+        publish=Publish(
+            people=data["publish"]["people"],
+            emails=bool(data["publish"]["emails"]),
+            costs=_published_costs(data["publish"]["costs"]),
+        ),
         repo_url=data.get("repo_url"),
         site_dir=data["site"]["dir"],
         site_out=data["site"]["out"],

@@ -231,7 +231,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "cost_over_time": {"type": "array", "items": {"type": "object"}},
                     "states": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "stuck": {"type": "array", "items": _ID},
-                    "spend": {"type": "object"},
+                    "spend": {"type": ["object", "null"], "description": "null when withheld"},
                     "launches_expected": _LAUNCHES,
                     "launches_not_counted": {"type": "array", "items": _ID},
                 },

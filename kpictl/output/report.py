@@ -94,9 +94,9 @@ def _current_json(c: Current, unit: str) -> dict[str, Any]:
     return out
 
 
-def _spend_json(s: Spend | None) -> dict[str, Any]:
+def _spend_json(s: Spend | None) -> dict[str, Any] | None:
     if s is None:
-        return {"to_date": 0.0, "last_quarter": None, "by_quarter": []}
+        return None  # withheld from the site (publish: {costs: false})
     return {
         "to_date": s.to_date,
         "last_quarter": None

@@ -28,6 +28,7 @@ from kpictl.progress import Progress
 from kpictl.scratch import scratch_folder
 from kpictl.site.links import repo_links
 from kpictl.site.pages import SiteWriter
+from kpictl.site.publish import published
 
 if TYPE_CHECKING:
     from kpictl.pipeline import Computed
@@ -217,10 +218,11 @@ def _drop_unused_search_languages(site: Path) -> None:
 def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path, int, str]:
     """Generate the Markdown pages and mkdocs.yml under ``work`` from computed results; return
     the config path, the page count and the report's JSON."""
-    report, history = computed.report, computed.history
+    history = computed.history
+    report, timelines = published(computed.report, computed.timelines, config.publish)
     branch = history.ref if history.ref != "HEAD" else "main"
     links = repo_links(config.repo_url, computed.remote_url, branch)
-    writer = SiteWriter(report, computed.timelines, config, links, computed.warnings)
+    writer = SiteWriter(report, timelines, config, links, computed.warnings)
     docs = work / "docs"
     count = 0
     progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)

@@ -154,6 +154,8 @@ class SiteWriter:
             "poc_days": self.config.poc_days,
             "stale_days": self.config.stale_days,
             "zone": self.config.timezone,
+            "costs_shown": self.config.publish.costs != "false",
+            "cost_items_withheld": self.config.publish.costs == "totals",
             "provisional": any(
                 d.provisional
                 for t in self.timelines.values()
