@@ -155,6 +155,7 @@ class SiteWriter:
             "stale_days": self.config.stale_days,
             "zone": self.config.timezone,
             "costs_shown": self.config.publish.costs != "false",
+            "owners_shown": self.config.publish.emails and self.config.publish.people != "none",
             "cost_items_withheld": self.config.publish.costs == "totals",
             "provisional": any(
                 d.provisional
