@@ -75,7 +75,10 @@ class IdentityLedger:
         self.owner.pop(project_id, None)
 
     def _project(self, project_id: str) -> ProjectHistory:
-        return self.projects.setdefault(project_id, ProjectHistory(project_id))
+        project = self.projects.get(project_id)
+        if project is None:  # not setdefault: that would build a ProjectHistory every time
+            project = self.projects[project_id] = ProjectHistory(project_id)
+        return project
 
 
 def replay(
