@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.dates import DateError, end_of_day, parse_declared, zone
@@ -21,9 +22,11 @@ from kpictl.errors import KpictlError
 from kpictl.git.reader import read_history
 from kpictl.git.repository import file_at, is_local_branch, main_branch, origin_url
 from kpictl.history.model import History
-from kpictl.kpis import Report, compute
-from kpictl.kpis.backtest import Backtest, month_ends, score
 from kpictl.kpis.timeline import Timeline, build_timelines
+
+if TYPE_CHECKING:
+    from kpictl.kpis.backtest import Backtest
+    from kpictl.kpis.results import Report
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,10 @@ def read_landed(
         landed_line=landed_line,
         pending_at=now,
     )
-    main = main_branch(config.root)
-    elsewhere = main is not None and history.ref not in (main, f"origin/{main}", "HEAD")
-    if landed_line is None and elsewhere and is_local_branch(config.root, history.ref):
+    usual = history.ref in ("main", "master", "HEAD") or landed_line is not None
+    main = None if usual else main_branch(config.root)  # a few git calls, only when it may say
+    elsewhere = main is not None and history.ref not in (main, f"origin/{main}")
+    if elsewhere and is_local_branch(config.root, history.ref):
         notes.append(
             f"reading the branch {history.ref}, not the main branch {main}: its commits have "
             "not landed, so the dates they give are not final"
@@ -164,6 +168,8 @@ def compute_as_of(
         moment = landed.now  # changes dated now are computed at that same moment
     else:
         moment = history.head_landed_at
+    from kpictl.kpis.computation import compute  # not needed to read history alone
+
     timelines = build_timelines(history, config, as_of=moment)
     head = history.head_at(moment)
     report = compute(timelines, config, moment, head)
@@ -181,6 +187,8 @@ def backtest_as_of(
 ) -> tuple[Backtest, str]:
     """Replay the history read once: the forecasts made at each past month-end from the
     timelines known then, scored against the timelines at ``as_of``; and the head."""
+    from kpictl.kpis.backtest import month_ends, score
+
     landed = read_landed(config, ref=ref, as_of=as_of, configure=configure)
     config, history = landed.config, landed.history
     moment = landed.now if as_of is not None else history.head_landed_at

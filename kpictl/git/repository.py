@@ -121,8 +121,10 @@ def file_at(root: Path, ref: str | None, relative: str) -> bytes | None:
     """The content of ``relative`` (to ``root``) as committed at ``ref`` (default HEAD), or None
     when that revision has no such file."""
     git = Git(root)
-    prefix = git.run("rev-parse", "--show-prefix", check=False).stdout.decode().strip()
-    found = git.run("cat-file", "blob", f"{ref or 'HEAD'}:{prefix}{relative}", check=False)
+    found = git.run("cat-file", "blob", f"{ref or 'HEAD'}:./{relative}", check=False)
+    if found.returncode != 0:  # no such file there, or a bare repository (no ./ outside a tree)
+        prefix = git.run("rev-parse", "--show-prefix", check=False).stdout.decode().strip()
+        found = git.run("cat-file", "blob", f"{ref or 'HEAD'}:{prefix}{relative}", check=False)
     return found.stdout if found.returncode == 0 else None
 
 
