@@ -34,6 +34,7 @@ from kpictl.project.schema import (
     project_schema,
     reserved_id_problem,
 )
+from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
@@ -48,14 +49,6 @@ _PATTERN_HINTS = {
     EMAIL: "an email address such as name@example.com",
 }
 _SLUG_HINT = "lowercase letters, digits and single hyphens, such as support-assistant"
-_TYPE_NAMES = {
-    "string": "text",
-    "object": "a mapping (key: value lines)",
-    "array": "a list",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-}
 
 
 @dataclass
@@ -190,7 +183,7 @@ class ProjectValidator:
                         pos.col,
                         ERROR,
                         "missing-key",
-                        f'{_where(where)} needs the key "{key}"; add `{key}:` with its value',
+                        f'{field_name(where)} needs the key "{key}"; add `{key}:` with its value',
                     )
             return
         pos = doc.position(where)
@@ -201,17 +194,17 @@ class ProjectValidator:
     def _message(self, error: ValidationError, doc: Document, where: PathKey) -> str:
         value = error.instance
         kind = error.validator
-        field_name = _where(where)
+        name = field_name(where)
         if kind == "enum":
             choices = ", ".join(str(c) for c in error.validator_value)
-            message = f"{field_name} is {_show(value)}, which is not one of: {choices}"
+            message = f"{name} is {show(value)}, which is not one of: {choices}"
             if where in doc.plain and isinstance(value, str) and value in YAML11_BOOLEANS:
                 message += (
                     f"; an unquoted {value} is read as a boolean by YAML 1.1 tools, "
                     "so write one of the words above"
                 )
             else:
-                message += _did_you_mean(value, error.validator_value)
+                message += did_you_mean(value, error.validator_value)
             return message
         if kind == "const":
             if where == ("schema_version",) and isinstance(value, int) and value > 1:
@@ -219,13 +212,13 @@ class ProjectValidator:
                     f"schema_version {value} is newer than this kpictl understands (1); "
                     "upgrade kpictl"
                 )
-            return f"{field_name} must be {_show(error.validator_value)}, not {_show(value)}"
+            return f"{name} must be {show(error.validator_value)}, not {show(value)}"
         if kind == "type":
             wanted = error.validator_value
             wanted_names = [wanted] if isinstance(wanted, str) else list(wanted)
             message = (
-                f"{field_name} must be {' or '.join(_TYPE_NAMES.get(w, w) for w in wanted_names)}, "
-                f"not {_show(value)}"
+                f"{name} must be {' or '.join(TYPE_NAMES.get(w, w) for w in wanted_names)}, "
+                f"not {show(value)}"
             )
             if "string" in wanted_names and where in doc.plain and value is not None:
                 message += '; put the value in quotes, for example "1.10"'
@@ -238,24 +231,24 @@ class ProjectValidator:
             hint = _PATTERN_HINTS.get(pattern) or (
                 _SLUG_HINT if "a-z0-9" in pattern else "of the form the schema describes"
             )
-            return f"{field_name} is {_show(value)}; it must be {hint}"
+            return f"{name} is {show(value)}; it must be {hint}"
         if kind == "not" and where == ("id",):
             return f"id {reserved_id_problem(value)}"
         if kind == "not":
-            return f"{field_name} is {_show(value)}, which is not allowed here"
+            return f"{name} is {show(value)}, which is not allowed here"
         if kind == "format":
-            return f"{field_name} is {_show(value)}, which is not a valid {error.validator_value}"
+            return f"{name} is {show(value)}, which is not a valid {error.validator_value}"
         if kind == "maximum":
-            return f"{field_name} is {_show(value)}; it must be at most {error.validator_value:,g}"
+            return f"{name} is {show(value)}; it must be at most {error.validator_value:,g}"
         if kind in ("minimum", "exclusiveMinimum"):
-            return f"{field_name} is {_show(value)}; it must be at least {error.validator_value}"
+            return f"{name} is {show(value)}; it must be at least {error.validator_value}"
         if kind == "minLength":
-            return f"{field_name} is empty; write a value"
+            return f"{name} is empty; write a value"
         if kind == "maxLength":
-            return f"{field_name} is longer than {error.validator_value} characters; shorten it"
+            return f"{name} is longer than {error.validator_value} characters; shorten it"
         if kind == "uniqueItems":
-            return f"{field_name} lists the same value twice; remove the repeat"
-        return f"{field_name}: {error.message}"
+            return f"{name} lists the same value twice; remove the repeat"
+        return f"{name}: {error.message}"
 
     def _unknown_key(
         self, doc: Document, where: PathKey, key: str, allowed: list[str]
@@ -267,7 +260,7 @@ class ProjectValidator:
             pos.col,
             ERROR,
             "unknown-key",
-            f'unknown key "{key}" in {_where(where)}{_did_you_mean(key, allowed)}; '
+            f'unknown key "{key}" in {field_name(where)}{did_you_mean(key, allowed)}; '
             f"allowed keys: {', '.join(allowed)} (keys of your own must start with x-)",
         )
 
@@ -275,7 +268,7 @@ class ProjectValidator:
         pos = doc.position((*where, name), key=True)
         what = _CATALOG_SECTIONS.get(where)
         if what is None or self.config is None:  # a name of the wrong shape
-            subject = f'the {what} "{name}"' if what else f'"{name}" in {_where(where)}'
+            subject = f'the {what} "{name}"' if what else f'"{name}" in {field_name(where)}'
             return Diagnostic(
                 doc.path,
                 pos.line,
@@ -291,7 +284,7 @@ class ProjectValidator:
             pos.col,
             ERROR,
             f"unknown-{what}",
-            f'unknown {what} "{name}"{_did_you_mean(name, known)}; known {what}s: '
+            f'unknown {what} "{name}"{did_you_mean(name, known)}; known {what}s: '
             f"{', '.join(known)} (an organisation adds its own in kpictl.yaml)",
         )
 
@@ -316,34 +309,6 @@ def _code(kind: str) -> str:
         "pattern": "invalid-format",
         "format": "invalid-format",
     }.get(kind, "invalid-value")
-
-
-def _where(where: PathKey) -> str:
-    if not where:
-        return "the top level"
-    text = ""
-    for part in where:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
-    if not isinstance(value, str):
-        return ""
-    options = [str(c) for c in choices]
-    match = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
-    return f' (did you mean "{match[0]}"?)' if match else ""
 
 
 def declared_id(file: Path) -> str | None:
