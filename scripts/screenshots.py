@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, LAPTOP, PHONE, Visit, launch, serve  # noqa: E402
+from tests.browser import CHROMIUM, DEMO_PAGES, LAPTOP, PHONE, Visit, launch, serve  # noqa: E402
 from tests.conftest import run_kpictl  # noqa: E402
 
 # (file, page, viewport, palette): the README shows the home page and a stuck project.
@@ -26,18 +26,6 @@ README = [
     ("home.png", "index.html", LAPTOP, "light"),
     ("project.png", "projects/contract-review.html", LAPTOP, "light"),
     ("home-phone-dark.png", "index.html", PHONE, "dark"),
-]
-PAGE_TYPES = [
-    "index.html",
-    "portfolio.html",
-    "projects/index.html",
-    "kpis/index.html",
-    "kpis/environment_promotion_time.html",
-    "kpis/cost_per_additional_project.html",
-    "projects/contract-review.html",
-    "projects/translation-hub.html",
-    "projects/support-assistant.html",
-    "about.html",
 ]
 
 
@@ -57,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = launch(pw)
             shots = [(ROOT / "docs" / "screenshots" / f, p, v, s, False) for f, p, v, s in README]
             if args.all:
-                for page in PAGE_TYPES:
+                for page in DEMO_PAGES:
                     for viewport in (PHONE, LAPTOP):
                         for scheme in ("light", "dark"):
                             name = f"{page.replace('/', '_').removesuffix('.html')}"

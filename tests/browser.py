@@ -166,3 +166,20 @@ LAYOUT = """() => {
   }
   return out;
 }"""
+
+
+# Every page type of the demo: home, portfolio, the two indexes, a KPI in days that misses its
+# target now, a KPI in money, a stuck proof of concept, a project going to production, a
+# launched one, and a hand-written page.
+DEMO_PAGES = [
+    "index.html",
+    "portfolio.html",
+    "projects/index.html",
+    "kpis/index.html",
+    "kpis/environment_promotion_time.html",
+    "kpis/cost_per_additional_project.html",
+    "projects/contract-review.html",
+    "projects/translation-hub.html",
+    "projects/support-assistant.html",
+    "about.html",
+]

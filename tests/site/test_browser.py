@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, LAPTOP, PHONE, Visit, launch, serve
+from tests.browser import CHROMIUM, DEMO_PAGES, LAPTOP, PHONE, Visit, launch, serve
 from tests.conftest import REPO, run_kpictl
 from tests.sitefixture import HOSTILE_NAME, build, make_repo
 
@@ -33,21 +33,6 @@ FIXTURE_PAGES = [
     "kpis/index.html",
     "kpis/time_to_launch.html",
     "kpis/cost_per_additional_project.html",
-    "about.html",
-]
-# Every page type of the demo: home, portfolio, the two indexes, a KPI in days that misses its
-# target now, a KPI in money, a stuck proof of concept, a project going to production, a
-# launched one, and a hand-written page.
-DEMO_PAGES = [
-    "index.html",
-    "portfolio.html",
-    "projects/index.html",
-    "kpis/index.html",
-    "kpis/environment_promotion_time.html",
-    "kpis/cost_per_additional_project.html",
-    "projects/contract-review.html",
-    "projects/translation-hub.html",
-    "projects/support-assistant.html",
     "about.html",
 ]
 WIDTHS = {"phone": PHONE, "laptop": LAPTOP}
