@@ -55,6 +55,8 @@ def _without_money(report: Report) -> Report:
             p,
             kpis={k: v for k, v in p.kpis.items() if k not in money},
             costs_by_category={},
+            costs_left_out=(),
+            costs_note=None,
         )
         for p in report.projects
     ]
@@ -72,4 +74,7 @@ def _without_money(report: Report) -> Report:
     portfolio.costs_by_category = {}
     portfolio.cost_over_time = []
     portfolio.spend = None
-    return replace(report, catalog=catalog, projects=projects, portfolio=portfolio)
+    portfolio.costs_left_out = None
+    return replace(
+        report, catalog=catalog, projects=projects, portfolio=portfolio, costs_withheld=True
+    )
