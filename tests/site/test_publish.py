@@ -80,6 +80,7 @@ def test_no_people_and_no_money(tmp_path, people):
     data = json.loads((site / "kpis.json").read_text())
     assert all(k["unit"] != "USD" for k in data["catalog"])
     assert data["portfolio"]["costs_by_category"] == {} and data["portfolio"]["spend"] is None
+    assert "cost_to_date" not in data["projects"][0]  # no money at all, not even a zero
 
 
 def test_emails_are_published_when_asked(tmp_path):
