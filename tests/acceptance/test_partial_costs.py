@@ -83,7 +83,7 @@ def test_csv_table_and_markdown_never_show_a_zero_for_it(repo):
 
 
 @pytest.fixture(scope="module")
-def site(repo, tmp_path_factory) -> Path:
+def site(repo: HistoryRepo, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("partial-site") / "site"
     built = run_kpictl("build", "--out", str(out), "--as-of", "2025-03-01", cwd=repo.path)
     assert built.code == 0, built.err
