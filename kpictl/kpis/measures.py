@@ -262,8 +262,10 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
                 value.status = "running"
     categories: dict[str, float] = defaultdict(float)
     for cost in t.costs:
-        if money.has_rate(cost):  # the run warns about the rest (missing_rate_warnings)
+        if money.has_rate(cost):  # the rest leave the cost to date unknown (costs_left_out)
             categories[cost.category] += money.accrued(cost, None, clock)
+    left_out = money.left_out(t.costs, clock)
+    accrued = [c for c in t.costs if money.accrues(c, None, clock)]
     start = t.milestones.get(start_id)
     phase = phase_of(t.data.get("milestones") or {}, config.roles)
     return ProjectResult(
@@ -279,4 +281,6 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
         kpis=results,
         costs_by_category={k: round(v, 2) for k, v in sorted(categories.items())},
         standing=standing(t, phase, config, as_of),
+        costs_left_out=tuple(left_out),
+        costs_note=money.missing_note(accrued) if left_out else None,
     )

@@ -1,11 +1,14 @@
 """Costs in the reporting currency: conversion at fixed rates, and accrual over a span.
 
-A cost in a currency with no rate in kpictl.yaml cannot be converted: the KPIs it would count
-in are unknown, totals leave it out, and the run warns once per project and currency.
+A cost that cannot be converted (its currency has no rate in kpictl.yaml, or amount × rate is
+too large to be a number) is never counted as zero: the KPIs it would count in and its
+project's cost to date are unknown, the portfolio's totals leave it out and say so, and the run
+warns once per project and currency.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from kpictl.config import Config
@@ -13,6 +16,8 @@ from kpictl.dates import DAY
 from kpictl.kpis.timeline import Cost, Timeline
 
 YEAR_DAYS = 365.25
+# The most a converted amount is multiplied by when accrued: monthly, over ten thousand years.
+_MOST_ACCRUED = 12 * 10_000
 
 
 class Money:
@@ -22,7 +27,10 @@ class Money:
         self.rates[self.reporting] = 1.0
 
     def has_rate(self, cost: Cost) -> bool:
-        return cost.currency in self.rates
+        """Whether ``cost`` converts: its currency has a rate, and the amount in the reporting
+        currency (and what it can accrue) is a finite number."""
+        rate = self.rates.get(cost.currency)
+        return rate is not None and math.isfinite(float(cost.amount) * rate * _MOST_ACCRUED)
 
     def convert(self, cost: Cost) -> float:
         """The amount in the reporting currency; only for a cost that ``has_rate``."""
@@ -49,8 +57,25 @@ class Money:
         return per_day * (stop - begin) / DAY
 
     def missing_rates(self, costs: Iterable[Cost]) -> list[str]:
-        """The currencies of ``costs`` that have no rate, sorted."""
+        """The currencies of the ``costs`` that do not convert (``has_rate``), sorted."""
         return sorted({c.currency for c in costs if not self.has_rate(c)})
+
+    def left_out(self, costs: Iterable[Cost], end: float) -> list[str]:
+        """The currencies of the ``costs`` that add something by ``end`` but do not convert:
+        what a total to ``end`` would leave out."""
+        return self.missing_rates(c for c in costs if self.accrues(c, None, end))
+
+    def problem(self, currency: str) -> tuple[str, str]:
+        """Why costs in ``currency`` do not convert, and what to do about it."""
+        if currency in self.rates:
+            return (
+                f"costs in {currency} times the rate to {self.reporting} are too large to compute",
+                f"check the amounts and the rate of {currency} in kpictl.yaml",
+            )
+        return (
+            f"costs in {currency} have no conversion rate to {self.reporting}",
+            f"add `{self.rates_to_add([currency])}` to kpictl.yaml",
+        )
 
     def rates_to_add(self, currencies: list[str]) -> str:
         """What to write in kpictl.yaml so that ``currencies`` convert."""
@@ -60,18 +85,22 @@ class Money:
     def missing_note(self, costs: Iterable[Cost]) -> str:
         """Why a KPI over ``costs`` is unknown, and the kpictl.yaml line that fixes it."""
         currencies = self.missing_rates(costs)
-        return (
-            f"costs in {', '.join(currencies)} have no conversion rate to {self.reporting}; "
-            f"add `{self.rates_to_add(currencies)}` to kpictl.yaml"
-        )
+        unrated = [c for c in currencies if c not in self.rates]
+        notes = ["; ".join(self.problem(c)) for c in currencies if c in self.rates]
+        if unrated:
+            notes.insert(
+                0,
+                f"costs in {', '.join(unrated)} have no conversion rate to {self.reporting}; "
+                f"add `{self.rates_to_add(unrated)}` to kpictl.yaml",
+            )
+        return "; ".join(notes)
 
 
 def missing_rate_warnings(timelines: Iterable[Timeline], money: Money) -> list[str]:
-    """One warning per project and currency without a rate."""
+    """One warning per project and currency that does not convert."""
     return [
-        f"{t.path}: costs in {currency} have no conversion rate to {money.reporting}, so this "
-        f"project's cost KPIs that include them are unknown and its cost totals leave them out; "
-        f"add `{money.rates_to_add([currency])}` to kpictl.yaml"
+        f"{t.path}: {why}, so this project's cost KPIs that include them are unknown and its "
+        f"cost totals leave them out; {fix}"
         for t in timelines
-        for currency in money.missing_rates(t.costs)
+        for why, fix in map(money.problem, money.missing_rates(t.costs))
     ]

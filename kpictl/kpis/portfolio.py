@@ -17,6 +17,7 @@ from kpictl.kpis.results import (
     COMPLETE,
     PROJECT_STATES,
     Current,
+    LeftOut,
     Portfolio,
     ProjectResult,
     Spend,
@@ -143,6 +144,11 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
     for p in projects:
         for category, amount in p.costs_by_category.items():
             totals[category] += amount
+    partial = [p for p in projects if p.costs_left_out]
+    left_out = LeftOut(
+        tuple(p.id for p in partial),
+        tuple(sorted({c for p in partial for c in p.costs_left_out})),
+    )
     return Portfolio(
         kpis=kpis,
         statuses={k.id: judge_portfolio(k, kpis[k.id]) for k in config.kpis},
@@ -158,6 +164,7 @@ def summarise_portfolio(projects: list[ProjectResult], config: Config, as_of: in
         stale=stale,
         phases=phases,
         costs_by_category={k: round(v, 2) for k, v in sorted(totals.items())},
+        costs_left_out=left_out if partial else None,
     )
 
 
@@ -177,7 +184,7 @@ def cost_over_time(
         for t in timelines:
             until = min(moment, t.last_change_at) if t.archived else moment
             for c in t.costs:
-                if money.has_rate(c):  # the run warns about the rest
+                if money.has_rate(c):  # the rest: Portfolio.costs_left_out
                     totals[c.category] += money.accrued(c, None, until)
         points.append((label, {k: round(v, 2) for k, v in sorted(totals.items())}))
     return points

@@ -119,13 +119,25 @@ class ProjectResult:
     start_at: int | None  # when the milestone that starts a project (roles.start) was done
     last_change_at: int
     kpis: dict[str, KpiValue]
-    costs_by_category: dict[str, float]
+    costs_by_category: dict[str, float]  # the costs that convert; costs_left_out: the others
     standing: Standing
     forecast: Forecast | None = None  # None when launched, archived, or forecasts are off
+    # The currencies of costs accrued by the as-of date that do not convert, and why.
+    costs_left_out: tuple[str, ...] = ()
+    costs_note: str | None = None
 
     @property
-    def cost_to_date(self) -> float:
-        """Every cost accrued by the as-of date, in the reporting currency."""
+    def cost_to_date(self) -> float | None:
+        """Every cost accrued by the as-of date, in the reporting currency; None (unknown, the
+        note says why) when some of them do not convert: never a total that leaves one out."""
+        if self.costs_left_out:
+            return None
+        return round(sum(self.costs_by_category.values()), 2)
+
+    @property
+    def cost_converted(self) -> float:
+        """The costs accrued by the as-of date that convert: the cost to date when it is known,
+        a part of it otherwise."""
         return round(sum(self.costs_by_category.values()), 2)
 
 
@@ -147,8 +159,18 @@ class Current:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """The costs the portfolio's totals leave out: the projects that have costs accrued by the
+    as-of date that do not convert, and their currencies."""
+
+    projects: tuple[str, ...]
+    currencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Spend:
-    """What the portfolio cost: to date, and quarter by quarter."""
+    """What the portfolio cost: to date, and quarter by quarter (of the costs that convert:
+    ``Portfolio.costs_left_out`` says what that leaves out)."""
 
     to_date: float
     by_quarter: tuple[tuple[str, dict[str, float], bool], ...]  # (quarter, by category, partial)
@@ -166,7 +188,7 @@ class Portfolio:
     purgatory: list[dict[str, Any]]
     stale: list[dict[str, Any]]
     phases: dict[Phase, int]
-    costs_by_category: dict[str, float]
+    costs_by_category: dict[str, float]  # like cost_over_time and spend: costs that convert
     cost_over_time: list[tuple[str, dict[str, float]]] = field(default_factory=list)
     current: dict[str, Current] = field(default_factory=dict)  # KPI → its recent window
     overdue: dict[str, int] = field(default_factory=dict)  # KPI → projects overdue on it
@@ -175,6 +197,7 @@ class Portfolio:
     spend: Spend | None = None
     launches_expected: list[LaunchCount] | None = None  # None when forecasts are off
     launches_not_counted: list[str] = field(default_factory=list)  # running, without a forecast
+    costs_left_out: LeftOut | None = None  # None: the cost totals leave nothing out
 
 
 @dataclass
@@ -186,6 +209,7 @@ class Report:
     projects: list[ProjectResult]
     portfolio: Portfolio
     warnings: list[str] = field(default_factory=list)  # what the computation left out, and why
+    costs_withheld: bool = False  # publish: {costs: false}: no money at all, not even a zero
 
     @property
     def units(self) -> dict[str, str]:

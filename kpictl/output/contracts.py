@@ -176,7 +176,19 @@ REPORT_SCHEMA: dict[str, Any] = {
                                 "total": {"type": "integer"},
                             }
                         ),
-                        "cost_to_date": {"type": "number"},
+                        "cost_to_date": {
+                            **_NUMBER,
+                            "description": "every cost accrued by the as-of date, in the "
+                            "reporting currency; null (unknown) when some do not convert "
+                            "(costs_left_out says which and why), never a total leaving them "
+                            "out; absent when the site withholds costs",
+                        },
+                        "costs_left_out": _object(
+                            {
+                                "currencies": {"type": "array", "items": {"type": "string"}},
+                                "note": {"type": "string"},
+                            }
+                        ),
                     },
                     required=[
                         "id",
@@ -231,7 +243,32 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "cost_over_time": {"type": "array", "items": {"type": "object"}},
                     "states": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "stuck": {"type": "array", "items": _ID},
-                    "spend": {"type": ["object", "null"], "description": "null when withheld"},
+                    "spend": {
+                        "oneOf": [
+                            {"type": "null", "description": "withheld from the site"},
+                            _object(
+                                {
+                                    "to_date": {"type": "number"},
+                                    "last_quarter": {"type": ["object", "null"]},
+                                    "by_quarter": {"type": "array", "items": {"type": "object"}},
+                                    "left_out": _object(
+                                        {
+                                            "projects": {"type": "array", "items": _ID},
+                                            "currencies": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                            "note": {"type": "string"},
+                                        }
+                                    ),
+                                },
+                                required=["to_date", "last_quarter", "by_quarter"],
+                            ),
+                        ],
+                        "description": "the costs that convert to the reporting currency (as "
+                        "costs_by_category and cost_over_time); left_out, when present, names "
+                        "the projects and currencies these totals leave out",
+                    },
                     "launches_expected": _LAUNCHES,
                     "launches_not_counted": {"type": "array", "items": _ID},
                 },

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from kpictl.output.jsontext import json_text
 from kpictl.project.diagnostics import Diagnostic
 from kpictl.project.validate import ValidationResult
 
@@ -60,7 +59,7 @@ def format_diagnostics(result: ValidationResult, fmt: str) -> str:
                 for d in result.diagnostics
             ],
         }
-        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+        return json_text(payload) + "\n"
     if fmt == "github":
         return "".join(github_annotation(d) + "\n" for d in result.diagnostics)
     return "".join(f"{d}\n" for d in result.diagnostics)

@@ -2,6 +2,10 @@
 
 Both sides are computed at the same moment, each with its own kpictl.yaml, so a KPI moves only
 because the change moves it: through a project file, or through the configuration.
+
+The summary is posted where the site's readers may read it (a pull request), so it follows
+`publish: {costs: ...}` as the site does, the stricter of the two sides: `totals` leaves out
+cost line items (items, vendors, amounts), `false` every amount and the KPIs counted in money.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ if TYPE_CHECKING:
     from kpictl.pipeline import Computed
 
 _FINAL = ("met", "missed", "measured")
+_COSTS_ORDER = ("false", "totals", "true")  # from the least shown to the most
+_WITHHELD = {
+    "totals": "line items not published (`publish: {costs: totals}`)",
+    "false": "not published (`publish: {costs: false}`)",
+}
+
+
+def _costs_shown(before: Config, after: Config) -> str:
+    """The stricter `publish.costs` of the two sides: a change that withholds costs is already
+    withheld in its own summary."""
+    return min(before.publish.costs, after.publish.costs, key=_COSTS_ORDER.index)
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,8 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
         )
     lines.append("")
     lines += _warnings(before_side, after_side)
-    configuration = _configuration(before_side.config, after_side.config)
+    costs = _costs_shown(before_side.config, after_side.config)
+    configuration = _configuration(before_side.config, after_side.config, costs)
     lines += configuration
     touched = sorted(
         pid
@@ -59,6 +75,8 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
         if _content_changed(before.timelines.get(pid), after.timelines.get(pid))
     )
     catalog = after_side.report.catalog
+    if costs == "false":  # no money at all: the KPIs counted in money are left out
+        catalog = tuple(k for k in catalog if k.unit != "currency")
     moved_elsewhere = [
         pid
         for pid in sorted(before.results.keys() & after.results.keys())
@@ -68,7 +86,7 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
         lines.append("No change to any project file, to kpictl.yaml, or to any KPI.")
         return "\n".join(lines) + "\n"
     for pid in touched:
-        lines += _project(pid, before, after, catalog)
+        lines += _project(pid, before, after, catalog, costs)
     if moved_elsewhere:
         lines += [
             "### Projects whose KPIs move without a change to their file",
@@ -82,7 +100,7 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
                 lines.append(f"| {name} {row}")
         lines.append("")
     lines += _forecasts(before, after, touched)
-    lines += _portfolio(before_side, after_side)
+    lines += _portfolio(before_side, after_side, catalog)
     return "\n".join(lines) + "\n"
 
 
@@ -110,7 +128,7 @@ def _warnings(before_side: Computed, after_side: Computed) -> list[str]:
     return [*lines, *(f"- {md_text(w)}" for w in fresh), ""]
 
 
-def _configuration(old: Config, new: Config) -> list[str]:
+def _configuration(old: Config, new: Config, costs: str) -> list[str]:
     """What kpictl.yaml changes: targets, the catalog, rates, limits, the time zone."""
     changes: list[str] = []
     old_kpis, new_kpis = {k.id: k for k in old.kpis}, {k.id: k for k in new.kpis}
@@ -121,7 +139,7 @@ def _configuration(old: Config, new: Config) -> list[str]:
     for kpi_id in sorted(old_kpis.keys() & new_kpis.keys()):
         was, now = old_kpis[kpi_id], new_kpis[kpi_id]
         unit = now.unit_in(new.reporting_currency)
-        if was.target != now.target:
+        if was.target != now.target and (costs != "false" or now.unit != "currency"):
             changes.append(
                 f"- target of **{md_text(now.title)}**: {_target(was.target, unit)} → "
                 f"{_target(now.target, unit)}"
@@ -162,13 +180,15 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _project(pid: str, before: _Side, after: _Side, catalog: tuple[KpiDef, ...]) -> list[str]:
+def _project(
+    pid: str, before: _Side, after: _Side, catalog: tuple[KpiDef, ...], costs: str
+) -> list[str]:
     old_t, new_t = before.timelines.get(pid), after.timelines.get(pid)
     old = old_t.data if old_t else {}
     new = new_t.data if new_t else {}
     name = md_text(str(new.get("name") or old.get("name") or pid))
     if old_t is None and new_t is not None:
-        return _new_project(pid, name, new_t, after.results.get(pid), catalog)
+        return _new_project(pid, name, new_t, after.results.get(pid), catalog, costs)
     states = []
     if old_t is not None and new_t is not None:
         if new_t.archived and not old_t.archived:
@@ -184,7 +204,13 @@ def _project(pid: str, before: _Side, after: _Side, catalog: tuple[KpiDef, ...])
         *_status_changes(old, new, "environments"),
         *_entries(old, new, "updates", "id"),
         *_entries(old, new, "feedback_rounds", "id"),
-        *_entries(old, new, "costs", "item"),
+        *(
+            _entries(old, new, "costs", "item")
+            if costs == "true"
+            else [f"- costs changed: {_WITHHELD[costs]}"]
+            if (old.get("costs") or []) != (new.get("costs") or [])
+            else []
+        ),
     ]
     if not changes and not states:
         changes = ["- milestones, updates and costs unchanged; a revision landed and was undone"]
@@ -203,6 +229,7 @@ def _new_project(
     timeline: Timeline,
     result: ProjectResult | None,
     catalog: tuple[KpiDef, ...],
+    costs: str,
 ) -> list[str]:
     team = md_text(str(timeline.data.get("team", "")))
     lines = [
@@ -212,7 +239,10 @@ def _new_project(
     ]
     done = [code(n) for n, d in timeline.milestones.items() if d.status == "done"]
     lines.append(f"- milestones done: {', '.join(done) if done else 'none yet'}")
-    for cost in timeline.data.get("costs") or []:
+    items = timeline.data.get("costs") or []
+    if items and costs != "true":
+        lines.append(f"- costs: {_WITHHELD[costs]}")
+    for cost in items if costs == "true" else []:
         lines.append(f"- cost: **{md_text(str(cost['item']))}**, {md_text(_describe(cost))}")
     if result is not None:
         final = [
@@ -335,10 +365,12 @@ def _forecasts(before: _Side, after: _Side, touched: list[str]) -> list[str]:
     return lines
 
 
-def _portfolio(before_side: Computed, after_side: Computed) -> list[str]:
+def _portfolio(
+    before_side: Computed, after_side: Computed, catalog: tuple[KpiDef, ...]
+) -> list[str]:
     before, after = before_side.report, after_side.report
     rows = []
-    for kpi in after.catalog:
+    for kpi in catalog:
         old_s, new_s = before.portfolio.kpis.get(kpi.id), after.portfolio.kpis[kpi.id]
         if old_s is None or (old_s.n, old_s.median) != (new_s.n, new_s.median):
             unit = kpi.unit_in(after.currency)

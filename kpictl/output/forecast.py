@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Any
 
@@ -11,6 +10,7 @@ from kpictl.dates import DAY, day_text, iso
 from kpictl.kpis import Forecast, LaunchCount, Report
 from kpictl.kpis.backtest import Backtest, HorizonScore
 from kpictl.kpis.results import MilestoneForecast
+from kpictl.output.jsontext import json_text
 
 # The count of launches reached with 85% confidence: the 15th percentile of the count, named
 # so that nobody reads it as the optimistic figure.
@@ -173,7 +173,7 @@ def forecast_text(report: Report) -> str:
 
 
 def forecast_json_text(report: Report, warnings: list[str]) -> str:
-    return json.dumps(forecast_data(report, warnings), indent=2, ensure_ascii=False) + "\n"
+    return json_text(forecast_data(report, warnings)) + "\n"
 
 
 def _share(value: float | None) -> float | None:
@@ -207,7 +207,7 @@ def backtest_data(b: Backtest, head: str) -> dict[str, Any]:
 
 
 def backtest_json(b: Backtest, head: str) -> str:
-    return json.dumps(backtest_data(b, head), indent=2, ensure_ascii=False) + "\n"
+    return json_text(backtest_data(b, head)) + "\n"
 
 
 def _percent(share: float | None, n: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,7 +12,8 @@ from kpictl.git.cache import FragmentCache
 from kpictl.history.model import History, ProjectHistory
 from kpictl.kpis.timeline import Dated, Event, Item, Timeline, build_timeline
 from kpictl.output.contracts import HISTORY_SCHEMA_VERSION
-from kpictl.printable import printable
+from kpictl.output.jsontext import json_text
+from kpictl.printable import json_safe, printable
 
 
 def _dated(d: Dated) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def timeline_json(t: Timeline) -> dict[str, Any]:
 
 def _dumps(value: Any) -> str:
     # Compact: a large history's JSON is megabytes, and the C encoder only runs without indent.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json_text(value, compact=True)
 
 
 def history_json(history: History, config: Config, ids: Iterable[str] = ()) -> str:
@@ -113,7 +113,8 @@ def history_json(history: History, config: Config, ids: Iterable[str] = ()) -> s
             cache.put(project_id, signature, fragment)
         parts.append(fragment)
     cache.save()
-    return (
+    # A fragment cached by an older kpictl may hold raw bidi characters: escaped here.
+    return json_safe(
         f'{{"schema_version":{HISTORY_SCHEMA_VERSION},'
         f'"head":{_dumps(history.head)},"ref":{_dumps(history.ref)},'
         f'"projects":[{",".join(parts)}],"warnings":{_dumps(history.warnings)}}}\n'

@@ -7,15 +7,21 @@ an image, a tag or a table cell.
 
 from __future__ import annotations
 
+from kpictl.printable import bidi_visible
+
 _MARKUP = set("\\`*_[]|~")
 _HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def md_text(text: str) -> str:
     """``text`` as Markdown shows it: markup characters escaped, line breaks and other control
-    characters as spaces (a name cannot start a new line, list item or table row)."""
+    characters as spaces (a name cannot start a new line, list item or table row), and bidi
+    overrides shown as ``\\u202e`` (they would reorder the text around them)."""
     out = []
     for ch in str(text):
+        if (shown := bidi_visible(ch)) != ch:
+            out.append("\\" + shown)  # the backslash escaped for Markdown
+            continue
         if ch in _MARKUP:
             out.append("\\" + ch)
         elif ch in _HTML:

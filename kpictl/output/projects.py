@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Any
 
 from kpictl.config import Config
+from kpictl.output.jsontext import json_text
+from kpictl.printable import printable
 from kpictl.project.loader import Document
 from kpictl.project.status import milestone_statuses, phase_of
 
@@ -38,10 +39,13 @@ def _entry(doc: Document, config: Config) -> dict[str, Any]:
 def format_projects(docs: list[Document], config: Config, fmt: str) -> str:
     entries = sorted((_entry(d, config) for d in docs), key=lambda e: e["id"])
     if fmt == "json":
-        return json.dumps({"projects": entries}, indent=2, ensure_ascii=False) + "\n"
+        return json_text({"projects": entries}) + "\n"
     lines = []
     for e in entries:
-        lines.append(f"{e['id']}  ·  {e['name']}  ·  {e['team']}  ·  {e['phase']}")
+        lines.append(
+            f"{e['id']}  ·  {printable(str(e['name']))}  ·  {printable(str(e['team']))}  ·  "
+            f"{e['phase']}"
+        )
         for status in _STATUS_ORDER:
             names = [
                 f"{m} (declared {e['declared_dates'][m]})" if m in e["declared_dates"] else m

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import textwrap
 from typing import Any
 
 from kpictl.config import KpiDef
 from kpictl.dates import iso
 from kpictl.kpis import KpiValue, Report
-from kpictl.kpis.results import Current, KpiStatus, ProjectResult, Spend
+from kpictl.kpis.results import Current, KpiStatus, LeftOut, ProjectResult, Spend
 from kpictl.kpis.stats import Curve, Summary
 from kpictl.output.contracts import REPORT_SCHEMA_VERSION
 from kpictl.output.forecast import (
@@ -23,6 +22,8 @@ from kpictl.output.forecast import (
     launches_lines,
     launches_markdown,
 )
+from kpictl.output.jsontext import json_text
+from kpictl.printable import bidi_visible, printable
 
 STATUS_WORDS: dict[KpiStatus, str] = {
     "met": "met",
@@ -94,9 +95,26 @@ def _current_json(c: Current, unit: str) -> dict[str, Any]:
     return out
 
 
-def _spend_json(s: Spend | None) -> dict[str, Any] | None:
+def left_out_words(left_out: LeftOut, currency: str) -> str:
+    """What the portfolio's cost totals leave out, in a sentence."""
+    count = len(left_out.projects)
+    return (
+        f"the cost totals leave out the costs in {', '.join(left_out.currencies)} of {count} "
+        f"project{'' if count == 1 else 's'} ({', '.join(left_out.projects)}), which do not "
+        f"convert to {currency}; see the warnings"
+    )
+
+
+def _spend_json(s: Spend | None, left_out: LeftOut | None, currency: str) -> dict[str, Any] | None:
     if s is None:
         return None  # withheld from the site (publish: {costs: false})
+    partial: dict[str, Any] = {}
+    if left_out is not None:
+        partial["left_out"] = {
+            "projects": list(left_out.projects),
+            "currencies": list(left_out.currencies),
+            "note": left_out_words(left_out, currency),
+        }
     return {
         "to_date": s.to_date,
         "last_quarter": None
@@ -106,10 +124,22 @@ def _spend_json(s: Spend | None) -> dict[str, Any] | None:
             {"quarter": q, "partial": partial, "total": round(sum(by.values()), 2), **by}
             for q, by, partial in s.by_quarter
         ],
+        **partial,
     }
 
 
-def _standing_json(r: ProjectResult) -> dict[str, Any]:
+def _cost_json(r: ProjectResult, withheld: bool) -> dict[str, Any]:
+    """The cost to date: null, with what it leaves out and why, when a cost does not convert;
+    no key at all when costs are withheld from the site."""
+    if withheld:
+        return {}
+    out: dict[str, Any] = {"cost_to_date": r.cost_to_date}
+    if r.costs_left_out:
+        out["costs_left_out"] = {"currencies": list(r.costs_left_out), "note": r.costs_note}
+    return out
+
+
+def _standing_json(r: ProjectResult, withheld: bool) -> dict[str, Any]:
     s = r.standing
     return {
         "state": s.state,
@@ -122,7 +152,7 @@ def _standing_json(r: ProjectResult) -> dict[str, Any]:
             "skipped": s.milestones_skipped,
             "total": s.milestones_total,
         },
-        "cost_to_date": r.cost_to_date,
+        **_cost_json(r, withheld),
     }
 
 
@@ -169,7 +199,7 @@ def report_data(
         "stuck": p.stuck,
         "costs_by_category": p.costs_by_category,
         "cost_over_time": [{"quarter": q, **totals} for q, totals in p.cost_over_time],
-        "spend": _spend_json(p.spend),
+        "spend": _spend_json(p.spend, p.costs_left_out, report.currency),
     }
     forecasts = p.launches_expected is not None  # off in kpictl.yaml: no forecast keys at all
     if p.launches_expected is not None:
@@ -208,7 +238,7 @@ def report_data(
                 "labels": r.labels,
                 "path": r.path,
                 "phase": r.phase,
-                **_standing_json(r),
+                **_standing_json(r, report.costs_withheld),
                 "archived": r.archived,
                 "kpis": {k: _kpi_json(v) for k, v in r.kpis.items()},
                 "costs_by_category": r.costs_by_category,
@@ -225,7 +255,7 @@ def report_json(
     report: Report, group_by: str | None = None, warnings: list[str] | None = None
 ) -> str:
     data = report_data(report, group_by, warnings)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def number_text(value: float | None, unit: str = "days") -> str:
@@ -238,7 +268,7 @@ def number_text(value: float | None, unit: str = "days") -> str:
 
 
 def _title(k: KpiDef, unit: str, width: int) -> str:
-    label = f"{k.title} ({'days' if unit == 'days' else unit})"
+    label = printable(f"{k.title} ({'days' if unit == 'days' else unit})")
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
@@ -306,25 +336,29 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
             )
         for e in p.purgatory:
             notes.append(
-                f"Purgatory: {e['id']} ({e['team']}) in proof of concept for "
+                f"Purgatory: {e['id']} ({printable(e['team'])}) in proof of concept for "
                 f"{e['days_in_poc']:.0f} days without a go decision"
             )
         for e in p.stale:
             notes.append(
-                f"Stale: {e['id']} ({e['team']}), not launched, has had no change for "
+                f"Stale: {e['id']} ({printable(e['team'])}), not launched, has had no change for "
                 f"{e['days_since_change']:.0f} days"
             )
+        if p.costs_left_out is not None:
+            notes.append(f"Costs: {left_out_words(p.costs_left_out, report.currency)}")
         for note in notes:
             lines += textwrap.wrap(note, 100, initial_indent="  ", subsequent_indent="    ")
         lines += launches_lines(report)
         if group_by:
             for name, summaries in p.groups[group_by].items():
-                lines += ["", f"{group_by.capitalize()} {name}"]
+                lines += ["", f"{group_by.capitalize()} {printable(name)}"]
                 lines += _summary_rows(report, summaries, units)
         lines.append("")
     for r in report.projects:
         archived = "  (archived)" if r.archived else ""
-        lines.append(f"{r.id}  ·  {r.name}  ·  {r.team}  ·  {r.phase}{archived}")
+        lines.append(
+            f"{r.id}  ·  {printable(r.name)}  ·  {printable(r.team)}  ·  {r.phase}{archived}"
+        )
         lines.append(f"  {'KPI':<52}{'value':>10}{'target':>10}  {'status':<12}commit")
         for k in report.catalog:
             v = r.kpis[k.id]
@@ -333,6 +367,13 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
                 f"  {_title(k, units[k.id], 51):<52}{number_text(v.value, v.unit):>10}"
                 f"{number_text(v.target, v.unit):>10}  {STATUS_WORDS[v.status]:<12}"
                 f"{commit}".rstrip()
+            )
+        if r.costs_note is not None:
+            lines += textwrap.wrap(
+                f"Cost to date: unknown: {printable(r.costs_note)}",
+                100,
+                initial_indent="  ",
+                subsequent_indent="    ",
             )
         if r.forecast is not None:
             lines += textwrap.wrap(
@@ -392,9 +433,10 @@ def report_csv(report: Report) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text that Markdown and HTML show as written: no markup, links or tags from users."""
+    """Text that Markdown and HTML show as written: no markup, links or tags from users, and
+    bidi overrides shown as ``\\u202e`` (they would reorder the text around them)."""
     out = []
-    for ch in text:
+    for ch in bidi_visible(text):
         if ch in "\\`*_{}[]()#+-.!|<>&~\"'":
             out.append(f"&#{ord(ch)};")
         elif ch in "\n\r":
@@ -422,6 +464,9 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
             f"{number_text(s.p85, unit)} | {number_text(k.target, unit)} | {s.n} | "
             f"{number_text(c.summary.median, unit)} | {CURRENT_WORDS.get(c.status, c.status)} |"
         )
+    if p.costs_left_out is not None:
+        words = left_out_words(p.costs_left_out, report.currency)
+        lines += ["", f"Costs: {md_escape(words)}."]
     lines += launches_markdown(report, md_escape)
     for r in report.projects:
         lines += [
@@ -439,5 +484,7 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
                 f"| {md_escape(k.title)} | {number_text(v.value, v.unit)} | "
                 f"{number_text(v.target, v.unit)} | {STATUS_WORDS[v.status]} |"
             )
+        if r.costs_note is not None:
+            lines += ["", f"Cost to date: unknown: {md_escape(r.costs_note)}."]
         lines += forecast_markdown(r.forecast, md_escape)
     return "\n".join(lines) + "\n"

@@ -36,6 +36,7 @@ from kpictl.kpis import KpiValue, ProjectResult, Report
 from kpictl.kpis.results import COMPLETE
 from kpictl.kpis.timeline import Timeline
 from kpictl.output.report import md_escape, number_text
+from kpictl.printable import bidi_visible
 from kpictl.site import charts, trends, words
 from kpictl.site.links import RepoLinks
 from kpictl.site.svg import Formatter
@@ -55,12 +56,22 @@ class Page:
 def _front_matter_title(text: Any) -> Markup:
     """A page title for YAML front matter: HTML-escaped (Material prints it raw into <title>),
     double-quoted for YAML, non-ASCII kept as it is."""
-    safe = escape(" ".join(str(text).split()))
+    safe = escape(" ".join(bidi_visible(str(text)).split()))
     return Markup('"' + safe.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
 def _safe_url(url: Any) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(SAFE_SCHEMES) else None
+
+
+def _bidi_shown(value: Any) -> Any:
+    """A value as a page shows it, with bidi characters as their escape (``\\u202e``): the
+    same in a Markup value (an escape is plain text) and in text Jinja2 escapes next."""
+    if isinstance(value, Markup):
+        return Markup(bidi_visible(str(value)))
+    if isinstance(value, str):
+        return bidi_visible(value)
+    return value
 
 
 def _took(started: int | None, done: int | None) -> str:
@@ -94,6 +105,8 @@ class SiteWriter:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Every value a page shows: a bidi override would reorder the text around it.
+            finalize=_bidi_shown,
         )
         self.env.filters.update(
             md=lambda text: Markup(md_escape(str(text))),
@@ -112,7 +125,16 @@ class SiteWriter:
             plural=words.plural,
             sentence=lambda text: str(text)[:1].upper() + str(text)[1:],
         )
-        self.env.globals.update(value_words=value_words, took=_took)
+        self.env.globals.update(
+            value_words=value_words,
+            took=_took,
+            cost_unknown=lambda r: words.cost_unknown(
+                r.costs_left_out, r.cost_converted, report.currency
+            ),
+            left_out=lambda lo: words.left_out(
+                [self.names.get(i, i) for i in lo.projects], lo.currencies, report.currency
+            ),
+        )
 
     # -- helpers shared by the templates ------------------------------------------------------
 

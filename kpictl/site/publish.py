@@ -1,19 +1,24 @@
 """What the published site may show, applied once to the data before any page or kpis.json is
 written, so that a withheld value cannot reach a page, the search index or the JSON.
 
-`publish:` in kpictl.yaml: people by name, by initials or not at all; owners' e-mail addresses
-or not (not, by default); costs in full, totals only (no line items) or not at all.
+`publish:` in kpictl.yaml: people by name, by initials or not at all; e-mail addresses (the
+owner's, and links that hold one: mailto:) or not (not, by default); costs in full, totals only
+(no line items) or not at all.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import replace
 from typing import Any
+from urllib.parse import unquote
 
 from kpictl.config import Publish
 from kpictl.kpis.results import Portfolio, Report
 from kpictl.kpis.timeline import Timeline
+
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def published(
@@ -30,6 +35,8 @@ def _timeline(t: Timeline, policy: Publish) -> Timeline:
     data: dict[str, Any] = dict(t.data)
     if policy.people == "none" or not policy.emails:
         data.pop("owner", None)
+    if not policy.emails and data.get("links"):
+        data["links"] = [link for link in data["links"] if not _has_email(link)]
     if policy.people == "none":
         data.pop("roles", None)
     elif policy.people == "initials":
@@ -41,6 +48,16 @@ def _timeline(t: Timeline, policy: Publish) -> Timeline:
         data.pop("costs", None)
         costs = []  # line items (vendors, rates) stay out; totals come from the KPI engine
     return replace(t, data=data, costs=costs)
+
+
+def _has_email(link: Any) -> bool:
+    """Whether a link of a project file gives away an e-mail address: a mailto: link, or an
+    address in its URL (also percent-encoded) or its title."""
+    if not isinstance(link, dict):
+        return False
+    url = unquote(str(link.get("url", ""))).strip()
+    title = str(link.get("title", ""))
+    return url.lower().startswith("mailto:") or any(_EMAIL.search(t) for t in (url, title))
 
 
 def _initials(name: str) -> str:
@@ -55,6 +72,8 @@ def _without_money(report: Report) -> Report:
             p,
             kpis={k: v for k, v in p.kpis.items() if k not in money},
             costs_by_category={},
+            costs_left_out=(),
+            costs_note=None,
         )
         for p in report.projects
     ]
@@ -72,4 +91,7 @@ def _without_money(report: Report) -> Report:
     portfolio.costs_by_category = {}
     portfolio.cost_over_time = []
     portfolio.spend = None
-    return replace(report, catalog=catalog, projects=projects, portfolio=portfolio)
+    portfolio.costs_left_out = None
+    return replace(
+        report, catalog=catalog, projects=projects, portfolio=portfolio, costs_withheld=True
+    )

@@ -111,6 +111,24 @@ def money(value: float, currency: str) -> str:
     return f"{sign}{shown}" if sign else f"{shown} {currency}"
 
 
+def cost_unknown(currencies: tuple[str, ...], converted: float, currency: str) -> str:
+    """A cost to date that some costs leave unknown, in words: never a total that reads as
+    complete."""
+    text = f"unknown: costs in {', '.join(currencies)} do not convert to {currency}"
+    if converted:
+        text += f" (the costs that convert come to {money(converted, currency)})"
+    return text
+
+
+def left_out(projects: list[str], currencies: tuple[str, ...], currency: str) -> str:
+    """What the portfolio's cost totals leave out, in a sentence: the projects by name."""
+    return (
+        f"This leaves out the costs in {', '.join(currencies)} of "
+        f"{plural(len(projects), 'project')} ({', '.join(projects)}), which do not convert to "
+        f"{currency}: see the warnings."
+    )
+
+
 def amount(value: float | None, unit: str) -> str:
     """A value with its unit, in full: 22.4 days, 173,688 USD."""
     if value is None:

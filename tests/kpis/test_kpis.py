@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kpictl.config import default_config, load_config
 from kpictl.kpis import compute, project_result
+from kpictl.kpis.results import LeftOut
 from kpictl.kpis.timeline import Cost, Dated, Item, Timeline
 
 DAY = 86_400
@@ -236,7 +239,17 @@ def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_unknown(tmp
         "costs in CHF, JPY have no conversion rate to EUR; add "
         "`currency: {rates: {CHF: <EUR per CHF>, JPY: <EUR per JPY>}}` to kpictl.yaml"
     )
-    assert result.costs_by_category == {"inference": 600}  # the JPY and CHF costs left out
+    assert result.costs_by_category == {"inference": 600}  # the converted costs only
+    # The JPY cost has accrued, so the cost to date is unknown, never the 600 that converts;
+    # the CHF cost starts on day 20, after the as-of date, and leaves nothing out yet.
+    assert (result.cost_to_date, result.costs_left_out) == (None, ("JPY",))
+    assert result.costs_note == (
+        "costs in JPY have no conversion rate to EUR; add "
+        "`currency: {rates: {JPY: <EUR per JPY>}}` to kpictl.yaml"
+    )
+    portfolio = compute([t], config, day(10), "head").portfolio
+    assert portfolio.costs_left_out == LeftOut(("p",), ("JPY",))
+    assert portfolio.spend is not None and portfolio.spend.to_date == 600  # what converts
     # A cost that does not count in the span leaves the KPI computed.
     t.costs = [cost("Build", 1_000, "once", 0), cost("Later", 5, "month", 20, currency="CHF")]
     t.milestones["launched"] = done(10)
@@ -247,6 +260,35 @@ def test_costs_convert_at_the_configured_rates_and_a_missing_rate_is_unknown(tmp
         "projects/p.yaml: costs in CHF have no conversion rate to EUR, so this project's cost "
         "KPIs that include them are unknown and its cost totals leave them out; add "
         "`currency: {rates: {CHF: <EUR per CHF>}}` to kpictl.yaml"
+    ]
+
+
+def test_a_cost_whose_conversion_overflows_is_unknown_never_infinite(tmp_path):
+    (tmp_path / "kpictl.yaml").write_text("currency: {reporting: EUR}\n")
+    # A rate kpictl.yaml may refuse: the KPI core must hold without that check.
+    config = replace(load_config(tmp_path), rates=(("USD", 1e300),))
+    t = timeline(
+        costs=[
+            cost("Build", 10**15, "once", 0, currency="USD"),  # 10^315 euros: not a number
+            cost("Local", 100, "once", 0, currency="EUR"),
+        ]
+    )
+    result = project_result(t, config, day(10))
+    tco = result.kpis["total_cost_of_ownership"]
+    assert (tco.status, tco.value, tco.projected) == ("unknown", None, None)
+    assert tco.note == (
+        "costs in USD times the rate to EUR are too large to compute; check the amounts and the "
+        "rate of USD in kpictl.yaml"
+    )
+    assert (result.cost_to_date, result.costs_left_out) == (None, ("USD",))
+    report = compute([t], config, day(10), "head")
+    assert report.portfolio.spend is not None and report.portfolio.spend.to_date == 100
+    assert report.portfolio.costs_left_out == LeftOut(("p",), ("USD",))
+    assert all(math.isfinite(v) for _, by in report.portfolio.cost_over_time for v in by.values())
+    assert report.warnings == [
+        "projects/p.yaml: costs in USD times the rate to EUR are too large to compute, so this "
+        "project's cost KPIs that include them are unknown and its cost totals leave them out; "
+        "check the amounts and the rate of USD in kpictl.yaml"
     ]
 
 

@@ -15,6 +15,14 @@ OWNER = "ada.secret@example.com"
 PERSON = "Grace Hopperstein"
 VENDOR = "Quasar Vendor Ltd"
 AMOUNT = 987654
+MAILTO = "team.secret@example.com"
+IN_URL = "ops.secret@example.com"
+LINKS = (
+    "links:\n"
+    f"  - {{title: Write to us, url: 'mailto:{MAILTO}'}}\n"
+    "  - {title: Ask ops, url: 'https://example.com/contact?to=ops.secret%40example.com'}\n"
+    "  - {title: Design notes, url: 'https://example.com/design'}\n"
+)
 
 
 def make(tmp_path: Path, publish: str) -> Path:
@@ -24,6 +32,7 @@ def make(tmp_path: Path, publish: str) -> Path:
             "owner: lead@example.com", f"owner: {OWNER}"
         )
         + f"roles:\n  product_owner: {PERSON}\n"
+        + LINKS
         + f"costs:\n  - {{item: {VENDOR}, category: services, amount: {AMOUNT}, "
         "currency: USD, per: once}\n"
     )
@@ -46,7 +55,10 @@ def everything(site: Path) -> str:
 def test_by_default_no_email_address_is_published(tmp_path):
     site = make(tmp_path, "# defaults\n")
     text = everything(site)
-    assert OWNER not in text and "ada.secret" not in text
+    for withheld in (OWNER, "ada.secret", MAILTO, "team.secret", IN_URL, "ops.secret"):
+        assert withheld not in text, withheld
+    assert "mailto:" not in text.lower() and "Write to us" not in text and "Ask ops" not in text
+    assert "https://example.com/design" in text  # a link without an address stays
     assert PERSON in text and VENDOR in text  # names and costs are published by default
 
 
@@ -68,7 +80,9 @@ def test_no_people_and_no_money(tmp_path, people):
     data = json.loads((site / "kpis.json").read_text())
     assert all(k["unit"] != "USD" for k in data["catalog"])
     assert data["portfolio"]["costs_by_category"] == {} and data["portfolio"]["spend"] is None
+    assert "cost_to_date" not in data["projects"][0]  # no money at all, not even a zero
 
 
 def test_emails_are_published_when_asked(tmp_path):
-    assert OWNER in everything(make(tmp_path, "publish: {emails: true}\n"))
+    text = everything(make(tmp_path, "publish: {emails: true}\n"))
+    assert OWNER in text and f"mailto:{MAILTO}" in text and "Ask ops" in text
