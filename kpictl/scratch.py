@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kpictl.errors import KpictlError
+from kpictl.printable import printable
 
 
 def path_problem(where: str, exc: OSError) -> KpictlError:
     """A user's error for an OSError on a path the user gave, ``where`` naming it as they gave
     it (``--out build/x``): the path and the system's reason, never a traceback."""
     reason = exc.strerror or type(exc).__name__
-    return KpictlError(f"{where}: {reason}; give another folder")
+    return KpictlError(f"{printable(where)}: {reason}; give another folder")
 
 
 @contextmanager

@@ -115,9 +115,10 @@ def running_serve(repo: HistoryRepo) -> Iterator[tuple[int, list[str]]]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert run.stderr is not None
+    stream = run.stderr
+    assert stream is not None
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(run.stderr), daemon=True)
+    reader = threading.Thread(target=lambda: lines.extend(stream), daemon=True)
     reader.start()
     try:
         wait_for(lines, lambda: any("serving http" in line for line in lines), "serving")
