@@ -350,7 +350,7 @@ def _checked_target(config: Config, out: Path | None, where: str) -> Path:
             f"{where} holds files kpictl did not build (it has no {SITE_MARKER} marker), "
             "and a build replaces the whole folder; give a new or empty folder, or move the files"
         )
-    _check_name_length(target, where)
+    _check_creatable(target, where)
     return target
 
 
@@ -364,16 +364,19 @@ def _is_git_dir(folder: Path) -> bool:
     )
 
 
-def _check_name_length(target: Path, where: str) -> None:
-    """Refuse, before any work, a folder name longer than the file system holds."""
+def _check_creatable(target: Path, where: str) -> None:
+    """Refuse, before any work, a folder the file system could not make: a name longer than it
+    holds, or one under a file."""
     missing: list[str] = []
     existing = target
     while not os.path.lexists(existing) and existing.parent != existing:
         missing.append(existing.name)
         existing = existing.parent
+    if missing and not existing.is_dir():
+        raise KpictlError(f"{where}: {os.strerror(errno.ENOTDIR)} ({existing}); give a folder")
     try:
         longest = os.pathconf(existing, "PC_NAME_MAX")
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf (Windows)
         longest = 255
     if any(len(os.fsencode(name)) > longest for name in missing):
         raise KpictlError(f"{where}: {os.strerror(errno.ENAMETOOLONG)}; give another folder")

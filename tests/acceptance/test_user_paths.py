@@ -69,3 +69,10 @@ def test_init_and_demo_where_no_folder_can_be_made_are_refused(tmp_path):
     refused(run_kpictl("init", "/proc/kpis", cwd=tmp_path), "/proc/kpis", "No such file")
     demo = run_kpictl("demo", "--no-site", "/proc/kpis", cwd=tmp_path)
     refused(demo, "/proc/kpis", "No such file")
+
+
+def test_an_out_folder_under_a_file_is_refused(repo):
+    (repo.path / "notes.txt").write_text("mine")
+    result = run_kpictl("build", "--out", "notes.txt/site", cwd=repo.path)
+    refused(result, "--out notes.txt/site", "Not a directory")
+    assert (repo.path / "notes.txt").read_text() == "mine"
