@@ -343,8 +343,9 @@ def _checked_target(config: Config, out: Path | None, where: str) -> Path:
             strays = ", ".join(_not_built(target)[:3])
             raise KpictlError(
                 f"{where} has no {SITE_MARKER} marker and holds files no kpictl build writes "
-                f"({strays}), and a build replaces the whole folder; move those files out, or "
-                "give a new or empty folder with --out"
+                f"({strays}), and a build replaces the whole folder; move those files out (or, "
+                "if an earlier build wrote them, delete the folder: the build makes it again), "
+                "or give a new or empty folder with --out"
             )
         raise KpictlError(
             f"{where} holds files kpictl did not build (it has no {SITE_MARKER} marker), "
