@@ -448,13 +448,14 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
       kpictl build --out public
     """
     from kpictl.pipeline import compute_as_of
-    from kpictl.site.build import build_site, site_target
+    from kpictl.site.build import build_site, out_setting, site_target
 
     config = obj.config()
     target = site_target(config, out)  # refuse a wrong --out before reading any history
     computed = compute_as_of(config, as_of=as_of, ref=ref)
     _say(computed.notes, [])
-    result = build_site(computed, computed.config, out=target, strict=strict)
+    where = out_setting(config, out)
+    result = build_site(computed, computed.config, out=target, strict=strict, where=where)
     _say([], result.warnings)
     click.echo(f"built {result.pages} pages into {printable(str(result.out))}")
     return EXIT_OK
@@ -512,7 +513,6 @@ def init(directory: Path, force: bool) -> int:
     from kpictl.git.repository import work_tree_prefix
     from kpictl.scaffold.init import current_branch, init_repository
 
-    directory.mkdir(parents=True, exist_ok=True)
     results = init_repository(directory, force=force)
     prefix = work_tree_prefix(directory)
     if prefix:

@@ -1,8 +1,9 @@
-"""Scratch folders that never outlive the run that made one.
+"""Scratch folders that never outlive the run that made one; and the wording of a folder the
+user named that the system refuses to make or use.
 
-Each is named with the process id of its run; it is removed when the run ends (normally, on an
-error, on Ctrl-C or SIGTERM), and the next run sweeps any left by a run that was killed outright
-(SIGKILL cannot be caught), by finding that its process is gone.
+Each scratch folder is named with the process id of its run; it is removed when the run ends
+(normally, on an error, on Ctrl-C or SIGTERM), and the next run sweeps any left by a run that was
+killed outright (SIGKILL cannot be caught), by finding that its process is gone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,26 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from kpictl.errors import KpictlError
+from kpictl.printable import printable
+
+
+def path_problem(where: str, exc: OSError) -> KpictlError:
+    """A user's error for an OSError on a path the user gave, ``where`` naming it as they gave
+    it (``--out build/x``): the path and the system's reason, never a traceback."""
+    reason = exc.strerror or type(exc).__name__
+    return KpictlError(f"{printable(where)}: {reason}; give another folder")
+
+
+@contextmanager
+def user_path(where: str) -> Iterator[None]:
+    """Turn an OSError in the block, which works on the path the user gave as ``where``, into
+    that user's error. Only around calls on that path: an OSError elsewhere is a bug."""
+    try:
+        yield
+    except OSError as exc:
+        raise path_problem(where, exc) from None
 
 
 def _alive(pid: int) -> bool:
@@ -40,10 +61,17 @@ def sweep(parent: Path, prefix: str) -> None:
 
 
 @contextmanager
-def scratch_folder(parent: Path, prefix: str) -> Iterator[Path]:
-    """A new folder ``parent/<prefix><pid>-<random>``, removed when the block ends."""
+def scratch_folder(parent: Path, prefix: str, *, where: str | None = None) -> Iterator[Path]:
+    """A new folder ``parent/<prefix><pid>-<random>``, removed when the block ends; when
+    ``parent`` is where the user asked for output (``where``: ``--out build/site``), a folder
+    that cannot be made there is that user's error."""
     sweep(parent, prefix)
-    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    except OSError as exc:
+        if where is None:
+            raise
+        raise path_problem(where, exc) from None
     try:
         yield folder
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,6 +20,7 @@ from kpictl.config import default_config
 from kpictl.errors import KpictlError
 from kpictl.git.repository import Git
 from kpictl.scaffold.init import scaffold
+from kpictl.scratch import user_path
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=timezone.utc)
 END = datetime(2026, 10, 30, 17, 0, tzinfo=timezone.utc)
@@ -422,7 +422,7 @@ def _ident(name: str, when: datetime, office: str) -> bytes:
     return f"{name} <{email}> {int(when.timestamp())} {office}".encode()
 
 
-def fast_import_stream(seed: int = 7) -> bytes:
+def fast_import_stream(seed: int = 7, main_ref: str = "refs/heads/main") -> bytes:
     rng = random.Random(seed)
     demo = plan(rng)
     out = bytearray()
@@ -433,7 +433,7 @@ def fast_import_stream(seed: int = 7) -> bytes:
         "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\nteams:\n"
         + "".join(f"  {team}: {name}\n" for team, name in TEAM_NAMES.items())
     )
-    out += b"commit refs/heads/main\nmark :%d\n" % mark
+    out += b"commit %s\nmark :%d\n" % (main_ref.encode(), mark)
     out += b"author " + _ident("Maria Lopez", setup_time, "+0100") + b"\n"
     out += b"committer " + _ident("Maria Lopez", setup_time, "+0100") + b"\n"
     out += _data("Set up kpictl")
@@ -463,7 +463,7 @@ def fast_import_stream(seed: int = 7) -> bytes:
         out += b"from :%d\n" % main
         out += f"M 100644 inline {path}\n".encode() + _data(text) + b"\n"
         mark += 1
-        out += b"commit refs/heads/main\nmark :%d\n" % mark
+        out += b"commit %s\nmark :%d\n" % (main_ref.encode(), mark)
         out += b"author " + _ident(state["owner"], change.when, office) + b"\n"
         out += b"committer GitHub <noreply@github.com> %d %s\n" % (
             int(change.when.timestamp()),
@@ -478,36 +478,58 @@ def fast_import_stream(seed: int = 7) -> bytes:
 
 MARKER = ".git/kpictl-demo"
 _BUILT = "build/"  # the demo's own site, which `kpictl demo` builds into it
+_NEW_MAIN = "refs/kpictl-demo/main"  # the demo's history made again, before main moves to it
+_PULL = "refs/kpictl-demo/pull"
 
 
 def create_demo(target: Path) -> None:
     """Write the demo repository into ``target``: a new or empty folder, or a demo kpictl made
-    that nobody has changed since (which is replaced)."""
-    if target.is_symlink():
-        raise KpictlError(f"{target} is a symbolic link; give a real folder for the demo")
-    if target.exists() and not target.is_dir():
-        raise KpictlError(f"{target} is a file; give a new folder for the demo")
-    if target.exists() and any(target.iterdir()):
-        _check_untouched_demo(target)
-        shutil.rmtree(target)
-    target.mkdir(parents=True, exist_ok=True)
-
+    that nobody has changed since. Over such a demo, only what the demo made is replaced (its
+    files and its history): hooks, remotes, .git/info and the rest of build/ stay."""
+    where = str(target)
+    with user_path(where):
+        if target.is_symlink():
+            raise KpictlError(f"{target} is a symbolic link; give a real folder for the demo")
+        if target.exists() and not target.is_dir():
+            raise KpictlError(f"{target} is a file; give a new folder for the demo")
+        again = target.exists() and any(target.iterdir())
+        if not again:
+            target.mkdir(parents=True, exist_ok=True)
     git = Git(target)
-    git.run("init", "-q", "-b", "main")
-    git.run("fast-import", "--quiet", input=fast_import_stream())
-    git.run("update-ref", "-d", "refs/kpictl-demo/pull")
-    git.run("reset", "-q", "--hard", "main")
+    if again:
+        _make_again(git, _check_untouched_demo(target))
+    else:
+        git.run("init", "-q", "-b", "main")
+        git.run("fast-import", "--quiet", input=fast_import_stream())
+        git.run("update-ref", "-d", _PULL)
+        git.run("reset", "-q", "--hard", "main")
     head = git.text("rev-parse", "HEAD")
-    (target / MARKER).write_text(
-        f"created by kpictl demo at {head}; `kpictl demo` replaces it while it is unchanged\n",
-        encoding="utf-8",
-    )
+    with user_path(where):
+        (target / MARKER).write_text(
+            f"created by kpictl demo at {head}; `kpictl demo` replaces it while it is unchanged\n",
+            encoding="utf-8",
+        )
     default_config(target)  # the packaged defaults must load; kpictl.yaml is read by the caller
 
 
-def _check_untouched_demo(target: Path) -> None:
-    """Refuse unless ``target`` is exactly the demo kpictl made: its marker, the head it
-    recorded as the only ref, and no file of anyone else's (its own build/ aside)."""
+def _make_again(git: Git, old_head: str) -> None:
+    """Write the demo's history beside the old one, move main to it (only if main is still the
+    old demo's) and check it out; the work tree is clean, so only the demo's files change."""
+    for ref in (_NEW_MAIN, _PULL):  # left by a run that was killed
+        git.run("update-ref", "-d", ref, check=False)
+    git.run("fast-import", "--quiet", input=fast_import_stream(main_ref=_NEW_MAIN))
+    new_head = git.text("rev-parse", _NEW_MAIN)
+    git.run("update-ref", "-m", "kpictl demo: made again", "refs/heads/main", new_head, old_head)
+    for ref in (_NEW_MAIN, _PULL):
+        git.run("update-ref", "-d", ref)
+    git.run("reset", "-q", "--hard", "main")
+
+
+def _check_untouched_demo(target: Path) -> str:
+    """Refuse unless ``target`` is the demo kpictl made, unchanged: its marker, main at the head
+    it recorded and checked out in the one work tree, no branch, tag or stash of anyone else's
+    (remote-tracking branches are kept), and no file of anyone else's outside build/.
+    Return the recorded head."""
     refuse = (
         f"{target} is not empty and is not an unchanged kpictl demo ({{why}}); give a new "
         "folder, or remove this one yourself"
@@ -519,11 +541,20 @@ def _check_untouched_demo(target: Path) -> None:
     recorded = marker.split(" at ", 1)[1].split(";", 1)[0] if " at " in marker else None
     git = Git(target)
     refs = git.run("for-each-ref", "--format=%(objectname) %(refname)", check=False)
-    if recorded is None or refs.stdout.decode().split("\n") != [
-        f"{recorded} refs/heads/main",
-        "",
-    ]:
+    own = [
+        line
+        for line in refs.stdout.decode("utf-8", "replace").split("\n")
+        if line and not line.split(" ", 1)[-1].startswith(("refs/remotes/", "refs/kpictl-demo/"))
+    ]
+    if recorded is None or refs.returncode != 0 or own != [f"{recorded} refs/heads/main"]:
         raise KpictlError(refuse.format(why="it has commits or branches of its own"))
+    top = git.run("rev-parse", "--show-toplevel", check=False).stdout.decode().strip()
+    on_main = git.run("symbolic-ref", "-q", "HEAD", check=False).stdout.decode().strip()
+    trees = git.run("worktree", "list", "--porcelain", check=False).stdout.decode()
+    if not top or Path(top).resolve() != target.resolve() or on_main != "refs/heads/main":
+        raise KpictlError(refuse.format(why="main is not what its work tree has checked out"))
+    if trees.count("worktree ") != 1:
+        raise KpictlError(refuse.format(why="it has other work trees (git worktree list)"))
     status = git.run(
         "status", "--porcelain", "-z", "--ignored", "--untracked-files=all", check=False
     )
@@ -534,3 +565,4 @@ def _check_untouched_demo(target: Path) -> None:
     ]
     if status.returncode != 0 or changed:
         raise KpictlError(refuse.format(why=f"files changed or added: {', '.join(changed[:3])}"))
+    return recorded

@@ -16,10 +16,12 @@ from pathlib import Path, PurePosixPath
 
 from kpictl import __version__
 from kpictl.config import default_config, load_config
+from kpictl.errors import KpictlError
 from kpictl.git.repository import Git
 from kpictl.project.schema import schema_text
 from kpictl.project.validate import discover
 from kpictl.scaffold.new import render_project
+from kpictl.scratch import user_path
 
 SCAFFOLD = {
     "site/mkdocs.yml": "mkdocs.yml",
@@ -106,7 +108,12 @@ def scaffold(root: Path) -> dict[str, str]:
 def init_repository(root: Path, *, force: bool = False) -> list[Written]:
     """Write the scaffold under ``root``. A file that differs is kept; with ``force`` it is
     replaced only when it is still what kpictl wrote (kpictl records that), and otherwise
-    kpictl's version goes beside it as ``<name>.new``. kpictl.yaml is never replaced."""
+    kpictl's version goes beside it as ``<name>.new``. kpictl.yaml is never replaced.
+    ``root`` is made if it does not exist; an OSError on it or a file in it is the user's."""
+    with user_path(str(root)):
+        if root.exists() and not root.is_dir():
+            raise KpictlError(f"{root} is not a folder; give a folder for the KPI repository")
+        root.mkdir(parents=True, exist_ok=True)
     recorded = _read_record(root)
     files = scaffold(root)
     example = next(k for k in files if k.endswith("/example-project.yaml"))
@@ -114,37 +121,40 @@ def init_repository(root: Path, *, force: bool = False) -> list[Written]:
         del files[example]  # the repository has projects of its own: no example among them
     results = []
     for relative, text in sorted(files.items()):
-        target = root / relative
-        if target.is_symlink() or (target.exists() and not target.is_file()):
-            results.append(Written(relative, "kept", "not a regular file; left alone"))
-            continue
-        if not target.exists():
-            _write(target, text)
-            recorded[relative] = _digest(text)
-            results.append(Written(relative, "created"))
-            continue
-        current = target.read_text(encoding="utf-8", errors="replace")
-        if current == text:
-            recorded[relative] = _digest(text)
-            results.append(Written(relative, "unchanged"))
-            continue
-        ours = recorded.get(relative) == _digest(current) and relative != "kpictl.yaml"
-        if not force:
-            hint = "--force replaces it" if ours else "--force writes kpictl's version beside it"
-            results.append(Written(relative, "kept", f"differs; {hint}"))
-        elif ours:
-            _write(target, text)
-            recorded[relative] = _digest(text)
-            results.append(Written(relative, "overwritten"))
-        else:
-            beside = f"{relative}.new"
-            _write(root / beside, text)
-            why = "never replaced" if relative == "kpictl.yaml" else "changed since kpictl wrote it"
-            results.append(
-                Written(beside, "written beside", f"{relative} is {why}; compare and merge by hand")
-            )
-    _write(root / RECORD, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+        with user_path(str(root / relative)):
+            results.append(_scaffold_file(root, relative, text, recorded, force=force))
+    with user_path(str(root / RECORD)):
+        _write(root / RECORD, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
     return results
+
+
+def _scaffold_file(
+    root: Path, relative: str, text: str, recorded: dict[str, str], *, force: bool
+) -> Written:
+    """Write one scaffold file by the rules of ``init_repository``; say what was done."""
+    target = root / relative
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        return Written(relative, "kept", "not a regular file; left alone")
+    if not target.exists():
+        _write(target, text)
+        recorded[relative] = _digest(text)
+        return Written(relative, "created")
+    current = target.read_text(encoding="utf-8", errors="replace")
+    if current == text:
+        recorded[relative] = _digest(text)
+        return Written(relative, "unchanged")
+    ours = recorded.get(relative) == _digest(current) and relative != "kpictl.yaml"
+    if not force:
+        hint = "--force replaces it" if ours else "--force writes kpictl's version beside it"
+        return Written(relative, "kept", f"differs; {hint}")
+    if ours:
+        _write(target, text)
+        recorded[relative] = _digest(text)
+        return Written(relative, "overwritten")
+    beside = f"{relative}.new"
+    _write(root / beside, text)
+    why = "never replaced" if relative == "kpictl.yaml" else "changed since kpictl wrote it"
+    return Written(beside, "written beside", f"{relative} is {why}; compare and merge by hand")
 
 
 def _digest(text: str) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 from kpictl.config import SLUG, Config
 from kpictl.errors import KpictlError
+from kpictl.project.loader import load_bytes
 from kpictl.project.schema import WINDOWS_RESERVED, reserved_id_problem
-from kpictl.project.validate import declared_id, discover
+from kpictl.project.validate import ProjectValidator, declared_id, discover
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -33,7 +35,13 @@ costs: []
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # A YAML double-quoted string holding exactly ``text``: JSON's escapes are YAML's too, so
+    # a control character is written as an escape and read back as itself, never reshaped.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _slug_or_quoted(text: str) -> str:
+    return text if re.match(SLUG, text) else _quote(text)
 
 
 def render_project(
@@ -47,7 +55,7 @@ def render_project(
         schema=schema,
         id=project_id,
         name=_quote(name),
-        team=team,
+        team=_slug_or_quoted(team),
         owner=_quote(owner),
         milestones=milestones,
         environments=environments,
@@ -65,12 +73,8 @@ def new_project(
         )
     if project_id in WINDOWS_RESERVED:
         raise KpictlError(reserved_id_problem(project_id))
-    if name is not None and not 0 < len(name.strip()) <= 200:
-        raise KpictlError("--name must be 1 to 200 characters")
-    if not re.match(SLUG, team):
-        raise KpictlError(f"{team!r} is not a valid team; use a slug such as customer-experience")
-    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", owner):
-        raise KpictlError(f"{owner!r} is not an email address; pass --owner name@example.com")
+    if name is not None and not name.strip():
+        raise KpictlError("--name is empty; give the project's name, or leave --name out")
     target = config.projects_path / f"{project_id}.yaml"
     if target.exists():
         raise KpictlError(f"{target} already exists; edit it, or choose another id")
@@ -94,8 +98,24 @@ def new_project(
             "--name, --team or --owner holds characters that cannot be written as UTF-8; "
             "retype them"
         ) from None
+    _refuse_what_validate_would(data, config, f"{config.projects_dir.strip('/')}/{target.name}")
     _create(target, data)
     return target
+
+
+_OPTION_AT_LINE = {4: "--name", 5: "--team", 6: "--owner"}  # where _TEMPLATE writes each
+
+
+def _refuse_what_validate_would(data: bytes, config: Config, shown: str) -> None:
+    """Check the file about to be written as `kpictl validate` would, and refuse a --name,
+    --team or --owner it would reject, in its words, before anything is written."""
+    doc, problems = load_bytes(data, shown)
+    if doc is not None:
+        problems = ProjectValidator(config).check(doc)
+    for problem in problems:
+        option = _OPTION_AT_LINE.get(problem.line)
+        if problem.is_error and option is not None:
+            raise KpictlError(f"{option}: {problem.message}")
 
 
 def _create(target: Path, data: bytes) -> None:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from kpictl.config import CONFIG_FILE, Config, load_config
-from kpictl.errors import KpictlError
+from kpictl.errors import KpictlError, write_crash_log
 from kpictl.pipeline import compute_as_of
 from kpictl.scratch import scratch_folder
 from kpictl.site.build import build_site, site_target
@@ -40,9 +44,53 @@ def _snapshot(config: Config) -> dict[str, tuple[int, int, int]]:
     return watched
 
 
+# The Host a browser sends for this machine, with or without a port (a tunnel may change it).
+_LOCAL_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?", re.IGNORECASE)
+
+
 class _Quiet(SimpleHTTPRequestHandler):
+    """Serves the site to this machine's browser only: a request naming another host (a page
+    elsewhere that rebound its name to 127.0.0.1, DNS rebinding) is answered 421."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not _LOCAL_HOST.fullmatch(hosts[0].strip()):
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                "kpictl serve answers only http://127.0.0.1, http://localhost and http://[::1]",
+            )
+            return False
+        return True
+
+
+_DROPPED = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+class _Server(ThreadingHTTPServer):
+    """Says nothing when a browser drops a connection (it does, reloading a page mid-answer);
+    anything else going wrong with a request is a bug: one line, and the details in a log."""
+
+    def __init__(
+        self, address: tuple[str, int], handler: Callable[..., Any], echo: Callable[[str], None]
+    ) -> None:
+        super().__init__(address, handler)
+        self.echo = echo
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, _DROPPED):
+            return
+        log = write_crash_log(traceback.format_exc())
+        where = f"; details in {log}" if log else ""
+        self.echo(
+            f"kpictl: internal error answering a request ({type(error).__name__}: {error})"
+            f"{where}. This is a bug in kpictl; please report it with that file."
+        )
 
 
 def serve_site(
@@ -58,7 +106,7 @@ def serve_site(
         handler = functools.partial(_Quiet, directory=str(target))
         # Bind before building: a port in use is a clear error at once, not after a build.
         try:
-            server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+            server = _Server(("127.0.0.1", port), handler, echo)
         except OSError as exc:
             raise KpictlError(
                 f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); try another --port"
@@ -81,7 +129,7 @@ def _site_folder(config: Config, out: Path | None) -> Iterator[Path]:
 
 def _serve(
     config: Config,
-    server: ThreadingHTTPServer,
+    server: _Server,
     target: Path,
     echo: Callable[[str], None],
     poll_seconds: float,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import yaml
 
 from tests.conftest import run_kpictl
-from tests.gitutil import clean_env, git
+from tests.gitutil import clean_env, git, project_yaml
 
 
 def demo(base, name="demo"):
@@ -70,3 +73,45 @@ def test_new_refuses_an_id_windows_keeps_for_a_device(kpi_repo):
     assert result.code == 2
     assert '"aux" is a name Windows keeps for a device' in result.err
     assert not (kpi_repo.root / "projects" / "aux.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--owner", "ana\x1b[2J@example.com"),
+        ("--owner", "nope"),
+        ("--name", "Two\nlines"),
+        ("--name", "Bell\x07"),
+        ("--name", "x" * 201),
+        ("--team", "Risk"),
+        ("--team", "t" * 65),
+        ("--team", "a: b"),
+    ],
+)
+def test_new_refuses_what_validate_would_reject_in_validates_words(kpi_repo, option, value):
+    """Written by hand, the value gives a file `validate` rejects; `new` refuses it first, with
+    the finding validate gives, and writes nothing."""
+    field = option.lstrip("-")
+    lines = [
+        f"{field}: {json.dumps(value)}" if line.startswith(f"{field}:") else line
+        for line in project_yaml("fresh").splitlines()
+    ]
+    kpi_repo.write("projects/fresh.yaml", "\n".join(lines) + "\n")
+    checked = kpi_repo.run("validate")
+    assert checked.code == 1, checked.out
+    finding = checked.out.split("]: ", 1)[1].strip()
+    (kpi_repo.root / "projects" / "fresh.yaml").unlink()
+
+    result = kpi_repo.run("new", "fresh", option, value)
+    assert result.code == 2, result.out
+    assert result.err == f"kpictl: error: {option}: {finding}\n"
+    assert "\x1b" not in result.err and list((kpi_repo.root / "projects").iterdir()) == []
+
+
+def test_new_writes_a_value_exactly_as_given(kpi_repo):
+    name = 'He said "hi" \\ then\ttabbed, ü'
+    result = kpi_repo.run("new", "fresh", "--name", name, "--owner", "ü@exämple.com")
+    assert result.code == 0, result.err
+    assert kpi_repo.run("validate").code == 0
+    data = yaml.safe_load((kpi_repo.root / "projects" / "fresh.yaml").read_text("utf-8"))
+    assert data["name"] == name and data["owner"] == "ü@exämple.com"

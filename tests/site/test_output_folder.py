@@ -67,6 +67,67 @@ def test_the_old_default_folder_is_accepted_once_and_marked(repo):
     assert "an unmarked site" not in (old / "index.html").read_text()
 
 
+def test_the_old_default_folder_holding_files_of_its_own_is_not_replaced(repo):
+    old = repo.path / "build" / "site"
+    (old / "private").mkdir(parents=True)
+    (old / "kpis.json").write_text("{}")
+    (old / "index.html").write_text("an unmarked site built by an earlier kpictl")
+    (old / "CNAME").write_text("kpis.example.com\n")
+    (old / "private" / "notes.txt").write_text("mine")
+    result = build(repo)
+    assert result.code == 2, result.err
+    assert "site.out build/site in kpictl.yaml" in result.err
+    assert "CNAME, private/" in result.err and "move those files out" in result.err
+    assert sorted(p.name for p in old.iterdir()) == ["CNAME", "index.html", "kpis.json", "private"]
+    assert (old / "private" / "notes.txt").read_text() == "mine"
+    assert (old / "CNAME").read_text() == "kpis.example.com\n"
+
+
+@pytest.mark.parametrize(
+    "stray",
+    ["assets/notes.txt", "kpis/draft.docx", "drafts/index.html", "search/.env", "README"],
+)
+def test_any_file_an_old_build_did_not_write_keeps_the_old_default_folder(repo, tmp_path, stray):
+    assert build(repo, "--out", str(tmp_path / "built")).code == 0
+    old = repo.path / "build" / "site"
+    old.parent.mkdir()
+    (tmp_path / "built").rename(old)
+    (old / ".kpictl-site").unlink()  # as an earlier kpictl left it: every file a build writes
+    (old / stray).parent.mkdir(parents=True, exist_ok=True)
+    (old / stray).write_text("mine")
+    result = build(repo)
+    assert result.code == 2 and stray.split("/")[0] in result.err, result.err
+    assert (old / stray).read_text() == "mine" and not (old / ".kpictl-site").exists()
+    (old / stray).unlink()  # nothing but what a build writes: accepted, and marked
+    if stray.startswith("drafts/"):
+        (old / "drafts").rmdir()
+    assert build(repo).code == 0
+    assert (old / ".kpictl-site").is_file()
+
+
+@pytest.mark.parametrize("setting", ["../outside", "/tmp/kpictl-site-out-elsewhere"])
+def test_site_out_outside_the_repository_is_refused(repo, tmp_path, setting):
+    (repo.path / "kpictl.yaml").write_text(f"site:\n  out: {setting}\n")
+    result = build(repo)
+    assert result.code == 2, result.err
+    assert f"site.out {setting} in kpictl.yaml is outside the repository" in result.err
+    assert not (tmp_path / "outside").exists()
+    assert not Path("/tmp/kpictl-site-out-elsewhere").exists()
+
+
+def test_out_inside_another_repositorys_git_folder_is_refused(repo, tmp_path):
+    from tests.gitutil import git, init_repo
+
+    other = init_repo(tmp_path / "other")
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    for out in (other / ".git" / "site", other / ".git" / "refs" / "x", bare / "site", bare):
+        result = build(repo, "--out", str(out))
+        assert result.code == 2 and "a git repository's own folder" in result.err, result.err
+        assert not (out / "index.html").exists()
+    assert sorted(p.name for p in bare.iterdir() if p.name.startswith(".kpictl")) == []
+
+
 @pytest.mark.parametrize(
     ("where", "words"),
     [
