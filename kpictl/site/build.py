@@ -24,6 +24,7 @@ import yaml
 
 from kpictl.config import Config
 from kpictl.errors import EXIT_INVALID, KpictlError
+from kpictl.output.jsontext import json_text
 from kpictl.output.report import report_data
 from kpictl.progress import Progress
 from kpictl.scratch import scratch_folder, user_path
@@ -266,7 +267,7 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
         yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     payload = report_data(report, warnings=computed.warnings)
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    data = json_text(payload, compact=True) + "\n"
     return config_file, count, data
 
 

@@ -84,3 +84,7 @@ def test_the_site_shows_the_escape(repo, tmp_path):
     index = Path(out / "search" / "search_index.json").read_text(encoding="utf-8")
     assert raw_bidi(index) == []
     assert "Pay \\u2067now\\u2069 please" in unescape(page)  # the summary
+    data = (out / "kpis.json").read_text(encoding="utf-8")
+    assert raw_bidi(data) == []
+    evil = next(p for p in json.loads(data)["projects"] if p["id"] == "evil")
+    assert evil["name"] == NAME  # the escape reads back as the character itself
