@@ -30,7 +30,7 @@ from kpictl.progress import Progress
 from kpictl.scratch import scratch_folder, user_path
 from kpictl.site.links import repo_links
 from kpictl.site.pages import SiteWriter
-from kpictl.site.publish import published
+from kpictl.site.publish import published, published_warnings
 
 if TYPE_CHECKING:
     from kpictl.pipeline import Computed
@@ -224,7 +224,8 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     report, timelines = published(computed.report, computed.timelines, config.publish)
     branch = history.ref if history.ref != "HEAD" else "main"
     links = repo_links(config.repo_url, computed.remote_url, branch)
-    writer = SiteWriter(report, timelines, config, links, computed.warnings)
+    warnings = published_warnings(computed.warnings, config.publish)
+    writer = SiteWriter(report, timelines, config, links, warnings)
     docs = work / "docs"
     count = 0
     progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
@@ -266,7 +267,7 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     config_file.write_text(
         yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    payload = report_data(report, warnings=computed.warnings)
+    payload = report_data(report, warnings=warnings)
     data = json_text(payload, compact=True) + "\n"
     return config_file, count, data
 

@@ -31,6 +31,14 @@ def published(
     return report, shown
 
 
+def published_warnings(warnings: list[str], policy: Publish) -> list[str]:
+    """The run's warnings as the site may show them: a warning quotes the value it is about (a
+    link refused in a skipped revision, say), so an e-mail address in one is withheld too."""
+    if policy.emails:
+        return warnings
+    return [_EMAIL.sub("(an e-mail address, withheld)", warning) for warning in warnings]
+
+
 def _timeline(t: Timeline, policy: Publish) -> Timeline:
     data: dict[str, Any] = dict(t.data)
     if policy.people == "none" or not policy.emails:

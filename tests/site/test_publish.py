@@ -86,3 +86,20 @@ def test_no_people_and_no_money(tmp_path, people):
 def test_emails_are_published_when_asked(tmp_path):
     text = everything(make(tmp_path, "publish: {emails: true}\n"))
     assert OWNER in text and f"mailto:{MAILTO}" in text and "Ask ops" in text
+
+
+def test_a_warning_quoting_an_address_does_not_publish_it(tmp_path):
+    repo = HistoryRepo(tmp_path / "kpis")
+    good = project_yaml("alpha", "Alpha", team_assembled="done")
+    repo.commit("2025-01-06T09:00:00+00:00", {"projects/alpha.yaml": good})
+    leaked = "leak.secret@example.com"
+    bad = good + f"links:\n  - {{title: Write, url: 'MAILTO:{leaked}'}}\n"
+    repo.commit("2025-01-07T09:00:00+00:00", {"projects/alpha.yaml": bad})
+    report = run_kpictl("report", "--format", "json", cwd=repo.path)
+    assert leaked in report.out  # the warning names the value (report prints everything)
+    out = tmp_path / "site"
+    result = run_kpictl("build", "--out", str(out), cwd=repo.path)
+    assert result.code == 0, result.err
+    text = everything(out)
+    assert leaked not in text and "leak.secret" not in text
+    assert "(an e-mail address, withheld)" in text  # the warning itself is still published
