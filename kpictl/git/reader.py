@@ -29,6 +29,7 @@ from kpictl.project.validate import is_project_path
 
 def read_history(
     config: Config,
+    repo: Repository | None = None,
     *,
     ref: str | None = None,
     worktree: bool = False,
@@ -40,7 +41,8 @@ def read_history(
     """The history of ``ref``. With ``landed_line`` (the commits already on the main line), a
     commit of ``ref`` outside it has not landed yet and counts as landing at ``pending_at``, as
     it will when merged."""
-    repo = open_repository(config, ref)
+    if repo is None:
+        repo = open_repository(config, ref)
     if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
     parser = RevisionParser()
