@@ -23,7 +23,7 @@ from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
 from kpictl.progress import Progress
-from kpictl.project.loader import LoadError, read_project_file
+from kpictl.project.loader import MAX_BYTES, LoadError, read_project_file
 from kpictl.project.validate import is_project_path
 
 
@@ -111,9 +111,12 @@ def _replay_with(
     cached = len(cache.blobs)
     crashed: dict[str, Parsed] = {}  # not cached: a kpictl that no longer fails reads them again
     progress = Progress("reading project revisions from git", len(wanted))
-    for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted)), 1):
+    for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted), MAX_BYTES), 1):
         path = wanted[sha]
-        parsed, known[path], failed = _parse_isolated(parser, body, known.get(path))
+        if isinstance(body, int):  # over the limit: its size, never its content
+            parsed, known[path], failed = parser.too_large(body), None, False
+        else:
+            parsed, known[path], failed = _parse_isolated(parser, body, known.get(path))
         (crashed if failed else cache.blobs)[sha] = parsed
         progress.update(count)
     progress.close()
