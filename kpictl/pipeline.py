@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpictl.config import CONFIG_FILE, Config, load_config
-from kpictl.dates import DateError, end_of_day, parse_declared, zone
+from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, zone
 from kpictl.errors import KpictlError
 from kpictl.git.reader import read_history
 from kpictl.git.repository import (
@@ -62,13 +62,21 @@ class Computed:
 def parse_as_of(text: str, config: Config) -> int:
     """``now``, a time with an offset, or a date, which includes that whole day: its last
     second in the configured time zone."""
+    now = time.time()
     if text == "now":
-        return int(time.time())
+        return int(now)
     try:
         moment, has_time = parse_declared(text, zone(config.timezone))
-        return int(moment.timestamp()) if has_time else end_of_day(text, zone(config.timezone))
+        found = int(moment.timestamp()) if has_time else end_of_day(text, zone(config.timezone))
     except DateError as exc:
         raise KpictlError(f"--as-of: {exc}, or `now`") from None
+    if found > now + DAY:  # what has not landed yet cannot be counted: a report of the future
+        raise KpictlError(
+            f"--as-of {text} is {iso(found)}, more than a day after this machine's clock "
+            f"({iso(int(now))}); KPIs are counted from what has landed, so give a past date, or "
+            "`now`"
+        )
+    return found
 
 
 def config_at(config: Config, repo: Repository, ref: str | None) -> tuple[Config, str | None]:
