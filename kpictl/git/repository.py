@@ -30,7 +30,7 @@ def git_env() -> dict[str, str]:
     # History is the commits as they are: `git replace` refs would change dates on one
     # machine only (and behind the cache's back), so kpictl reads past them.
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
-    env["GIT_NO_LAZY_FETCH"] = "1"  # git 2.44 and later: never fetch a missing object
+    env["GIT_NO_LAZY_FETCH"] = "1"  # never fetch a missing object (documented from git 2.44)
     return env
 
 

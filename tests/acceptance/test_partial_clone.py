@@ -70,3 +70,37 @@ def test_a_promisor_remote_alone_is_refused(source, tmp_path):
     git(clone, "config", "remote.origin.promisor", "true")
     result = run_kpictl("report", cwd=clone)
     assert result.code == 2 and result.err == REFUSED
+
+
+def test_no_git_that_kpictl_runs_can_fetch_a_missing_blob(source, tmp_path):
+    """The second lock, should a partial clone get past the first: every git kpictl runs is
+    barred from any transport, so a missing blob is missing, not fetched."""
+    from kpictl.errors import KpictlError
+    from kpictl.git.log import blob_sizes, cat_blobs
+    from kpictl.git.repository import Git
+
+    clone = tmp_path / "clone"
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--filter=blob:none",
+        "--no-local",
+        source.path.as_uri(),
+        str(clone),
+    )
+    first = git(clone, "rev-list", "--max-parents=0", "HEAD").strip()
+    old = git(clone, "rev-parse", f"{first}:projects/a.yaml").strip()
+    before = _objects(clone)
+    kpictl_git = Git(clone)
+    assert kpictl_git.run("cat-file", "-e", old, check=False).returncode != 0
+    for read in (
+        lambda: blob_sizes(kpictl_git, [old]),
+        lambda: list(cat_blobs(kpictl_git, [old], 1)),
+    ):
+        with pytest.raises(KpictlError, match=r"could not fetch \w+ from promisor remote"):
+            read()
+    assert _objects(clone) == before
+    # The same command without kpictl's options fetches it: the lock is what stops it.
+    git(clone, "cat-file", "-e", old)
+    assert _objects(clone) != before
