@@ -587,10 +587,13 @@ def diff(obj: Context, base: str, head: str | None, as_of: str | None) -> int:
       kpictl diff origin/main >> "$GITHUB_STEP_SUMMARY"
       kpictl diff v1.0 main
     """
-    from kpictl.git.repository import first_parent_line, main_branch
+    from kpictl.git.repository import first_parent_line, main_branch, refuse_option_like
     from kpictl.output.diff import diff_markdown
     from kpictl.pipeline import compute_as_of
 
+    for ref in (base, head):  # before any git command sees them
+        if ref is not None:
+            refuse_option_like(ref)
     config = obj.config()
     main = main_branch(config.root)
     landed = [base] + ([main, f"origin/{main}"] if main else [])

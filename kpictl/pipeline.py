@@ -14,15 +14,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpictl.config import CONFIG_FILE, Config, load_config
-from kpictl.dates import DateError, end_of_day, parse_declared, zone
+from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, zone
 from kpictl.errors import KpictlError
 from kpictl.git.reader import read_history
-from kpictl.git.repository import file_at, is_local_branch, main_branch, origin_url
+from kpictl.git.repository import (
+    Repository,
+    file_at,
+    is_local_branch,
+    main_branch,
+    open_repository,
+    origin_url,
+)
 from kpictl.history.model import History
 from kpictl.kpis.timeline import Timeline, build_timelines
+from kpictl.project.loader import MAX_BYTES
 
 if TYPE_CHECKING:
     from kpictl.kpis.backtest import Backtest
@@ -53,39 +62,62 @@ class Computed:
 def parse_as_of(text: str, config: Config) -> int:
     """``now``, a time with an offset, or a date, which includes that whole day: its last
     second in the configured time zone."""
+    now = time.time()
     if text == "now":
-        return int(time.time())
+        return int(now)
     try:
         moment, has_time = parse_declared(text, zone(config.timezone))
-        return int(moment.timestamp()) if has_time else end_of_day(text, zone(config.timezone))
+        found = int(moment.timestamp()) if has_time else end_of_day(text, zone(config.timezone))
     except DateError as exc:
         raise KpictlError(f"--as-of: {exc}, or `now`") from None
+    if found > now + DAY:  # what has not landed yet cannot be counted: a report of the future
+        raise KpictlError(
+            f"--as-of {text} is {iso(found)}, more than a day after this machine's clock "
+            f"({iso(int(now))}); KPIs are counted from what has landed, so give a past date, or "
+            "`now`"
+        )
+    return found
 
 
-def config_at(config: Config, ref: str | None) -> tuple[Config, str | None]:
-    """The configuration as committed at ``ref`` (the current branch by default), since the
-    dates and KPIs of a revision follow the kpictl.yaml it had; and a note when the working
-    tree's kpictl.yaml differs from it."""
-    committed = file_at(config.root, ref, CONFIG_FILE)
+def config_at(config: Config, repo: Repository, ref: str | None) -> tuple[Config, str | None]:
+    """The configuration as committed at the head of ``repo`` (``ref``, the current branch by
+    default), since the dates and KPIs of a revision follow the kpictl.yaml it had; and a note
+    when the working tree's kpictl.yaml differs from it."""
     where = f"at {ref}" if ref else "in the last commit"
+    found = file_at(repo, CONFIG_FILE, MAX_BYTES)
+    if found is not None and found.content is None:  # its size alone tells: never read whole
+        raise KpictlError(
+            f"{CONFIG_FILE}:1:1: error[too-large]: the {CONFIG_FILE} committed {where} is "
+            f"{found.size:,} bytes, over the limit of {MAX_BYTES:,} bytes (1 MiB); a "
+            f"{CONFIG_FILE} is a few kilobytes, so check what was committed in it"
+        )
+    committed = found.content if found is not None else None
     try:
         at_ref = load_config(config.root, use_file=False, committed=committed)
     except KpictlError as exc:
         raise KpictlError(
             f"{exc} (the kpictl.yaml committed {where}; --worktree reads the working tree's)"
         ) from None
-    working = config.root / CONFIG_FILE
-    try:
-        differs = (working.read_bytes() if working.is_file() else None) != committed
-    except OSError:
-        differs = False
     note = None
-    if differs and ref is None:
+    if ref is None and not repo.bare and _differs(config.root / CONFIG_FILE, committed):
         note = (
             f"{CONFIG_FILE} has changes that are not committed; this reads the one committed "
             "(pass --worktree to count the working tree's)"
         )
     return at_ref, note
+
+
+def _differs(working: Path, committed: bytes | None) -> bool:
+    """Whether the working tree's file differs from ``committed`` (None: not committed); a
+    file of another size differs without being read."""
+    try:
+        if not working.is_file():
+            return committed is not None
+        return committed is None or (
+            working.stat().st_size != len(committed) or working.read_bytes() != committed
+        )
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -114,8 +146,9 @@ def read_landed(
     the main branch. Commits outside ``landed_line`` and uncommitted changes land at the as-of
     moment, now unless ``as_of`` says otherwise."""
     notes: list[str] = []
+    repo = open_repository(config, ref)  # refuses a bad ref or clone before anything is read
     if not worktree:
-        config, note = config_at(config, ref)
+        config, note = config_at(config, repo, ref)
         notes += [note] if note else []
     if configure is not None:
         config = configure(config)
@@ -125,6 +158,7 @@ def read_landed(
         now = as_of if as_of is not None else int(time.time())
     history = read_history(
         config,
+        repo,
         ref=ref,
         worktree=worktree,
         use_cache=use_cache,

@@ -56,12 +56,31 @@ def seconds(text: str) -> int:
         return -1
 
 
-def cat_blobs(git: Git, shas: list[str]) -> Iterator[tuple[str, bytes]]:
-    """Stream blob contents through one ``git cat-file --batch`` process."""
+def blob_sizes(git: Git, shas: list[str]) -> dict[str, int]:
+    """Each blob's size from one ``git cat-file --batch-check``, which reads no content (a
+    missing blob, in a broken clone, is left out)."""
     if not shas:
+        return {}
+    listed = git.run("cat-file", "--batch-check", input="".join(f"{s}\n" for s in shas).encode())
+    sizes: dict[str, int] = {}
+    for line in listed.stdout.decode().split("\n"):
+        fields = line.split(" ")
+        if len(fields) == 3 and fields[1] == "blob":
+            sizes[fields[0]] = int(fields[2])
+    return sizes
+
+
+def cat_blobs(git: Git, shas: list[str], limit: int) -> Iterator[tuple[str, bytes | int]]:
+    """Each blob's content, streamed through one ``git cat-file --batch`` process; or for a
+    blob over ``limit`` bytes, its size alone: its size is asked first, and it is never read
+    (by the time ``--batch`` prints a header, git has inflated the whole blob)."""
+    sizes = blob_sizes(git, shas)
+    small = [s for s in shas if sizes.get(s, limit + 1) <= limit]
+    if not small:
+        yield from ((s, sizes[s]) for s in shas if s in sizes)
         return
     process = subprocess.Popen(
-        ["git", "cat-file", "--batch"],
+        git.command("cat-file", "--batch"),
         cwd=git.root,
         env=git.env,
         stdin=subprocess.PIPE,
@@ -73,19 +92,23 @@ def cat_blobs(git: Git, shas: list[str]) -> Iterator[tuple[str, bytes]]:
     def feed() -> None:
         assert process.stdin is not None
         try:
-            process.stdin.write("".join(f"{s}\n" for s in shas).encode())
+            process.stdin.write("".join(f"{s}\n" for s in small).encode())
         finally:
             process.stdin.close()
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     out = process.stdout
-    for _ in shas:
-        header = out.readline().split()
-        if len(header) < 3:  # "<sha> missing": a promisor or broken clone
+    for sha in shas:  # in the order asked, so each revision follows the one before
+        if sha not in sizes:
+            continue  # missing: a broken clone
+        if sizes[sha] > limit:
+            yield sha, sizes[sha]
             continue
-        size = int(header[2])
-        body = out.read(size)
+        header = out.readline().split()
+        if len(header) < 3:
+            continue
+        body = out.read(int(header[2]))
         out.read(1)
         yield header[0].decode(), body
     writer.join()

@@ -15,6 +15,7 @@ from kpictl.config import Config
 from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
 from kpictl.git.cache import HistoryCache
+from kpictl.git.landing import date_late_commits, refuse_future_head
 from kpictl.git.log import cat_blobs, extends, read_log, seconds
 from kpictl.git.repository import Git, Repository, open_repository
 from kpictl.history.catalog import outside_catalog
@@ -23,12 +24,13 @@ from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
 from kpictl.progress import Progress
-from kpictl.project.loader import LoadError, read_project_file
+from kpictl.project.loader import MAX_BYTES, LoadError, read_project_file
 from kpictl.project.validate import is_project_path
 
 
 def read_history(
     config: Config,
+    repo: Repository | None = None,
     *,
     ref: str | None = None,
     worktree: bool = False,
@@ -40,15 +42,20 @@ def read_history(
     """The history of ``ref``. With ``landed_line`` (the commits already on the main line), a
     commit of ``ref`` outside it has not landed yet and counts as landing at ``pending_at``, as
     it will when merged."""
-    repo = open_repository(config, ref)
+    if repo is None:
+        repo = open_repository(config, ref)
     if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
+    head_time = seconds(repo.git.text("log", "-1", "--format=%ct", repo.head))
+    refuse_future_head(repo, head_time)
     parser = RevisionParser()
     folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
     key = (repo.prefix, config.projects_dir, parser.schema_key, _grafts_key(repo))
     cache = HistoryCache(folder, key, enabled=use_cache)
     try:
-        history, log, new = _replay_with(cache, repo, config, parser, landed_line, pending_at)
+        history, log, new, late = _replay_with(
+            cache, repo, config, parser, head_time, landed_line, pending_at
+        )
     except (KpictlError, MemoryError):
         raise
     except Exception:
@@ -57,7 +64,9 @@ def read_history(
         # The cache passed its checksum but not its use: written by a bug or another program.
         # It only saves time, so read cold, and write it again.
         cache = HistoryCache(folder, key, enabled=use_cache, load=False)
-        history, log, new = _replay_with(cache, repo, config, parser, landed_line, pending_at)
+        history, log, new, late = _replay_with(
+            cache, repo, config, parser, head_time, landed_line, pending_at
+        )
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
             f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
@@ -65,10 +74,10 @@ def read_history(
             "a project with `kpictl new ID`"
         )
     history.commits_read = len(new)
-    history.memo_path = cache.fragments_path
+    # Each project's JSON is kept by its commits: not when one of them was dated by another.
+    history.memo_path = None if late else cache.fragments_path
     # The default as-of time: the head commit's, or later if clocks went backwards on the way,
     # so that no landed revision falls after it.
-    head_time = seconds(repo.git.text("log", "-1", "--format=%ct", repo.head))
     if not usable(head_time) and not any(sha == repo.head for (sha, *_), _ in log):
         history.warnings.append(  # (replay warned already when it changed a project file)
             f"the head commit {repo.head[:10]} has a committer time outside 1970 to 9999 (UTC), "
@@ -88,11 +97,13 @@ def _replay_with(
     repo: Repository,
     config: Config,
     parser: RevisionParser,
+    head_time: int,
     landed_line: frozenset[str] | None,
     pending_at: int | None,
-) -> tuple[History, list[LogEntry], list[LogEntry]]:
+) -> tuple[History, list[LogEntry], list[LogEntry], bool]:
     """The log (from the cache, extended by git), its blobs parsed, replayed: the history, the
-    log it was replayed from and the commits read from git in this run."""
+    log it was replayed from, the commits read from git in this run, and whether a commit
+    dated after the head was counted at a later commit's time."""
     if cache.head and extends(repo, cache.head):
         new = read_log(repo, config, cache.head) if cache.head != repo.head else []
         log = cache.log + new
@@ -109,21 +120,26 @@ def _replay_with(
     cached = len(cache.blobs)
     crashed: dict[str, Parsed] = {}  # not cached: a kpictl that no longer fails reads them again
     progress = Progress("reading project revisions from git", len(wanted))
-    for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted)), 1):
+    for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted), MAX_BYTES), 1):
         path = wanted[sha]
-        parsed, known[path], failed = _parse_isolated(parser, body, known.get(path))
+        if isinstance(body, int):  # over the limit: its size, never its content
+            parsed, known[path], failed = parser.too_large(body), None, False
+        else:
+            parsed, known[path], failed = _parse_isolated(parser, body, known.get(path))
         (crashed if failed else cache.blobs)[sha] = parsed
         progress.update(count)
     progress.close()
     if new or cache.head != repo.head or len(cache.blobs) > cached:
         cache.save(repo.head, log)
+    log, late = date_late_commits(repo, log, head_time)  # after saving: the cache keeps git's
     pending = 0
     if landed_line is not None and pending_at is not None:
         log, pending = _as_if_landed(log, landed_line, pending_at)
     blobs = ChainMap(cache.blobs, crashed) if crashed else cache.blobs
     history = replay(log, blobs, repo.ref, repo.head, refused_at_landing)
     history.pending_commits = pending
-    return history, log, new
+    history.warnings[:0] = late
+    return history, log, new, bool(late)
 
 
 def _as_if_landed(

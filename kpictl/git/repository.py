@@ -6,13 +6,20 @@ and friends removed, so that a hook's environment never points git at another re
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpictl.config import Config
 from kpictl.errors import KpictlError
+
+MINIMUM_GIT = (2, 30)  # --end-of-options in rev-parse, so a ref is never read as an option
+# Every git process: kpictl never fetches, so no transport may run, not even the lazy fetch of
+# a partial clone's missing blobs (refused in open_repository; this is the second lock).
+_OPTIONS = ("-c", "core.quotepath=off", "-c", "protocol.allow=never")
 
 
 def git_env() -> dict[str, str]:
@@ -23,22 +30,65 @@ def git_env() -> dict[str, str]:
     # History is the commits as they are: `git replace` refs would change dates on one
     # machine only (and behind the cache's back), so kpictl reads past them.
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
+    env["GIT_NO_LAZY_FETCH"] = "1"  # never fetch a missing object (documented from git 2.44)
     return env
+
+
+def git_version_problem(version: str) -> str | None:
+    """Why the git that printed ``version`` (``git version 2.39.5``) cannot run kpictl, or None."""
+    needed = ".".join(map(str, MINIMUM_GIT))
+    match = re.match(r"git version (\d+)\.(\d+)", version)
+    if match is None:
+        return f"cannot tell which git this is ({version.strip()!r}); kpictl needs git {needed}+"
+    found = (int(match[1]), int(match[2]))
+    if found < MINIMUM_GIT:
+        return (
+            f"git {match[1]}.{match[2]} is too old: kpictl needs git {needed} or later (so that "
+            "a ref is never taken for an option); install a newer git"
+        )
+    return None
+
+
+@functools.cache
+def _check_git_version() -> None:
+    """Once per run, before the first git command (a failure is not cached: it ends the run)."""
+    try:
+        found = subprocess.run(["git", "version"], env=git_env(), capture_output=True, check=False)
+    except FileNotFoundError:
+        raise KpictlError("git is not installed or not on PATH; install git") from None
+    problem = git_version_problem(found.stdout.decode("utf-8", "replace"))
+    if problem is not None:
+        raise KpictlError(problem)
+
+
+def refuse_option_like(ref: str) -> None:
+    """A ref given by the user that git would take for an option is refused, whatever it names."""
+    if ref.startswith("-"):
+        raise KpictlError(
+            f"the ref {ref!r} starts with '-', so git would take it for an option, and kpictl "
+            f"refuses it; a branch or tag of that name is read by its full name "
+            f"(refs/heads/{ref})"
+        )
 
 
 class Git:
     """git in one folder, with a clean environment; ``run`` raises KpictlError on failure."""
 
     def __init__(self, root: Path) -> None:
+        _check_git_version()
         self.root = root
         self.env = git_env()
+
+    def command(self, *args: str) -> list[str]:
+        """The argument list of one git command, with the options every kpictl git runs with."""
+        return ["git", *_OPTIONS, *args]
 
     def run(
         self, *args: str, check: bool = True, input: bytes | None = None
     ) -> subprocess.CompletedProcess[bytes]:
         try:
             result = subprocess.run(
-                ["git", "-c", "core.quotepath=off", *args],
+                self.command(*args),
                 cwd=self.root,
                 env=self.env,
                 input=input,
@@ -63,9 +113,12 @@ class Repository:
     prefix: str  # the KPI root relative to the top of the work tree ("" or "kpis/")
     ref: str
     head: str
+    bare: bool = False  # no work tree: nothing is uncommitted
 
 
 def open_repository(config: Config, ref: str | None) -> Repository:
+    if ref is not None:
+        refuse_option_like(ref)
     git = Git(config.root)
     probe = git.run(
         "rev-parse",
@@ -80,18 +133,21 @@ def open_repository(config: Config, ref: str | None) -> Repository:
             f"{config.root} is not in a git repository; kpictl reads milestone dates from git "
             "history, so run it inside the KPI repository (clone it, or `git init` a new one)"
         )
-    _, prefix, git_dir, shallow = probe.stdout.decode().split("\n")[:4]
+    inside, prefix, git_dir, shallow = probe.stdout.decode().split("\n")[:4]
     if shallow.strip() == "true":
         raise KpictlError(
             "this is a shallow clone, so git history is cut short and every date would be "
             "wrong; fetch the full history with `git fetch --unshallow`, or in GitHub Actions "
             "set `fetch-depth: 0` on actions/checkout"
         )
+    _refuse_partial_clone(git)
     name = ref
     if name is None:
         branch = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False)
         name = branch.stdout.decode().strip() or "HEAD"
-    resolved = git.run("rev-parse", "--verify", "-q", f"{name}^{{commit}}", check=False)
+    resolved = git.run(
+        "rev-parse", "--verify", "-q", "--end-of-options", f"{name}^{{commit}}", check=False
+    )
     if resolved.returncode != 0:
         if ref is None:
             raise KpictlError(
@@ -99,9 +155,33 @@ def open_repository(config: Config, ref: str | None) -> Repository:
                 "(`git add projects && git commit`)"
             )
         raise KpictlError(f"unknown ref {ref!r}; give a branch, tag or commit that exists")
-    return Repository(
-        git, Path(git_dir.strip()), prefix.strip(), name, resolved.stdout.decode().strip()
+    head = resolved.stdout.decode().strip()
+    bare = inside.strip() != "true"
+    return Repository(git, Path(git_dir.strip()), prefix.strip(), name, head, bare)
+
+
+def _refuse_partial_clone(git: Git) -> None:
+    """A partial clone fetches each missing blob from its remote when read: kpictl promises to
+    need no network (and one fetch per blob would take hours), so it is refused, as a shallow
+    clone is."""
+    pattern = r"^(extensions\.partialclone|remote\..*\.promisor)$"
+    found = git.run("config", "--null", "--get-regexp", pattern, check=False).stdout.decode(
+        "utf-8", "replace"
     )
+    promisors = []
+    for entry in found.split("\0"):
+        key, _, value = entry.partition("\n")
+        if key == "extensions.partialclone" and value:
+            promisors.append(value)
+        elif key.endswith(".promisor") and value.lower() in ("true", "yes", "on", "1", ""):
+            promisors.append(key[len("remote.") : -len(".promisor")])
+    if promisors:
+        raise KpictlError(
+            f"this is a partial clone (objects left on the remote {promisors[0]!r}), so git "
+            "would fetch every project file revision over the network, one at a time; kpictl "
+            "reads history offline: make a full clone (`git clone URL`, without --filter), or "
+            "in GitHub Actions set `filter: ''` on actions/checkout"
+        )
 
 
 def work_tree_prefix(folder: Path) -> str | None:
@@ -117,15 +197,27 @@ def origin_url(config: Config) -> str | None:
     return url or None
 
 
-def file_at(root: Path, ref: str | None, relative: str) -> bytes | None:
-    """The content of ``relative`` (to ``root``) as committed at ``ref`` (default HEAD), or None
-    when that revision has no such file."""
-    git = Git(root)
-    found = git.run("cat-file", "blob", f"{ref or 'HEAD'}:./{relative}", check=False)
-    if found.returncode != 0:  # no such file there, or a bare repository (no ./ outside a tree)
-        prefix = git.run("rev-parse", "--show-prefix", check=False).stdout.decode().strip()
-        found = git.run("cat-file", "blob", f"{ref or 'HEAD'}:{prefix}{relative}", check=False)
-    return found.stdout if found.returncode == 0 else None
+@dataclass(frozen=True)
+class CommittedFile:
+    """A file as committed: its size, and its content when within the limit asked for."""
+
+    size: int
+    content: bytes | None  # None: over the limit, never read
+
+
+def file_at(repo: Repository, relative: str, limit: int) -> CommittedFile | None:
+    """``relative`` (to the KPI root) as committed at the head, or None when it has no such
+    file. Its size is asked first: a blob over ``limit`` bytes is never read."""
+    listed = repo.git.run(
+        "ls-tree", "-l", "-z", "--full-tree", repo.head, "--", f":(literal){repo.prefix}{relative}"
+    ).stdout.decode("utf-8", "surrogateescape")
+    mode_type_id_size = listed.split("\t", 1)[0].split()
+    if len(mode_type_id_size) != 4 or mode_type_id_size[1] != "blob":
+        return None  # no such file there (or a folder of that name)
+    blob, size = mode_type_id_size[2], int(mode_type_id_size[3])
+    if size > limit:
+        return CommittedFile(size, None)
+    return CommittedFile(size, repo.git.run("cat-file", "blob", blob).stdout)
 
 
 def main_branch(root: Path) -> str | None:
@@ -150,7 +242,9 @@ def first_parent_line(root: Path, refs: list[str]) -> frozenset[str]:
     """Every commit on the first-parent line of any of ``refs``: what has landed on them."""
     found: set[str] = set()
     for ref in refs:
-        listed = Git(root).run("rev-list", "--first-parent", ref, check=False)
+        listed = Git(root).run(
+            "rev-list", "--first-parent", "--end-of-options", ref, "--", check=False
+        )
         if listed.returncode == 0:
             found.update(listed.stdout.decode().split())
     return frozenset(found)

@@ -30,6 +30,7 @@ from kpictl.project.loader import (
     PathKey,
     ScalarError,
     _build,
+    _too_large,
     load_bytes,
     resolve_plain,
 )
@@ -157,6 +158,11 @@ class RevisionParser:
         schema = json.dumps(project_schema(None), sort_keys=True)
         policy = f"{schema}|content rules {rules.CONTENT_RULES_VERSION}"
         self.schema_key = hashlib.sha256(policy.encode()).hexdigest()[:16]
+
+    def too_large(self, size: int) -> Parsed:
+        """The verdict on a revision of ``size`` bytes, over the limit, that was never read:
+        the one a full parse of it would give."""
+        return [reason(1, "too-large", str(_too_large(size)))]
 
     def parse(self, raw: bytes) -> Parsed:
         return self.parse_next(raw, None)[0]
