@@ -32,7 +32,9 @@ from kpictl.project.loader import Document, load_bytes, load_file
 
 __all__ = [
     "CONFIG_FILE",
+    "MAX_RATE",
     "MILESTONE_ID",
+    "MIN_RATE",
     "SLUG",
     "Config",
     "ForecastSettings",
@@ -50,6 +52,10 @@ CONFIG_FILE = "kpictl.yaml"
 # (ECMAScript) it does not. The look-ahead makes both read the pattern the same way.
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
 MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
+# A conversion rate's bounds: any real pair of currencies is well inside them, and an amount
+# (at most 1e12) times a rate stays a finite number of the reporting currency, never 0.
+MIN_RATE = 1e-9
+MAX_RATE = 1e9
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,11 @@ def _config_schema() -> dict[str, Any]:
                     "rates": {
                         "type": "object",
                         "propertyNames": {"pattern": "^[A-Z]{3}$"},
-                        "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                        "additionalProperties": {
+                            "type": "number",
+                            "minimum": MIN_RATE,
+                            "maximum": MAX_RATE,
+                        },
                     },
                 },
             },
@@ -222,7 +232,11 @@ def _config_schema() -> dict[str, Any]:
                                 "to": text,
                                 "items": {"enum": list(ITEM_LISTS)},
                                 "kind": text,
-                                "projection_years": {"type": "number", "exclusiveMinimum": 0},
+                                "projection_years": {
+                                    "type": "number",
+                                    "exclusiveMinimum": 0,
+                                    "maximum": 100,  # beyond it, a projection is no number
+                                },
                             },
                         },
                     }

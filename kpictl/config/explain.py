@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from kpictl.config import MAX_RATE, MIN_RATE
 from kpictl.errors import KpictlError
 from kpictl.project.diagnostics import ERROR, Diagnostic
 from kpictl.project.loader import Document, PathKey
@@ -79,14 +80,14 @@ def _describe(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
             if key not in value:
                 yield _at(doc, where, "missing-key", f'{name} needs "{key}"; add `{key}:`')
         return
-    yield _at(doc, where, _CODES.get(kind, "invalid-value"), _message(error, name, value))
+    yield _at(doc, where, _CODES.get(kind, "invalid-value"), _message(error, where, value))
 
 
 _CODES = {"type": "wrong-type", "pattern": "invalid-format", "enum": "invalid-value"}
 
 
-def _message(error: ValidationError, name: str, value: Any) -> str:
-    kind, wanted = error.validator, error.validator_value
+def _message(error: ValidationError, where: PathKey, value: Any) -> str:
+    kind, wanted, name = error.validator, error.validator_value, field_name(where)
     if kind == "type":
         types = [wanted] if isinstance(wanted, str) else list(wanted)
         return (
@@ -103,9 +104,18 @@ def _message(error: ValidationError, name: str, value: Any) -> str:
             _ID if "_" in str(wanted) else _SLUG
         )
         return f"{name} is {show(value)}; it must be {hint}"
+    if where[:2] == ("currency", "rates") and kind in ("minimum", "maximum"):
+        code = where[-1]
+        return (
+            f"{name} is {show(value)}, outside the rates kpictl takes ({MIN_RATE:.9f} to "
+            f"{MAX_RATE:,.0f}); a rate is how many units of the reporting currency one {code} is "
+            "worth, so write the real rate"
+        )
     if kind in ("minimum", "exclusiveMinimum"):
         more = "more than" if kind == "exclusiveMinimum" else "at least"
         return f"{name} is {show(value)}; it must be {more} {wanted:g}"
+    if kind == "maximum":
+        return f"{name} is {show(value)}; it must be at most {wanted:g}"
     if kind == "minLength":
         return f"{name} is empty; write a value"
     if kind == "minItems":
