@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -272,7 +273,7 @@ def find_root(start: Path) -> Path:
     """The nearest folder holding kpictl.yaml, else the nearest git work tree, else ``start``."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
+        if os.path.lexists(folder / CONFIG_FILE):  # whatever it is: load_config says if unusable
             return folder
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
@@ -454,14 +455,18 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
     source = None
     removed: list[str] = []
     path = root / CONFIG_FILE
-    if committed is not None or (use_file and path.is_file()):
+    # Anything at that name is read, or refused: a FIFO, a folder or a link is never taken for
+    # "no kpictl.yaml", which would put the defaults (and their publish: settings) in its place.
+    if committed is not None or (use_file and os.path.lexists(path)):
         source = CONFIG_FILE
         if committed is not None:
             doc, problems = load_bytes(committed, CONFIG_FILE)
         else:
             doc, problems = load_file(path, CONFIG_FILE)
         if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults
-            raise KpictlError(str(problems[0]))
+            from kpictl.config.explain import unusable
+
+            raise unusable(problems[0], path)
         if doc is not None:
             _check(doc)
         for key, value in (doc.data if doc else {}).items():

@@ -5,13 +5,17 @@ Only called when the fast check has already said no, so jsonschema is imported o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpictl.config import MAX_RATE, MIN_RATE
 from kpictl.errors import KpictlError
+from kpictl.printable import printable
 from kpictl.project.diagnostics import ERROR, Diagnostic
-from kpictl.project.loader import Document, PathKey
+from kpictl.project.loader import Document, PathKey, file_kind
 from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
@@ -28,10 +32,43 @@ _ID = "lowercase letters, digits and underscores, starting with a letter, such a
 class ConfigError(KpictlError):
     """kpictl.yaml is invalid; each finding has its line and column (exit 2)."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        fix: str = "; see the commented defaults `kpictl init` writes",
+    ) -> None:
         self.diagnostics = diagnostics
-        fix = "; see the commented defaults `kpictl init` writes"
         super().__init__("; ".join(str(d) for d in diagnostics) + fix)
+
+
+_REMOVE = "or remove it to use the built-in defaults"
+_CANNOT_READ = "cannot read the file: "  # the loader's words, before the system's reason
+
+
+def unusable(problem: Diagnostic, path: Path) -> ConfigError:
+    """kpictl.yaml could not be loaded: a file that is not one (a FIFO, a folder, a device, a
+    symbolic link), too large, unreadable, or not YAML. Never the defaults in its place."""
+    where = printable(str(path))
+    message = {
+        "symlink": f"{where} is a symbolic link; git keeps the link, not the file it points to, "
+        f"so each clone would read another configuration: put the file itself here, {_REMOVE}",
+        "not-a-file": f"{where} is {_kind(path)}, not a regular file, so kpictl cannot read "
+        f"its configuration from it: put the file itself here, {_REMOVE}",
+        "too-large": f"{where} is over the limit of 1 MiB; a kpictl.yaml is a few kilobytes, so "
+        "check what was pasted into it",
+        "unreadable": f"cannot read {where}: {problem.message.removeprefix(_CANNOT_READ)}; "
+        f"make it readable, {_REMOVE}",
+    }.get(problem.code)
+    if message is None:  # not YAML: the loader's finding says where and what
+        return ConfigError([problem], "")
+    return ConfigError([replace(problem, message=message)], "")
+
+
+def _kind(path: Path) -> str:
+    try:
+        return file_kind(os.lstat(path).st_mode)
+    except OSError:  # gone since
+        return "a special file"
 
 
 def explain(doc: Document, schema: dict[str, Any]) -> ConfigError:
