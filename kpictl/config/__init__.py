@@ -447,10 +447,24 @@ def default_config(root: Path) -> Config:
     return load_config(root, use_file=False)
 
 
-def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = None) -> Config:
+def load_config(
+    root: Path,
+    *,
+    use_file: bool = True,
+    committed: bytes | None = None,
+    committed_mode: str | None = None,
+) -> Config:
     """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2.
     ``committed`` is a kpictl.yaml read from git instead of the working tree (with
-    ``use_file=False`` and no ``committed``: the revision has none, so the defaults)."""
+    ``use_file=False`` and no ``committed``: the revision has none, so the defaults), and
+    ``committed_mode`` the mode of git's tree entry there, when known: anything but a file
+    (a link, a folder, a submodule) is an error, not the defaults."""
+    if committed_mode is not None:
+        from kpictl.config.explain import not_a_committed_file
+
+        problem = not_a_committed_file(committed_mode)
+        if problem is not None:
+            raise problem
     data = copy.deepcopy(_defaults())
     source = None
     removed: list[str] = []
@@ -466,7 +480,7 @@ def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = 
         if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults
             from kpictl.config.explain import unusable
 
-            raise unusable(problems[0], path)
+            raise unusable(problems[0], CONFIG_FILE if committed is not None else str(path))
         if doc is not None:
             _check(doc)
         for key, value in (doc.data if doc else {}).items():

@@ -45,10 +45,12 @@ _REMOVE = "or remove it to use the built-in defaults"
 _CANNOT_READ = "cannot read the file: "  # the loader's words, before the system's reason
 
 
-def unusable(problem: Diagnostic, path: Path) -> ConfigError:
-    """kpictl.yaml could not be loaded: a file that is not one (a FIFO, a folder, a device, a
-    symbolic link), too large, unreadable, or not YAML. Never the defaults in its place."""
-    where = printable(str(path))
+def unusable(problem: Diagnostic, shown: str) -> ConfigError:
+    """kpictl.yaml (named ``shown``) could not be loaded: a file that is not one (a FIFO, a
+    folder, a device, a symbolic link), too large, unreadable, or not YAML. Never the defaults
+    in its place."""
+    where = printable(shown)
+    path = Path(shown)
     message = {
         "symlink": f"{where} is a symbolic link; git keeps the link, not the file it points to, "
         f"so each clone would read another configuration: put the file itself here, {_REMOVE}",
@@ -160,3 +162,29 @@ def _message(error: ValidationError, where: PathKey, value: Any) -> str:
     if kind == "uniqueItems":
         return f"{name} lists the same value twice; remove the repeat"
     return f"{name} is {show(value)}, which kpictl cannot use here"
+
+
+# git's modes of a tree entry that is not a file (100644 and 100755 are files).
+_COMMITTED_KINDS = {"120000": "a symbolic link", "040000": "a folder", "160000": "a submodule"}
+
+
+def not_a_committed_file(mode: str) -> ConfigError | None:
+    """The error for a kpictl.yaml committed as something other than a file, or None."""
+    if mode in ("100644", "100755"):
+        return None
+    kind = _COMMITTED_KINDS.get(mode.zfill(6), f"a tree entry of mode {mode}")
+    return ConfigError(
+        [
+            Diagnostic(
+                "kpictl.yaml",
+                1,
+                1,
+                ERROR,
+                "not-a-file",
+                f"kpictl.yaml is committed as {kind}, not a file, so kpictl cannot read its "
+                "configuration from it: commit the file itself there, or remove it (git rm) "
+                "to use the built-in defaults",
+            )
+        ],
+        "",
+    )

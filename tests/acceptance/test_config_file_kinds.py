@@ -138,3 +138,28 @@ def wait_for(messages: list[str], predicate: Callable[[], bool], what: str) -> N
     while not predicate():
         assert time.time() < deadline, f"waited for {what}: {messages}"
         time.sleep(0.05)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kpictl/git/repository.file_at gives None for a folder or a submodule (so the "
+    "defaults) and a link's target as if it were the file: it needs to give the tree entry's "
+    "mode, and pipeline.config_at to pass it to load_config(committed_mode=...)",
+)
+@pytest.mark.parametrize("kind", ["a folder", "a symbolic link"])
+def test_kpictl_yaml_committed_at_a_ref_as_something_else_than_a_file_is_an_error(repo, kind):
+    from tests.gitutil import git
+
+    git(repo.path, "checkout", "-q", "-b", "odd")
+    (repo.path / "real.yaml").write_text("publish: {costs: false}\n")
+    if kind == "a folder":
+        (repo.path / "kpictl.yaml").mkdir()
+        (repo.path / "kpictl.yaml" / "publish.yaml").write_text("publish: {costs: false}\n")
+    else:
+        (repo.path / "kpictl.yaml").symlink_to("real.yaml")
+    repo.commit("2025-01-08T09:00:00+00:00")
+    git(repo.path, "checkout", "-q", "main")
+    (repo.path / "kpictl.yaml").write_text("# defaults\n")
+    result = run_kpictl("report", "--ref", "odd", cwd=repo.path)
+    assert result.code == 2, result.err
+    assert f"kpictl.yaml is committed as {kind}, not a file" in result.err
