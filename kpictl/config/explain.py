@@ -52,12 +52,13 @@ def unusable(problem: Diagnostic, shown: str) -> ConfigError:
     where = printable(shown)
     path = Path(shown)
     message = {
-        "symlink": f"{where} is a symbolic link; git keeps the link, not the file it points to, "
-        f"so each clone would read another configuration: put the file itself here, {_REMOVE}",
-        "not-a-file": f"{where} is {_kind(path)}, not a regular file, so kpictl cannot read "
-        f"its configuration from it: put the file itself here, {_REMOVE}",
-        "too-large": f"{where} is over the limit of 1 MiB; a kpictl.yaml is a few kilobytes, so "
-        "check what was pasted into it",
+        "symlink": f"this is a symbolic link ({where}); git keeps the link, not the file it "
+        "points to, so each clone would read another configuration: put the file itself here, "
+        f"{_REMOVE}",
+        "not-a-file": f"this is {_kind(path)} ({where}), not a regular file, so kpictl cannot "
+        f"read its configuration from it: put the file itself here, {_REMOVE}",
+        "too-large": f"this file ({where}) is over the limit of 1 MiB; a kpictl.yaml is a few "
+        "kilobytes, so check what was pasted into it",
         "unreadable": f"cannot read {where}: {problem.message.removeprefix(_CANNOT_READ)}; "
         f"make it readable, {_REMOVE}",
     }.get(problem.code)

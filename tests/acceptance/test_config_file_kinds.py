@@ -48,18 +48,18 @@ def too_large(path: Path) -> None:
     path.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
 
 
-KINDS: dict[str, tuple[Callable[[Path], None], str, str]] = {
-    "fifo": (fifo, "not-a-file", f"is a named pipe (FIFO), not a regular file, so kpictl "
-             f"cannot read its configuration from it: {PUT_IT_HERE}"),
-    "link-to-dev-zero": (link_to_dev_zero, "symlink", "is a symbolic link; git keeps the link, "
-                         "not the file it points to, so each clone would read another "
+KINDS: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
+    "fifo": (fifo, "not-a-file", "this is a named pipe (FIFO)", ", not a regular file, so "
+             f"kpictl cannot read its configuration from it: {PUT_IT_HERE}"),
+    "link-to-dev-zero": (link_to_dev_zero, "symlink", "this is a symbolic link", "; git keeps "
+                         "the link, not the file it points to, so each clone would read another "
                          f"configuration: {PUT_IT_HERE}"),
-    "folder": (folder, "not-a-file", "is a folder, not a regular file, so kpictl cannot read "
-               f"its configuration from it: {PUT_IT_HERE}"),
-    "link-to-a-file": (link_to_a_file, "symlink", PUT_IT_HERE),
-    "link-to-nothing": (link_to_nothing, "symlink", PUT_IT_HERE),
-    "too-large": (too_large, "too-large", "is over the limit of 1 MiB; a kpictl.yaml is a few "
-                  "kilobytes, so check what was pasted into it"),
+    "folder": (folder, "not-a-file", "this is a folder", ", not a regular file, so kpictl "
+               f"cannot read its configuration from it: {PUT_IT_HERE}"),
+    "link-to-a-file": (link_to_a_file, "symlink", "this is a symbolic link", PUT_IT_HERE),
+    "link-to-nothing": (link_to_nothing, "symlink", "this is a symbolic link", PUT_IT_HERE),
+    "too-large": (too_large, "too-large", "this file", " is over the limit of 1 MiB; a "
+                  "kpictl.yaml is a few kilobytes, so check what was pasted into it"),
 }  # fmt: skip
 
 
@@ -76,7 +76,7 @@ def repo(tmp_path) -> HistoryRepo:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_anything_but_a_regular_file_at_kpictl_yaml_is_a_configuration_error(repo, kind):
-    make, code, says = KINDS[kind]
+    make, code, what, says = KINDS[kind]
     path = repo.path / "kpictl.yaml"
     make(path)
     for args in (["validate"], ["report", "--worktree"], ["projects"], ["report"]):
@@ -84,7 +84,7 @@ def test_anything_but_a_regular_file_at_kpictl_yaml_is_a_configuration_error(rep
             result = run_kpictl(*args, cwd=repo.path)
         assert result.code == 2, (args, result.err)
         assert result.out == ""
-        first = f"kpictl: kpictl.yaml:1:1: error[{code}]: {path} "
+        first = f"kpictl: kpictl.yaml:1:1: error[{code}]: {what} ({path})"
         assert result.err.startswith(first), (args, result.err)
         assert result.err.rstrip("\n").endswith(says), (args, result.err)
         assert result.err.count("\n") == 1, result.err
@@ -99,7 +99,8 @@ def test_a_fifo_is_found_from_a_folder_below_the_kpi_root(tmp_path):
     with at_most(20):
         result = run_kpictl("validate", cwd=repo.path / "kpis" / "projects")
     assert result.code == 2, result.err
-    assert f"error[not-a-file]: {repo.path / 'kpis' / 'kpictl.yaml'} is a named pipe" in result.err
+    path = repo.path / "kpis" / "kpictl.yaml"
+    assert f"error[not-a-file]: this is a named pipe (FIFO) ({path})" in result.err
 
 
 def test_serve_refuses_to_start_and_keeps_the_last_good_site_instead_of_the_defaults(repo):
