@@ -338,7 +338,8 @@ def _refused(error: ValidationError) -> Iterator[PathKey]:
         yield (*where, str(error.instance))
     elif error.validator == "additionalProperties":
         allowed = error.schema.get("properties", {})
-        yield from ((*where, key) for key in error.instance if key not in allowed)
+        unknown = (k for k in error.instance if k not in allowed and not k.startswith("x-"))
+        yield from ((*where, key) for key in unknown)
     elif error.validator != "required" or where:
         yield where
 

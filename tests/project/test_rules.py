@@ -220,3 +220,14 @@ def test_a_cost_too_large_to_count_at_its_rate_is_an_error_at_its_amount():
     ]
     sane = replace(CONFIG, rates=(("EUR", 1e9),))
     assert rules.check_configured(load(text), sane, datetime.now(timezone.utc)) == []
+
+
+def test_a_refusal_elsewhere_leaves_the_configured_rules_running():
+    text = (VALID_PROJECT + "colour: blue\nx-mine: {a: 1}\n").replace(
+        "currency: USD", "currency: EUR"
+    )
+    found = ProjectValidator(CONFIG).check(load(text))
+    assert sorted(codes(found)) == [
+        ("no-rate", line_of(text, "currency: EUR")),
+        ("unknown-key", line_of(text, "colour")),
+    ]
