@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -32,7 +33,9 @@ from kpictl.project.loader import Document, load_bytes, load_file
 
 __all__ = [
     "CONFIG_FILE",
+    "MAX_RATE",
     "MILESTONE_ID",
+    "MIN_RATE",
     "SLUG",
     "Config",
     "ForecastSettings",
@@ -50,6 +53,10 @@ CONFIG_FILE = "kpictl.yaml"
 # (ECMAScript) it does not. The look-ahead makes both read the pattern the same way.
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
 MILESTONE_ID = r"^[a-z][a-z0-9_]*(?!\n)$"
+# A conversion rate's bounds: any real pair of currencies is well inside them, and an amount
+# (at most 1e12) times a rate stays a finite number of the reporting currency, never 0.
+MIN_RATE = 1e-9
+MAX_RATE = 1e9
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,11 @@ def _config_schema() -> dict[str, Any]:
                     "rates": {
                         "type": "object",
                         "propertyNames": {"pattern": "^[A-Z]{3}$"},
-                        "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                        "additionalProperties": {
+                            "type": "number",
+                            "minimum": MIN_RATE,
+                            "maximum": MAX_RATE,
+                        },
                     },
                 },
             },
@@ -222,7 +233,11 @@ def _config_schema() -> dict[str, Any]:
                                 "to": text,
                                 "items": {"enum": list(ITEM_LISTS)},
                                 "kind": text,
-                                "projection_years": {"type": "number", "exclusiveMinimum": 0},
+                                "projection_years": {
+                                    "type": "number",
+                                    "exclusiveMinimum": 0,
+                                    "maximum": 100,  # beyond it, a projection is no number
+                                },
                             },
                         },
                     }
@@ -258,7 +273,7 @@ def find_root(start: Path) -> Path:
     """The nearest folder holding kpictl.yaml, else the nearest git work tree, else ``start``."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
+        if os.path.lexists(folder / CONFIG_FILE):  # whatever it is: load_config says if unusable
             return folder
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
@@ -432,22 +447,40 @@ def default_config(root: Path) -> Config:
     return load_config(root, use_file=False)
 
 
-def load_config(root: Path, *, use_file: bool = True, committed: bytes | None = None) -> Config:
+def load_config(
+    root: Path,
+    *,
+    use_file: bool = True,
+    committed: bytes | None = None,
+    committed_mode: str | None = None,
+) -> Config:
     """Read ``kpictl.yaml`` under ``root`` (if present) over the defaults; errors exit 2.
     ``committed`` is a kpictl.yaml read from git instead of the working tree (with
-    ``use_file=False`` and no ``committed``: the revision has none, so the defaults)."""
+    ``use_file=False`` and no ``committed``: the revision has none, so the defaults), and
+    ``committed_mode`` the mode of git's tree entry there, when known: anything but a file
+    (a link, a folder, a submodule) is an error, not the defaults."""
+    if committed_mode is not None:
+        from kpictl.config.explain import not_a_committed_file
+
+        problem = not_a_committed_file(committed_mode)
+        if problem is not None:
+            raise problem
     data = copy.deepcopy(_defaults())
     source = None
     removed: list[str] = []
     path = root / CONFIG_FILE
-    if committed is not None or (use_file and path.is_file()):
+    # Anything at that name is read, or refused: a FIFO, a folder or a link is never taken for
+    # "no kpictl.yaml", which would put the defaults (and their publish: settings) in its place.
+    if committed is not None or (use_file and os.path.lexists(path)):
         source = CONFIG_FILE
         if committed is not None:
             doc, problems = load_bytes(committed, CONFIG_FILE)
         else:
             doc, problems = load_file(path, CONFIG_FILE)
         if doc is None and problems[0].code != "empty-file":  # comments alone mean defaults
-            raise KpictlError(str(problems[0]))
+            from kpictl.config.explain import unusable
+
+            raise unusable(problems[0], CONFIG_FILE if committed is not None else str(path))
         if doc is not None:
             _check(doc)
         for key, value in (doc.data if doc else {}).items():

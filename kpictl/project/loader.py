@@ -550,11 +550,16 @@ def _symlink() -> LoadError:
     )
 
 
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` that is not a regular file is, in words: "a folder"."""
+    return _NOT_A_FILE.get(stat.S_IFMT(mode), "a special file")
+
+
 def _refuse_kind(mode: int) -> None:
     if stat.S_ISLNK(mode):
         raise _symlink()
     if not stat.S_ISREG(mode):
-        kind = _NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+        kind = file_kind(mode)
         raise LoadError(
             f"this is {kind}, not a regular file; git cannot keep it and kpictl does not read "
             "it, so put the file itself here",

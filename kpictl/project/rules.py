@@ -18,8 +18,9 @@ apply the same rules, sorted by what each depends on:
 from __future__ import annotations
 
 import difflib
+import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -34,6 +35,7 @@ from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
 from kpictl.project.loader import Document, PathKey
 from kpictl.project.schema import CURRENCY, DATE, WINDOWS_RESERVED
 from kpictl.project.status import status_of
+from kpictl.project.wording import show
 
 # Bump when a content rule changes: history's cached verdicts are keyed by it.
 CONTENT_RULES_VERSION = 3
@@ -288,10 +290,52 @@ def currencies() -> frozenset[str]:
     )
 
 
-def check_configured(doc: Document, config: Config, now: datetime) -> list[Diagnostic]:
-    """The rules that read kpictl.yaml, the clock or the currency list: `validate` only."""
-    found = [*_file_name(doc), *_dates_now(doc, config, now), *_currencies(doc, config)]
-    found.extend(_gates(doc, config))
+@dataclass(frozen=True)
+class Accepted:
+    """What the configured rules read: the document's data without what the structure rules
+    (the schema) refused, each top-level value and each entry of a section (a milestone, a
+    cost) whole or not at all, so that no configured rule meets a value of a shape it does not
+    expect (`launched: Done` is an invalid value, not a crash in the gate)."""
+
+    data: dict[str, Any]
+    refused: frozenset[PathKey]  # the top-level keys and section entries left out
+
+    def left_out(self, path: PathKey) -> bool:
+        """Whether the value at ``path`` (or what holds it) was refused and left out."""
+        return any(path[: len(unit)] == unit for unit in self.refused)
+
+
+def accepted(data: dict[str, Any], refused: Collection[PathKey]) -> Accepted:
+    """``data`` without the top-level values and section entries that hold a refused path."""
+    units = frozenset(tuple(path[:2]) for path in refused)
+    if () in units:
+        return Accepted({}, units)
+    kept: dict[str, Any] = {}
+    for key, value in data.items():
+        if (key,) in units:
+            continue
+        inner = {unit[1] for unit in units if len(unit) == 2 and unit[0] == key}
+        if inner and isinstance(value, dict):
+            value = {name: entry for name, entry in value.items() if name not in inner}
+        elif inner and isinstance(value, list):
+            value = [None if index in inner else entry for index, entry in enumerate(value)]
+        kept[key] = value
+    return Accepted(kept, units)
+
+
+def check_configured(
+    doc: Document, config: Config, now: datetime, refused: Collection[PathKey] = ()
+) -> list[Diagnostic]:
+    """The rules that read kpictl.yaml, the clock or the currency list: `validate` only. They
+    read only what the schema accepted: ``refused`` are the paths it found wrong (each has its
+    own finding already)."""
+    view = accepted(doc.data, refused)
+    found = [
+        *_file_name(doc.path, view),
+        *_dates_now(view, config, now),
+        *_currencies(view, config),
+        *_gates(view, config),
+    ]
     return [finding.placed(doc) for finding in found]
 
 
@@ -305,9 +349,9 @@ def valid_id(value: Any) -> bool:
     )
 
 
-def _file_name(doc: Document) -> Iterator[Finding]:
-    project_id = doc.data.get("id")
-    stem = PurePosixPath(doc.path).stem
+def _file_name(path: str, view: Accepted) -> Iterator[Finding]:
+    project_id = view.data.get("id")
+    stem = PurePosixPath(path).stem
     if valid_id(project_id) and stem != project_id:
         yield Finding(
             ("id",),
@@ -318,10 +362,10 @@ def _file_name(doc: Document) -> Iterator[Finding]:
         )
 
 
-def _dates_now(doc: Document, config: Config, now: datetime) -> Iterator[Finding]:
+def _dates_now(view: Accepted, config: Config, now: datetime) -> Iterator[Finding]:
     tz = zone(config.timezone)
     for section in ("milestones", "environments"):
-        entries = doc.data.get(section)
+        entries = view.data.get(section)
         if not isinstance(entries, dict):
             continue
         for name, value in entries.items():
@@ -352,8 +396,8 @@ def _dates_now(doc: Document, config: Config, now: datetime) -> Iterator[Finding
                 )
 
 
-def _currencies(doc: Document, config: Config) -> Iterator[Finding]:
-    costs = doc.data.get("costs")
+def _currencies(view: Accepted, config: Config) -> Iterator[Finding]:
+    costs = view.data.get("costs")
     if not isinstance(costs, list):
         return
     known = currencies()
@@ -381,13 +425,38 @@ def _currencies(doc: Document, config: Config) -> Iterator[Finding]:
                 f"{reporting}; add one under currency: {{rates: {{{code}: "
                 f"<{reporting} per {code}>}}}}, or write the cost in {reporting}",
             )
+        else:
+            yield from _converted(index, cost.get("amount"), code, config)
 
 
-def _gates(doc: Document, config: Config) -> Iterator[Finding]:
-    milestones = doc.data.get("milestones")
+def _converted(index: int, amount: Any, code: str, config: Config) -> Iterator[Finding]:
+    """A cost whose amount in the reporting currency is not a finite number, which no total or
+    KPI could count (kpictl.yaml's bounds on rates keep it from happening; this keeps it so)."""
+    if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+        return
+    reporting = config.reporting_currency
+    rate = 1.0 if code == reporting else dict(config.rates).get(code, 1.0)
+    try:
+        converted = float(amount) * rate
+    except OverflowError:  # a whole number beyond what a float holds
+        converted = math.inf
+    if not math.isfinite(converted):
+        yield Finding(
+            ("costs", index, "amount"),
+            "amount-too-large",
+            f"{show(amount)} {code} at the rate in kpictl.yaml ({rate:g} {reporting} per "
+            f"{code}) is too large to count; correct the amount, or the rate under "
+            "currency: rates: in kpictl.yaml",
+        )
+
+
+def _gates(view: Accepted, config: Config) -> Iterator[Finding]:
+    milestones = view.data.get("milestones")
     if not isinstance(milestones, dict):
         return
     for gate in config.gates:
+        if any(view.left_out(("milestones", m)) for m in (gate.milestone, *gate.requires)):
+            continue  # a status the schema refused: its own finding says so, the gate cannot tell
         if status_of(milestones.get(gate.milestone)) != gate.status:
             continue
         missing = [m for m in gate.requires if status_of(milestones.get(m)) != "done"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpictl.config import Config
+from kpictl.config.catalog import MILESTONE_STATUSES
 from kpictl.printable import is_printable, printable
 from kpictl.project import rules
 from kpictl.project.diagnostics import ERROR, Diagnostic
@@ -135,19 +136,26 @@ class ProjectValidator:
         self._explainer: Draft202012Validator | None = None
         self.is_valid, self.part_is_valid = compile_parts(self._schema_data)
 
-    def _explain(self, doc: Document) -> list[Diagnostic]:
-        # jsonschema (slow to import and to run) only to say what is wrong with an invalid file.
+    def _explain(self, doc: Document) -> tuple[list[Diagnostic], set[PathKey]]:
+        """What is wrong with an invalid file, and the paths of the values the schema refused.
+        jsonschema (slow to import and to run) only then."""
         if self._explainer is None:
             from jsonschema import Draft202012Validator
 
             self._explainer = Draft202012Validator(self._schema_data)
-        return [d for e in self._explainer.iter_errors(doc.data) for d in self._describe(e, doc)]
+        found: list[Diagnostic] = []
+        refused: set[PathKey] = set()
+        for error in self._explainer.iter_errors(doc.data):
+            found.extend(self._describe(error, doc))
+            refused.update(_refused(error))
+        return found, refused
 
     def check(self, doc: Document) -> list[Diagnostic]:
-        found = [] if self.is_valid(doc.data) else self._explain(doc)
+        found, refused = ([], set()) if self.is_valid(doc.data) else self._explain(doc)
         found.extend(rules.check_content(doc))
         if self.config is not None:
-            found.extend(rules.check_configured(doc, self.config, datetime.now(timezone.utc)))
+            now = datetime.now(timezone.utc)
+            found.extend(rules.check_configured(doc, self.config, now, refused))
         return list(dict.fromkeys(found))  # jsonschema repeats some errors once per cause
 
     def part_is_sound(self, key: str, value: Any) -> bool:
@@ -187,6 +195,11 @@ class ProjectValidator:
                     )
             return
         pos = doc.position(where)
+        if _is_status(error):
+            yield Diagnostic(
+                doc.path, pos.line, pos.col, ERROR, "invalid-value", _status_message(error, where)
+            )
+            return
         yield Diagnostic(
             doc.path, pos.line, pos.col, ERROR, _code(kind), self._message(error, doc, where)
         )
@@ -299,6 +312,36 @@ _NAME_HINTS = {
     "environment": "lowercase letters, digits and single hyphens, such as staging",
     None: "lowercase letters, digits and underscores, such as product_owner",
 }
+
+
+def _is_status(error: ValidationError) -> bool:
+    """A milestone or environment written as neither a status word nor a mapping (`[done]`,
+    `1`, nothing): the `else` of the schema's "a status, or a mapping with one"."""
+    return error.validator == "type" and list(error.absolute_schema_path)[-2:] == ["else", "type"]
+
+
+def _status_message(error: ValidationError, where: PathKey) -> str:
+    value = error.instance
+    missing = "; the value is missing after the colon" if value is None else ""
+    return (
+        f"{field_name(where)} is {show(value)}, which is not one of: "
+        f"{', '.join(MILESTONE_STATUSES)}{missing}; write one of those words, or a mapping "
+        "with status: (and date: or note:)"
+    )
+
+
+def _refused(error: ValidationError) -> Iterator[PathKey]:
+    """The paths of the values ``error`` refuses: an unknown or misshapen key's own, the
+    incomplete mapping's for a missing key (none at the top level), else the value's."""
+    where: PathKey = tuple(error.absolute_path)
+    if "propertyNames" in error.absolute_schema_path:
+        yield (*where, str(error.instance))
+    elif error.validator == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        unknown = (k for k in error.instance if k not in allowed and not k.startswith("x-"))
+        yield from ((*where, key) for key in unknown)
+    elif error.validator != "required" or where:
+        yield where
 
 
 def _code(kind: str) -> str:

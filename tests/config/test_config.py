@@ -120,3 +120,39 @@ def test_forecast_settings_merge_over_the_defaults_and_are_validated(tmp_path):
         config_of(tmp_path, "forecast: {window_days: 7}\n")
     with pytest.raises(KpictlError, match=r'unknown key "seed" in forecast'):
         config_of(tmp_path, "forecast: {seed: 3}\n")
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda root: (root / "kpictl.yaml").symlink_to("real.yaml"), "a symbolic link"),
+        (lambda root: (root / "kpictl.yaml").mkdir(), "a folder"),
+    ],
+)
+def test_a_kpictl_yaml_committed_as_something_else_than_a_file_is_an_error(tmp_path, make, kind):
+    from tests.gitutil import git, init_repo
+
+    root = init_repo(tmp_path / "kpis")
+    (root / "real.yaml").write_text("timezone: Europe/Paris\n")
+    make(root)
+    if (root / "kpictl.yaml").is_dir():
+        (root / "kpictl.yaml" / "timezone.yaml").write_text("timezone: Europe/Paris\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "kpictl.yaml")
+    mode = git(root, "ls-tree", "HEAD", "kpictl.yaml").split()[0]
+    committed = git(root, "cat-file", "-p", "HEAD:kpictl.yaml").encode()
+    with pytest.raises(KpictlError) as refused:
+        load_config(root, use_file=False, committed=committed, committed_mode=mode)
+    assert str(refused.value) == (
+        f"kpictl.yaml:1:1: error[not-a-file]: kpictl.yaml is committed as {kind}, not a file, "
+        "so kpictl cannot read its configuration from it: commit the file itself there, or "
+        "remove it (git rm) to use the built-in defaults"
+    )
+
+
+def test_a_kpictl_yaml_committed_as_a_file_is_read(tmp_path):
+    for mode in ("100644", "100755"):
+        config = load_config(
+            tmp_path, use_file=False, committed=b"timezone: Europe/Paris\n", committed_mode=mode
+        )
+        assert config.timezone == "Europe/Paris"
