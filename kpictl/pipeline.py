@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpictl.config import CONFIG_FILE, Config, load_config
+from kpictl.config.explain import ConfigError
 from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, zone
 from kpictl.errors import KpictlError
 from kpictl.git.reader import read_history
@@ -85,19 +86,27 @@ def config_at(config: Config, repo: Repository, ref: str | None) -> tuple[Config
     when the working tree's kpictl.yaml differs from it."""
     where = f"at {ref}" if ref else "in the last commit"
     found = file_at(repo, CONFIG_FILE, MAX_BYTES)
-    if found is not None and found.content is None:  # its size alone tells: never read whole
+    if found is not None and found.is_file and found.content is None:  # never read whole
         raise KpictlError(
             f"{CONFIG_FILE}:1:1: error[too-large]: the {CONFIG_FILE} committed {where} is "
             f"{found.size:,} bytes, over the limit of {MAX_BYTES:,} bytes (1 MiB); a "
             f"{CONFIG_FILE} is a few kilobytes, so check what was committed in it"
         )
     committed = found.content if found is not None else None
+    told = f" (the kpictl.yaml committed {where}; --worktree reads the working tree's)"
     try:
-        at_ref = load_config(config.root, use_file=False, committed=committed)
-    except KpictlError as exc:
-        raise KpictlError(
-            f"{exc} (the kpictl.yaml committed {where}; --worktree reads the working tree's)"
+        at_ref = load_config(
+            config.root,
+            use_file=False,
+            committed=committed,
+            committed_mode=found.mode if found is not None else None,
+        )
+    except ConfigError as exc:  # its findings stay findings (annotations under --format github)
+        raise ConfigError(
+            [replace(d, message=d.message + told) for d in exc.diagnostics], ""
         ) from None
+    except KpictlError as exc:
+        raise KpictlError(f"{exc}{told}") from None
     note = None
     if ref is None and not repo.bare and _differs(config.root / CONFIG_FILE, committed):
         note = (

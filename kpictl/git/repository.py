@@ -199,25 +199,33 @@ def origin_url(config: Config) -> str | None:
 
 @dataclass(frozen=True)
 class CommittedFile:
-    """A file as committed: its size, and its content when within the limit asked for."""
+    """A tree entry as committed: its mode (100644 a file, 120000 a link, 040000 a folder,
+    160000 a submodule), its size, and its content when it is a file within the limit."""
 
+    mode: str
     size: int
-    content: bytes | None  # None: over the limit, never read
+    content: bytes | None  # None: not a file, or over the limit (never read)
+
+    @property
+    def is_file(self) -> bool:
+        return self.mode in ("100644", "100755")
 
 
 def file_at(repo: Repository, relative: str, limit: int) -> CommittedFile | None:
-    """``relative`` (to the KPI root) as committed at the head, or None when it has no such
-    file. Its size is asked first: a blob over ``limit`` bytes is never read."""
+    """``relative`` (to the KPI root) as committed at the head, or None when it has no entry of
+    that name. Its mode and size are asked first: only a file within ``limit`` bytes is read."""
     listed = repo.git.run(
         "ls-tree", "-l", "-z", "--full-tree", repo.head, "--", f":(literal){repo.prefix}{relative}"
     ).stdout.decode("utf-8", "surrogateescape")
     mode_type_id_size = listed.split("\t", 1)[0].split()
-    if len(mode_type_id_size) != 4 or mode_type_id_size[1] != "blob":
-        return None  # no such file there (or a folder of that name)
-    blob, size = mode_type_id_size[2], int(mode_type_id_size[3])
-    if size > limit:
-        return CommittedFile(size, None)
-    return CommittedFile(size, repo.git.run("cat-file", "blob", blob).stdout)
+    if len(mode_type_id_size) != 4:
+        return None  # no such entry there
+    mode, kind, blob, size_text = mode_type_id_size
+    size = int(size_text) if size_text.isdigit() else 0  # a folder or a submodule: "-"
+    found = CommittedFile(mode, size, None)
+    if kind != "blob" or not found.is_file or size > limit:
+        return found
+    return CommittedFile(mode, size, repo.git.run("cat-file", "blob", blob).stdout)
 
 
 def main_branch(root: Path) -> str | None:

@@ -67,3 +67,9 @@ def test_an_invalid_committed_kpictl_yaml_names_the_revision(repo):
     result = run_kpictl("report", cwd=repo.path)
     assert result.code == 2
     assert "kpictl.yaml:1:1" in result.err and "committed in the last commit" in result.err
+    # each finding stays a finding of its own, on its own line, with the revision named
+    finding = next(line for line in result.err.splitlines() if "kpictl.yaml:1:1" in line)
+    assert finding.startswith("kpictl: kpictl.yaml:1:1: error["), result.err
+    assert finding.endswith(
+        "(the kpictl.yaml committed in the last commit; --worktree reads the working tree's)"
+    )

@@ -141,12 +141,6 @@ def wait_for(messages: list[str], predicate: Callable[[], bool], what: str) -> N
         time.sleep(0.05)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kpictl/git/repository.file_at gives None for a folder or a submodule (so the "
-    "defaults) and a link's target as if it were the file: it needs to give the tree entry's "
-    "mode, and pipeline.config_at to pass it to load_config(committed_mode=...)",
-)
 @pytest.mark.parametrize("kind", ["a folder", "a symbolic link"])
 def test_kpictl_yaml_committed_at_a_ref_as_something_else_than_a_file_is_an_error(repo, kind):
     from tests.gitutil import git
