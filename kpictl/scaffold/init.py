@@ -80,7 +80,10 @@ def current_branch(root: Path) -> str:
 def scaffold(root: Path) -> dict[str, str]:
     """The files to write; an existing kpictl.yaml is followed (its projects folder, and its
     milestones in the schema), and the workflows publish from the current branch."""
-    config = load_config(root) if (root / "kpictl.yaml").is_file() else default_config(root)
+    # Anything at kpictl.yaml is read or refused (a FIFO, a folder, a link: exit 2), never
+    # taken for "none", which would scaffold from the defaults beside the user's own.
+    present = os.path.lexists(root / "kpictl.yaml")
+    config = load_config(root) if present else default_config(root)
     folder = config.projects_dir.strip("/")
     branch = current_branch(root)
     files = {
@@ -172,7 +175,10 @@ def _read_record(root: Path) -> dict[str, str]:
 
 
 def _has_projects(root: Path, *, besides: Path) -> bool:
-    config = load_config(root) if (root / "kpictl.yaml").is_file() else default_config(root)
+    # Anything at kpictl.yaml is read or refused (a FIFO, a folder, a link: exit 2), never
+    # taken for "none", which would scaffold from the defaults beside the user's own.
+    present = os.path.lexists(root / "kpictl.yaml")
+    config = load_config(root) if present else default_config(root)
     return any(file != besides for file in discover(config))
 
 

@@ -90,6 +90,21 @@ def test_anything_but_a_regular_file_at_kpictl_yaml_is_a_configuration_error(rep
         assert result.err.count("\n") == 1, result.err
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link-to-dev-zero"])
+def test_init_refuses_what_is_not_a_file_at_kpictl_yaml(tmp_path, kind):
+    """init follows an existing kpictl.yaml (its projects folder, its milestones): one it
+    cannot read is an error, not a scaffold from the defaults beside it."""
+    make, code, what, _ = KINDS[kind]
+    make(tmp_path / "kpictl.yaml")
+    with at_most(20):
+        result = run_kpictl("init", str(tmp_path), cwd=tmp_path)
+    assert result.code == 2, result.err
+    assert f"error[{code}]: {what}" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["kpictl.yaml"] + (["real-kpictl.yaml"] if kind == "link-to-a-file" else [])
+    )
+
+
 def test_a_fifo_is_found_from_a_folder_below_the_kpi_root(tmp_path):
     """The KPI root is the folder holding kpictl.yaml, whatever it is, not the git work tree
     above it (whose missing kpictl.yaml would mean the defaults)."""
