@@ -30,9 +30,9 @@ from kpictl.project.loader import (
     PathKey,
     ScalarError,
     _build,
-    _too_large,
     load_bytes,
     resolve_plain,
+    too_large,
 )
 from kpictl.project.schema import project_schema
 from kpictl.project.validate import ProjectValidator
@@ -162,7 +162,7 @@ class RevisionParser:
     def too_large(self, size: int) -> Parsed:
         """The verdict on a revision of ``size`` bytes, over the limit, that was never read:
         the one a full parse of it would give."""
-        return [reason(1, "too-large", str(_too_large(size)))]
+        return [reason(1, "too-large", str(too_large(size)))]
 
     def parse(self, raw: bytes) -> Parsed:
         return self.parse_next(raw, None)[0]

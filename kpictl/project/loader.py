@@ -498,7 +498,7 @@ def _hint(lines: list[str], line: int, col: int, problem: str) -> str:
     return ""
 
 
-def _too_large(size: int) -> LoadError:
+def too_large(size: int) -> LoadError:
     return LoadError(
         f"the file is {size:,} bytes, over the limit of {MAX_BYTES:,} bytes (1 MiB); "
         "a project file is a few kilobytes, so check what was pasted into it",
@@ -515,7 +515,7 @@ def load_bytes(
     text = ""
     try:
         if len(raw) > MAX_BYTES:
-            raise _too_large(size if size is not None else len(raw))
+            raise too_large(size if size is not None else len(raw))
         text = _decode(raw, path)
         return _build(text, path), []
     except LoadError as exc:
@@ -587,7 +587,7 @@ def read_project_file(file: Path) -> bytes:
         status = os.fstat(handle)
         _refuse_kind(status.st_mode)  # it was swapped after the check
         if status.st_size > MAX_BYTES:
-            raise _too_large(status.st_size)
+            raise too_large(status.st_size)
         chunks: list[bytes] = []
         left = MAX_BYTES + 1
         while left > 0:
@@ -604,7 +604,7 @@ def read_project_file(file: Path) -> bytes:
         os.close(handle)
     raw = b"".join(chunks)
     if len(raw) > MAX_BYTES:  # it grew while being read
-        raise _too_large(max(status.st_size, len(raw)))
+        raise too_large(max(status.st_size, len(raw)))
     return raw
 
 
