@@ -151,23 +151,18 @@ def _medians_in_words(quarters: Sequence[QuarterPoint], fmt: Formatter) -> list[
     """Each quarter's median (2025-Q3 49.0), oldest first; a run of quarters without one is
     written once (2027-Q1 to 2999-Q4 none), whether the chart is given them or not."""
     found: list[str] = []
-    empty_from: int | None = None  # the first quarter of the run without a median being read
-    expected = _index(quarters[0])
+    expected = _index(quarters[0])  # the first quarter not yet written
     for q in quarters:
-        index = _index(q)
-        if index > expected and empty_from is None:
-            empty_from = expected  # quarters not given have no median
         if q.median is None and not q.partial:
-            empty_from = index if empty_from is None else empty_from
-        else:
-            if empty_from is not None:
-                found.append(_none_in(empty_from, index - 1))
-                empty_from = None
-            value = "none" if q.median is None else fmt(q.median)
-            found.append(f"{q.label} {value}" + (" (so far)" if q.partial else ""))
+            continue
+        index = _index(q)
+        if index > expected:
+            found.append(_none_in(expected, index - 1))
+        value = "none" if q.median is None else fmt(q.median)
+        found.append(f"{q.label} {value}" + (" (so far)" if q.partial else ""))
         expected = index + 1
-    if empty_from is not None:
-        found.append(_none_in(empty_from, expected - 1))
+    if expected <= _index(quarters[-1]):
+        found.append(_none_in(expected, _index(quarters[-1])))
     return found
 
 
