@@ -356,13 +356,12 @@ def cumulative(
     scale = ticks[-1] or 1.0
     calendar = _Calendar(quarters)
     years = calendar.years_per_column()
-    per = max(years * 4, 1)  # a point at the end of every ``per`` quarters, and at the last
-    periods = [_index(q) // per for q in quarters] + [None]
-    shown = [
-        (q, total)
-        for i, (q, total) in enumerate(zip(quarters, totals, strict=True))
-        if periods[i + 1] != periods[i]
-    ]
+    shown = list(zip(quarters, totals, strict=True))
+    if years:  # a point at the end of every ``years`` years (found by bisection), and the last
+        per = years * 4
+        ends = range((calendar.first // per + 1) * per, calendar.last + 1, per)
+        found = {bisect_left(quarters, start, key=_index) - 1 for start in ends}
+        shown = [shown[i] for i in sorted(found)] + [shown[-1]]
 
     def xf(t: float) -> float:
         return GUTTER + (t - first) / (last - first) * (RIGHT - GUTTER)
