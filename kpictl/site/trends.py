@@ -359,8 +359,8 @@ def cumulative(
     shown = list(zip(quarters, totals, strict=True))
     if years:  # a point at the end of every ``years`` years (found by bisection), and the last
         per = years * 4
-        ends = range((calendar.first // per + 1) * per, calendar.last + 1, per)
-        found = {bisect_left(quarters, start, key=_index) - 1 for start in ends}
+        starts = range((calendar.first // per + 1) * per, calendar.last + 1, per)
+        found = {bisect_left(quarters, start, key=_index) - 1 for start in starts}
         shown = [shown[i] for i in sorted(found)] + [shown[-1]]
 
     def xf(t: float) -> float:
