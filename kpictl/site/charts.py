@@ -40,6 +40,7 @@ from kpictl.site.svg import (
     svg,
     text,
     y_axis,
+    year_step,
 )
 
 __all__ = ["Ids", "bars", "curve", "histogram", "sparkline", "timeline"]
@@ -65,7 +66,8 @@ def sparkline(ids: Ids, values: Sequence[float | None], title: str, target: floa
     runs: list[list[str]] = [[]]
     for i, v in enumerate(values):
         if v is None:
-            runs.append([])
+            if runs[-1]:
+                runs.append([])
         else:
             runs[-1].append(f"{pad + i * step:.1f},{y(v):.1f}")
     body = f'<line class="kc-zero" x1="0" x2="{width:g}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>'
@@ -83,15 +85,29 @@ def sparkline(ids: Ids, values: Sequence[float | None], title: str, target: floa
     assert end is not None
     body += f'<circle class="kc-dot" cx="{pad + last * step:.1f}" cy="{y(end):.1f}" r="2.5"/>'
     ident = ids.next()
-    desc = "Median by quarter, oldest first, from zero: " + ", ".join(
-        "none" if v is None else f"{v:,.1f}" for v in values
-    )
+    desc = "Median by quarter, oldest first, from zero: " + ", ".join(_medians_in_words(values))
     return (
         f'<svg class="kpictl-chart kpictl-spark" viewBox="0 0 {width:g} {height:g}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" preserveAspectRatio="none">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{desc}</desc>'
         f"{body}</svg>"
     )
+
+
+def _medians_in_words(values: Sequence[float | None]) -> list[str]:
+    """Each value (12.4), "none" for an empty quarter, and a run of empty quarters once ("none
+    for 3,990 quarters"), so that a span of centuries is described in a few words."""
+    found: list[str] = []
+    empty = 0
+    for v in [*values, 0.0]:
+        if v is None:
+            empty += 1
+            continue
+        if empty:
+            found.append("none" if empty == 1 else f"none for {empty:,} quarters")
+            empty = 0
+        found.append(f"{v:,.1f}")
+    return found[:-1]
 
 
 def _value_axis(
@@ -201,11 +217,15 @@ def histogram(
 
 
 def _month_ticks(start: int, end: int, tz: tzinfo) -> list[tuple[int, str]]:
-    """Month starts between ``start`` and ``end`` (at most five), labelled Mar 2025."""
+    """Month starts between ``start`` and ``end`` (at most five), labelled Mar 2025: every 1,
+    2, 3 or 6 months over months; every January of every 1, 2, 5, 10, 20... years over years.
+    Only the ticks drawn are reckoned, so a span of centuries costs no more than one of weeks."""
     first = datetime.fromtimestamp(start, tz)
     last = datetime.fromtimestamp(end, tz)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = next((s for s in (1, 2, 3, 6, 12, 24, 48) if months / s <= 5), 120)
+    step = next((s for s in (1, 2, 3, 6) if months / s <= 5), None)
+    if step is None:
+        return _january_ticks(first.year + 1, last.year, year_step(months / 12, 5), end, tz)
     found: list[tuple[int, str]] = []
     index = first.year * 12 + first.month  # the month after the first day's month
     while True:
@@ -217,6 +237,20 @@ def _month_ticks(start: int, end: int, tz: tzinfo) -> list[tuple[int, str]]:
         if (month % step == 0 or step == 1) and stamp >= start:
             found.append((stamp, moment.strftime("%b %Y")))
         index += 1
+
+
+def _january_ticks(
+    first_year: int, last_year: int, step: int, end: int, tz: tzinfo
+) -> list[tuple[int, str]]:
+    """The first of January of every ``step``-th year from ``first_year`` to ``end``."""
+    found: list[tuple[int, str]] = []
+    for year in range(-(-first_year // step) * step, last_year + 1, step):
+        moment = datetime(year, 1, 1, tzinfo=tz)
+        stamp = int(moment.timestamp())
+        if stamp > end:
+            break
+        found.append((stamp, moment.strftime("%b %Y")))
+    return found
 
 
 def timeline(

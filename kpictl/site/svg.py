@@ -125,6 +125,15 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return [round(t, 10) for t in ticks]
 
 
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+
+
+def year_step(years: float, most: int) -> int:
+    """The smallest round number of years (1, 2, 5, 10, 20, ...) that cuts ``years`` into at
+    most ``most`` steps: a calendar axis draws a few ticks whatever its span."""
+    return next((step for step in YEAR_STEPS if years / step <= most), YEAR_STEPS[-1])
+
+
 PHONE_PX = 340  # the narrowest column a chart is laid out for
 
 

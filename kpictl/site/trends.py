@@ -3,12 +3,20 @@ chart, what each quarter cost, and the cumulative cost of ownership.
 
 Time runs left to right on a calendar axis in the configured time zone; an empty quarter is a
 gap, the running quarter is marked; labels go where they cover nothing, never on the target.
+
+A chart costs what it draws, not what its span holds: the axis labels quarters over three
+years, years over eight and every 2, 5, 10... years beyond (at most eight labels); a control
+chart draws the quarters that have a median, however far apart; spend and cumulative cost,
+which have a value in every quarter, draw a column or point per quarter up to ten years and
+per 1, 2, 5, 10... years beyond (at most 40), each column the sum of its quarters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from kpictl.site.svg import (
     GUTTER,
@@ -17,7 +25,6 @@ from kpictl.site.svg import (
     Formatter,
     Ids,
     Layout,
-    Scale,
     line,
     mark,
     marks,
@@ -30,6 +37,7 @@ from kpictl.site.svg import (
     svg,
     text,
     y_axis,
+    year_step,
 )
 
 __all__ = ["QuarterPoint", "control", "cumulative", "spend_columns"]
@@ -46,18 +54,120 @@ class QuarterPoint:
     partial: bool  # the as-of date falls inside it
 
 
-def _quarter_axis(quarters: Sequence[QuarterPoint], xf: Scale, y: float) -> str:
-    """Quarter labels (Q1 to Q4) under their bands, with the year under each first quarter."""
+QUARTERS_DRAWN = 40  # the most quarters a chart draws one by one: longer spans sum into years
+YEARS_LABELLED = 8  # the most years a calendar axis labels
+MEDIAN_WIDTH = 1.0  # the shortest a quarter's median line is drawn, in percent of the width
+
+
+def _index(q: QuarterPoint) -> int:
+    """A quarter's place in the calendar, counted in quarters: 2025-Q3 is 2025 * 4 + 2."""
+    year, number = q.label.split("-")
+    return int(year) * 4 + int(number[1:]) - 1
+
+
+def _label(index: int) -> str:
+    year, number = divmod(index, 4)
+    return f"{year}-Q{number + 1}"
+
+
+class _Calendar:
+    """The calendar quarters a chart spans, from its first quarter to its last, gaps included,
+    whether it is given every quarter or only those with data; what the axis needs of it is
+    found without walking the span."""
+
+    def __init__(self, quarters: Sequence[QuarterPoint]) -> None:
+        self.quarters = quarters
+        self.first, self.last = _index(quarters[0]), _index(quarters[-1])
+        self.first_year, self.last_year = self.first // 4, self.last // 4
+        # the time zone's offset at the first quarter, to reckon the start of one not given
+        self.offset = quarters[0].start - self._utc_start(self.first)
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def years(self) -> int:
+        return self.last_year - self.first_year + 1
+
+    @staticmethod
+    def _utc_start(index: int) -> int:
+        year, number = divmod(index, 4)
+        return int(datetime(year, number * 3 + 1, 1, tzinfo=timezone.utc).timestamp())
+
+    def start(self, index: int) -> int:
+        """The first second of the quarter ``index``: as given, else reckoned."""
+        at = bisect_left(self.quarters, index, key=_index)
+        if at < len(self.quarters) and _index(self.quarters[at]) == index:
+            return self.quarters[at].start
+        if at > 0 and _index(self.quarters[at - 1]) == index - 1:
+            return self.quarters[at - 1].end
+        return self._utc_start(index) + self.offset
+
+    def years_per_column(self) -> int:
+        """How many years a column (or point) sums: 0 for a quarter each, up to ten years."""
+        if self.count <= QUARTERS_DRAWN:
+            return 0
+        return year_step(self.years, QUARTERS_DRAWN)
+
+
+def _quarter_axis(
+    calendar: _Calendar, x_of: Callable[[int], float], y: float, unit: int = 1
+) -> str:
+    """The calendar under a chart, ``x_of`` placing the start of a quarter (by its index).
+    Up to 12 quarters: Q1 to Q4 under their bands, with the year under each first quarter and
+    the first; up to 8 years: Q1 and its year for each year; longer: a year every 2, 5, 10,
+    20... years (a multiple of ``unit`` years), at most 8. Only the labels drawn are reckoned."""
     parts = []
-    crowded = len(quarters) > 12
-    for i, q in enumerate(quarters):
-        year, number = q.label.split("-")
-        middle = (xf(float(q.start)) + xf(float(q.end))) / 2
-        if not crowded or number == "Q1":
-            parts.append(text(pct(middle), y, number, anchor="middle"))
-        if number == "Q1" or i == 0:
-            parts.append(text(pct(xf(float(q.start))), y + 15, year, "kc-axis kc-year"))
+    if calendar.count <= 12 or calendar.years <= YEARS_LABELLED:
+        crowded = calendar.count > 12
+        shown = range(calendar.first, calendar.last + 1)
+        if crowded:
+            shown = range(-(-calendar.first // 4) * 4, calendar.last + 1, 4)
+            if calendar.first % 4:
+                parts.append(_year_label(x_of(calendar.first), calendar.first_year, y))
+        for index in shown:
+            number = index % 4 + 1
+            middle = (x_of(index) + x_of(index + 1)) / 2
+            if not crowded or number == 1:
+                parts.append(text(pct(middle), y, f"Q{number}", anchor="middle"))
+            if number == 1 or index == calendar.first:
+                parts.append(_year_label(x_of(index), index // 4, y))
+        return "".join(parts)
+    step = unit * year_step(calendar.years / unit, YEARS_LABELLED)
+    for year in range(-(-calendar.first_year // step) * step, calendar.last_year + 1, step):
+        x = x_of(year * 4)
+        anchor = "start" if x < GUTTER + 4 else "end" if x > RIGHT - 4 else "middle"
+        parts.append(text(pct(x), y, str(year), "kc-axis kc-year", anchor))
     return "".join(parts)
+
+
+def _year_label(x: float, year: int, y: float) -> str:
+    """A year under its first quarter's band, on the line below the quarters."""
+    return text(pct(x), y + 15, str(year), "kc-axis kc-year")
+
+
+def _medians_in_words(quarters: Sequence[QuarterPoint], fmt: Formatter) -> list[str]:
+    """Each quarter's median (2025-Q3 49.0), oldest first; a run of quarters without one is
+    written once (2027-Q1 to 2999-Q4 none), whether the chart is given them or not."""
+    found: list[str] = []
+    expected = _index(quarters[0])  # the first quarter not yet written
+    for q in quarters:
+        if q.median is None and not q.partial:
+            continue
+        index = _index(q)
+        if index > expected:
+            found.append(_none_in(expected, index - 1))
+        value = "none" if q.median is None else fmt(q.median)
+        found.append(f"{q.label} {value}" + (" (so far)" if q.partial else ""))
+        expected = index + 1
+    if expected <= _index(quarters[-1]):
+        found.append(_none_in(expected, _index(quarters[-1])))
+    return found
+
+
+def _none_in(first: int, last: int) -> str:
+    return f"{_label(first)} none" if first == last else f"{_label(first)} to {_label(last)} none"
 
 
 def control(
@@ -89,6 +199,7 @@ def control(
     def y(v: float) -> float:
         return top + plot_h - v / scale * plot_h
 
+    calendar = _Calendar(quarters)
     layout = Layout()
     parts = []
     for q in quarters:
@@ -111,6 +222,8 @@ def control(
     for q in quarters:
         if q.median is not None:
             x0, x1 = xf(q.start) + 0.6, xf(q.end) - 0.6
+            if x1 - x0 < MEDIAN_WIDTH:  # a quarter of a long span: still a visible line
+                x0, x1 = (x0 + x1 - MEDIAN_WIDTH) / 2, (x0 + x1 + MEDIAN_WIDTH) / 2
             segments.append((q, x0, x1))
             layout.add(x0, x1, y(q.median) - 2, y(q.median) + 2)
     if target is not None:
@@ -136,12 +249,9 @@ def control(
         at = layout.place(middle, words, "middle", [my - 5, my + 15, my - 19, my + 29, my - 33])
         if at is not None:
             parts.append(text(pct(middle), at, words, "kc-value", "middle"))
-    parts.append(_quarter_axis(quarters, xf, top + plot_h + 16))
-    desc = "Median by quarter of the end event: " + ", ".join(
-        f"{q.label} {'none' if q.median is None else fmt(q.median)}"
-        + (" (so far)" if q.partial else "")
-        for q in quarters
-    )
+    axis_y = top + plot_h + 16
+    parts.append(_quarter_axis(calendar, lambda index: xf(calendar.start(index)), axis_y))
+    desc = "Median by quarter of the end event: " + ", ".join(_medians_in_words(quarters, fmt))
     if target is not None:
         desc += f"; target {fmt(target)} {unit}"
     defs = marks(ident, ("dot", "x"))
@@ -164,24 +274,33 @@ def spend_columns(
     ident = ids.next()
     top, plot_h, bottom = 24.0, 190.0, 40.0
     height = top + plot_h + bottom
-    totals = [sum(v.values()) for v in by_quarter]
-    ticks = nice_ticks(0, max(totals) or 1)
+    calendar = _Calendar(quarters)
+    years = calendar.years_per_column()
+    per = max(years * 4, 1)  # quarters summed in a column
+    columns: dict[int, tuple[dict[str, float], bool]] = {}
+    for q, spent in zip(quarters, by_quarter, strict=True):
+        column = _index(q) // per
+        summed, partial = columns.get(column, ({}, False))
+        for category, amount in spent.items():
+            summed[category] = summed.get(category, 0.0) + amount
+        columns[column] = (summed, partial or q.partial)
+    totals = {column: sum(spent.values()) for column, (spent, _) in columns.items()}
+    ticks = nice_ticks(0, max(totals.values()) or 1)
     scale = ticks[-1] or 1.0
-    band = (RIGHT - GUTTER) / len(quarters)
+    first_column = calendar.first // per
+    band = (RIGHT - GUTTER) / (calendar.last // per - first_column + 1)
 
     def y(v: float) -> float:
         return top + plot_h - v / scale * plot_h
 
-    def xf(t: float) -> float:  # for the quarter axis: a quarter's band by its start
-        index = next(i for i, q in enumerate(quarters) if q.start <= t <= q.end)
-        q = quarters[index]
-        return GUTTER + (index + (t - q.start) / (q.end - q.start)) * band
+    def x_of(index: int) -> float:  # for the quarter axis: where quarter ``index`` starts
+        return GUTTER + (index / per - first_column) * band
 
     parts = [y_axis(ticks, y, fmt)]
-    for i, (q, spent) in enumerate(zip(quarters, by_quarter, strict=True)):
-        x0 = GUTTER + i * band + band * 0.15
+    for column, (spent, partial) in columns.items():
+        x0 = GUTTER + (column - first_column) * band + band * 0.15
         base = 0.0
-        faded = " kc-so-far" if q.partial else ""
+        faded = " kc-so-far" if partial else ""
         for category in categories:
             amount = spent.get(category, 0.0)
             if amount <= 0:
@@ -190,16 +309,31 @@ def spend_columns(
             css = f"kc-cat kc-cat-{category}{faded}"
             parts.append(rect(pct(x0), y(base + amount), pct(band * 0.7), h, css))
             base += amount
-        if q.partial and base > 0:
+        if partial and base > 0:
             h = y(0) - y(base)
             parts.append(rect(pct(x0), y(base), pct(band * 0.7), h, "kc-so-far-outline"))
             parts.append(text(pct(x0 + band * 0.35), y(base) - 5, "so far", "kc-axis", "middle"))
-    parts.append(_quarter_axis(quarters, xf, top + plot_h + 16))
-    desc = f"Spend by quarter in {currency}: " + ", ".join(
-        f"{q.label} {fmt(total)}" + (" (so far)" if q.partial else "")
-        for q, total in zip(quarters, totals, strict=True)
+    axis_y = top + plot_h + 16
+    parts.append(_quarter_axis(calendar, x_of, axis_y, max(years, 1)))
+    if years:
+        each = "a year" if years == 1 else f"{years} years"
+        parts.append(text(pct(RIGHT), axis_y + 15, f"each column: {each}", "kc-axis", "end"))
+        named = {c: _years_named(calendar, c * years, years) for c in columns}
+        period = "year" if years == 1 else f"{years} years"
+    else:
+        named = {_index(q): q.label for q in quarters}
+        period = "quarter"
+    desc = f"Spend by {period} in {currency}: " + ", ".join(
+        f"{named[column]} {fmt(totals[column])}" + (" (so far)" if partial else "")
+        for column, (_, partial) in columns.items()
     )
     return svg(ident, height, title, desc, "".join(parts), "kpictl-spend")
+
+
+def _years_named(calendar: _Calendar, start: int, years: int) -> str:
+    """The years a column sums, within the chart's span: 2024–2199."""
+    first, last = max(start, calendar.first_year), min(start + years - 1, calendar.last_year)
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def cumulative(
@@ -220,6 +354,14 @@ def cumulative(
     first, last = quarters[0].start, quarters[-1].end
     ticks = nice_ticks(0, max(totals) or 1)
     scale = ticks[-1] or 1.0
+    calendar = _Calendar(quarters)
+    years = calendar.years_per_column()
+    shown = list(zip(quarters, totals, strict=True))
+    if years:  # a point at the end of every ``years`` years (found by bisection), and the last
+        per = years * 4
+        starts = range((calendar.first // per + 1) * per, calendar.last + 1, per)
+        found = {bisect_left(quarters, start, key=_index) - 1 for start in starts}
+        shown = [shown[i] for i in sorted(found)] + [shown[-1]]
 
     def xf(t: float) -> float:
         return GUTTER + (t - first) / (last - first) * (RIGHT - GUTTER)
@@ -229,7 +371,7 @@ def cumulative(
 
     parts = [y_axis(ticks, y, fmt)]
     previous = (xf(first), y(0))
-    for q, total in zip(quarters, totals, strict=True):
+    for q, total in shown:
         point = (xf(q.end), y(total))
         parts.append(line(pct(previous[0]), previous[1], pct(point[0]), point[1], "kc-line"))
         css = "kc-open" if q.partial else "kc-point"
@@ -245,10 +387,12 @@ def cumulative(
             "end",
         )
     )
-    parts.append(_quarter_axis(quarters, xf, top + plot_h + 16))
-    desc = f"Cumulative cost in {currency} at the end of each quarter: " + ", ".join(
-        f"{q.label} {fmt(t)}" + (" (so far)" if q.partial else "")
-        for q, t in zip(quarters, totals, strict=True)
+    parts.append(
+        _quarter_axis(calendar, lambda index: xf(calendar.start(index)), top + plot_h + 16)
+    )
+    every = "each quarter" if not years else "every year" if years == 1 else f"every {years} years"
+    desc = f"Cumulative cost in {currency} at the end of {every}: " + ", ".join(
+        f"{q.label} {fmt(t)}" + (" (so far)" if q.partial else "") for q, t in shown
     )
     defs = marks(ident, ("dot",))
     return svg(ident, height, title, desc, "".join(parts), "kpictl-cumulative", defs)
