@@ -37,7 +37,7 @@ from kpictl.kpis.results import COMPLETE
 from kpictl.kpis.timeline import Timeline
 from kpictl.output.report import md_escape, number_text
 from kpictl.printable import bidi_visible
-from kpictl.site import charts, trends, words
+from kpictl.site import charts, phrases, trends
 from kpictl.site.links import RepoLinks
 from kpictl.site.svg import Formatter
 from kpictl.site.trends import QuarterPoint
@@ -115,23 +115,23 @@ class SiteWriter:
             day=self._day,
             long_day=self._long_day,
             num=number_text,
-            amount=words.amount,
-            short=words.short_amount,
-            money=lambda v: words.money(v, report.currency),
-            whole=words.whole,
-            status_word=lambda s: words.STATUS_WORDS.get(s, s.replace("_", " ")),
-            mark=lambda s: words.STATUS_MARKS.get(s, "?"),
+            amount=phrases.amount,
+            short=phrases.short_amount,
+            money=lambda v: phrases.money(v, report.currency),
+            whole=phrases.whole,
+            status_word=lambda s: phrases.STATUS_WORDS.get(s, s.replace("_", " ")),
+            mark=lambda s: phrases.STATUS_MARKS.get(s, "?"),
             team=config.team_name,
-            plural=words.plural,
+            plural=phrases.plural,
             sentence=lambda text: str(text)[:1].upper() + str(text)[1:],
         )
         self.env.globals.update(
             value_words=value_words,
             took=_took,
-            cost_unknown=lambda r: words.cost_unknown(
+            cost_unknown=lambda r: phrases.cost_unknown(
                 r.costs_left_out, r.cost_converted, report.currency
             ),
-            left_out=lambda lo: words.left_out(
+            left_out=lambda lo: phrases.left_out(
                 [self.names.get(i, i) for i in lo.projects], lo.currencies, report.currency
             ),
         )
@@ -164,11 +164,11 @@ class SiteWriter:
             "report": self.report,
             "units": self.units,
             "commit": self._commit,
-            "phase_titles": words.PHASE_TITLES,
-            "state_titles": words.STATE_TITLES,
-            "state_words": words.STATE_WORDS,
-            "source_words": words.SOURCE_WORDS,
-            "missing": words.MISSING,
+            "phase_titles": phrases.PHASE_TITLES,
+            "state_titles": phrases.STATE_TITLES,
+            "state_words": phrases.STATE_WORDS,
+            "source_words": phrases.SOURCE_WORDS,
+            "missing": phrases.MISSING,
             "as_of": self._when(self.report.as_of),
             "as_of_day": self._long_day(self.report.as_of),
             "as_of_time": self._when(self.report.as_of)[11:],
@@ -199,7 +199,7 @@ class SiteWriter:
         """How a chart writes a value of ``unit``: 22.4 (days) or $174k."""
         if unit == "days":
             return lambda v: f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-        return lambda v: words.money(v, unit)
+        return lambda v: phrases.money(v, unit)
 
     def _quarters(self, first: int | None, medians: dict[str, float | None]) -> list[QuarterPoint]:
         """Every quarter from the one ``first`` falls in to the as-of date's, gaps included."""
@@ -277,7 +277,7 @@ class SiteWriter:
     def home(self) -> str:
         p = self.report.portfolio
         ids = charts.Ids("h")
-        tiles: dict[str, list[dict[str, Any]]] = {phase: [] for phase in words.PHASE_TITLES}
+        tiles: dict[str, list[dict[str, Any]]] = {phase: [] for phase in phrases.PHASE_TITLES}
         for kpi in self.report.catalog:
             tiles.setdefault(kpi.phase, []).append(self._tile(kpi, ids))
         missed = [
@@ -389,7 +389,7 @@ class SiteWriter:
             status=self.report.portfolio.statuses[kpi.id],
             current=self.report.portfolio.current[kpi.id],
             overdue=self.report.portfolio.overdue.get(kpi.id, 0),
-            target=words.target_text(kpi, unit),
+            target=phrases.target_text(kpi, unit),
             rows=valued + rest,
             waiting=waiting,
             histogram=len(shown) > BARS_LIMIT,
@@ -403,12 +403,12 @@ class SiteWriter:
     def _limits(result: ProjectResult) -> list[str]:
         """The limits a stuck project is past, in words."""
         return [
-            words.LIMIT_WORDS[k.limit].format(days=f"{k.days:,.0f}", allowed=k.allowed)
+            phrases.LIMIT_WORDS[k.limit].format(days=f"{k.days:,.0f}", allowed=k.allowed)
             for k in result.standing.stuck
         ]
 
     def _measure(self, kpi: KpiDef) -> str:
-        return words.measure_words(kpi.measure, self.titles, self.config.environments)
+        return phrases.measure_words(kpi.measure, self.titles, self.config.environments)
 
     def _span(self, result: ProjectResult, t: Timeline) -> tuple[int, int]:
         """The milestone chart's span: from the start to the launch, or to the as-of date
@@ -559,7 +559,7 @@ class SiteWriter:
 
     def kpi_index(self) -> str:
         p = self.report.portfolio
-        groups: dict[str, list[dict[str, Any]]] = {phase: [] for phase in words.PHASE_TITLES}
+        groups: dict[str, list[dict[str, Any]]] = {phase: [] for phase in phrases.PHASE_TITLES}
         for kpi in self.report.catalog:
             unit = self.units[kpi.id]
             groups.setdefault(kpi.phase, []).append(
@@ -569,7 +569,7 @@ class SiteWriter:
                     "summary": p.kpis[kpi.id],
                     "current": p.current[kpi.id],
                     "overdue": p.overdue.get(kpi.id, 0),
-                    "target": words.target_text(kpi, unit),
+                    "target": phrases.target_text(kpi, unit),
                     "measure": self._measure(kpi),
                 }
             )
@@ -577,7 +577,7 @@ class SiteWriter:
         return self._render("kpis.md.j2", "../", groups=groups, window=window)
 
     def project_index(self) -> str:
-        groups: dict[str, list[dict[str, Any]]] = {s: [] for s in words.STATE_TITLES}
+        groups: dict[str, list[dict[str, Any]]] = {s: [] for s in phrases.STATE_TITLES}
         for r in sorted(self.report.projects, key=lambda r: (r.name.lower(), r.id)):
             statuses = [v.status for v in r.kpis.values()]
             groups[r.standing.state].append(
@@ -594,4 +594,4 @@ class SiteWriter:
 
 def value_words(v: KpiValue) -> str:
     """What stands in a value's place when it has none: not started, skipped, unknown."""
-    return words.MISSING.get(v.status, v.status.replace("_", " "))
+    return phrases.MISSING.get(v.status, v.status.replace("_", " "))
