@@ -18,7 +18,8 @@ from kpictl.output.jsontext import json_text
 from kpictl.output.report import report_data
 from kpictl.progress import Progress
 from kpictl.site.links import repo_links
-from kpictl.site.pages import SiteWriter
+from kpictl.site.page_context import PageContext
+from kpictl.site.pages import site_pages
 from kpictl.site.publish import published, published_warnings
 
 if TYPE_CHECKING:
@@ -137,11 +138,11 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     branch = history.ref if history.ref != "HEAD" else "main"
     links = repo_links(config.repo_url, computed.remote_url, branch)
     warnings = published_warnings(computed.warnings, config.publish)
-    writer = SiteWriter(report, timelines, config, links, warnings)
+    site = PageContext(report, timelines, config, links, warnings)
     docs = work / "docs"
     count = 0
     progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
-    for page in writer.pages():
+    for page in site_pages(site):
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
