@@ -547,7 +547,7 @@ def demo(directory: Path, no_site: bool) -> int:
       kpictl demo kpictl-demo && kpictl -C kpictl-demo report
     """
     from kpictl.config import load_config
-    from kpictl.scaffold.demo_story import create_demo
+    from kpictl.scaffold.demo import create_demo
 
     create_demo(directory)
     click.echo(f"created a demo KPI repository with its git history in {printable(str(directory))}")
