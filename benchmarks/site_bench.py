@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kpictl.config import load_config
     from kpictl.pipeline import compute_as_of
-    from kpictl.site.build import write_sources
+    from kpictl.site.sources import write_sources
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

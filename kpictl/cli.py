@@ -448,7 +448,8 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
       kpictl build --out public
     """
     from kpictl.pipeline import compute_as_of
-    from kpictl.site.build import build_site, out_setting, site_target
+    from kpictl.site.build import build_site
+    from kpictl.site.output_folder import out_setting, site_target
 
     config = obj.config()
     target = site_target(config, out)  # refuse a wrong --out before reading any history

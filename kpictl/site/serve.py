@@ -21,7 +21,8 @@ from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.errors import KpictlError, write_crash_log
 from kpictl.pipeline import compute_as_of
 from kpictl.scratch import scratch_folder
-from kpictl.site.build import build_site, site_target
+from kpictl.site.build import build_site
+from kpictl.site.output_folder import site_target
 
 
 def _snapshot(config: Config) -> dict[str, tuple[int, int, int]]:

@@ -1,4 +1,4 @@
-"""The words and number formats of the site: what readers call things, in one place.
+"""The site's phrases and number formats: what readers call things, in one place.
 
 Formatting only: every status, value and comparison shown here was decided by the KPI engine.
 """
@@ -84,11 +84,6 @@ CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥
 def plural(count: int, word: str, many: str | None = None) -> str:
     """12 projects, 1 project."""
     return f"{count:,} {word if count == 1 else many or word + 's'}"
-
-
-def days_text(value: float | None) -> str:
-    """A duration to one decimal: 22.4."""
-    return "" if value is None else f"{value:,.1f}"
 
 
 def whole(value: float | None) -> str:

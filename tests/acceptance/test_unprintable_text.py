@@ -1,6 +1,7 @@
-"""Text from files, file names and git reaches a terminal, an annotation, JSON and the site
-escaped: a control character cannot drive a terminal or forge a finding line, and a file name
-that is not UTF-8 breaks nothing."""
+"""Text that cannot be shown as it is: a control character in a value, a key, a commit message
+or a command-line argument, and a file name that is not UTF-8. Validate refuses it at its place,
+and every command shows it escaped (in text, annotations and JSON), so it cannot drive a
+terminal or forge a finding line; line breaks and tabs in notes and x- keys stay allowed."""
 
 from __future__ import annotations
 

@@ -1,0 +1,59 @@
+"""The demo's files as a team would write them: each project's YAML file at a moment of the
+story, and the kpictl set-up (scaffolded files and a kpictl.yaml naming the teams)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kpictl.scaffold.demo_story import TEAM_NAMES
+from kpictl.scaffold.init import scaffold
+
+
+def setup_files() -> dict[str, str]:
+    """The first commit's files (path → text), in path order: what `kpictl init` writes, with
+    the demo's own kpictl.yaml and no project yet."""
+    files = {k: v for k, v in scaffold(Path(".")).items() if not k.startswith("projects/")}
+    files["kpictl.yaml"] = (
+        "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\nteams:\n"
+        + "".join(f"  {team}: {name}\n" for team, name in TEAM_NAMES.items())
+    )
+    return dict(sorted(files.items()))
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow(entry: dict[str, Any]) -> str:
+    parts = [
+        f"{k}: {_q(v) if isinstance(v, str) and k in ('title', 'version', 'item') else v}"
+        for k, v in entry.items()
+    ]
+    return "{" + ", ".join(parts) + "}"
+
+
+def project_file(state: dict[str, Any]) -> str:
+    """A project's YAML file for its state in the story."""
+    lines = [
+        "# yaml-language-server: $schema=../schema/project.schema.json",
+        "schema_version: 1",
+        f"id: {state['id']}",
+        f"name: {_q(state['name'])}",
+        f"team: {state['team']}",
+        f"owner: {state['owner'].split()[0].lower()}@example.com",
+        f"summary: {_q(state['summary'])}",
+        f"labels: [{', '.join(state['labels'])}]",
+        "roles:",
+        *(f"  {role}: {_q(person)}" for role, person in state["roles"].items()),
+        "milestones:",
+        *(f"  {m}: {s}" for m, s in state["milestones"].items()),
+        "environments:",
+        *(f"  {e}: {s}" for e, s in state["environments"].items()),
+    ]
+    for section in ("feedback_rounds", "updates", "costs"):
+        entries = state[section]
+        lines.append(f"{section}:" + ("" if entries else " []"))
+        lines.extend(f"  - {_flow(e)}" for e in entries)
+    return "\n".join(lines) + "\n"

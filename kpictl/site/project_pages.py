@@ -1,0 +1,125 @@
+"""The project pages: the index of projects by where they stand, and a page per project with
+its milestone chart, KPIs, costs, links and launch forecast.
+
+Links from project files keep only http, https and mailto addresses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from kpictl.config.catalog import TcoMeasure
+from kpictl.dates import DAY
+from kpictl.kpis import ProjectResult
+from kpictl.kpis.timeline import Timeline
+from kpictl.site import charts, phrases
+from kpictl.site.environment import took
+from kpictl.site.page_context import PageContext
+
+SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def project_page(site: PageContext, result: ProjectResult) -> str:
+    t = site.timelines[result.id]
+    ids = charts.Ids("c")
+    rows = [
+        (site.titles.get(m, m), d.status, d.started_at, d.done_at) for m, d in t.milestones.items()
+    ]
+    start, end = _span(site, result, t)
+    chart = charts.timeline(
+        ids, rows, start, end, site.report.as_of, f"Milestones of {result.name}", site.tz
+    )
+    links = [
+        {"title": link.get("title", ""), "url": url}
+        for link in t.data.get("links") or []
+        if (url := _safe_url(link.get("url")))
+    ]
+    roles = sorted((t.data.get("roles") or {}).items())
+    kpis = [(k, result.kpis[k.id]) for k in site.report.catalog]
+    tco_kpi = next((k for k in site.report.catalog if isinstance(k.measure, TcoMeasure)), None)
+    counts = {
+        s: sum(1 for _, v in kpis if v.status == s) for s in ("met", "missed", "overdue", "running")
+    }
+    following = result.standing.next_milestone
+    return site.render(
+        "project.md.j2",
+        "../",
+        r=result,
+        s=result.standing,
+        t=t,
+        data=t.data,
+        chart=Markup(chart),
+        titles=site.titles,
+        roles=roles,
+        links=links,
+        kpis=kpis,
+        counts=counts,
+        tco=result.kpis[tco_kpi.id] if tco_kpi else None,
+        tco_years=tco_kpi.measure.projection_years
+        if tco_kpi and isinstance(tco_kpi.measure, TcoMeasure)
+        else None,
+        following=(site.titles.get(following, following), t.milestones[following])
+        if following
+        else None,
+        limits=site.limits(result),
+        edit=site.links.edit(t.path),
+        took=took,
+        expected_launch=_expected_launch(site, result),
+    )
+
+
+def project_index(site: PageContext) -> str:
+    groups: dict[str, list[dict[str, Any]]] = {s: [] for s in phrases.STATE_TITLES}
+    for r in sorted(site.report.projects, key=lambda r: (r.name.lower(), r.id)):
+        statuses = [v.status for v in r.kpis.values()]
+        groups[r.standing.state].append(
+            {
+                "r": r,
+                "s": r.standing,
+                "missed": statuses.count("missed"),
+                "overdue": statuses.count("overdue"),
+                "limits": site.limits(r),
+            }
+        )
+    return site.render("projects.md.j2", "../", groups=groups)
+
+
+def _safe_url(url: Any) -> str | None:
+    return url if isinstance(url, str) and url.lower().startswith(SAFE_SCHEMES) else None
+
+
+def _span(site: PageContext, result: ProjectResult, t: Timeline) -> tuple[int, int]:
+    """The milestone chart's span: from the start to the launch, or to the as-of date
+    (for an archived project, to when its file was deleted) while it runs."""
+    dated = [x for d in t.milestones.values() for x in (d.started_at, d.done_at) if x]
+    start = min([*dated, *([result.start_at] if result.start_at else []), t.created_at])
+    standing = result.standing
+    if standing.state == "launched" and standing.since is not None:
+        end = max([standing.since, *dated])
+    elif standing.state == "archived" and standing.since is not None:
+        end = standing.since
+    else:
+        end = max([site.report.as_of, *dated])
+    return start, max(end, start + DAY)
+
+
+def _expected_launch(site: PageContext, result: ProjectResult) -> str | None:
+    """The launch forecast in words: the median date, the 85% date, the next milestone and
+    a flag when the project is past what 85% of projects took on its step."""
+    forecast = result.forecast
+    if forecast is None:
+        return None
+    long_day = site.times.long_day
+    if forecast.p50 is None:
+        return f"no date yet: {forecast.reason}" if forecast.reason else "no date yet"
+    late = "85%: " + long_day(forecast.p85, "no date")
+    text = f"{long_day(forecast.p50)} ({late}; from {forecast.basis} projects)"
+    upcoming = forecast.next
+    if upcoming is not None and upcoming.p50 is not None:
+        name = site.titles.get(upcoming.milestone, upcoming.milestone)
+        text += f"; next: {name} around {long_day(upcoming.p50)}"
+    if forecast.past_p85:
+        text += " · late: longer on its current step than 85% of projects took"
+    return text

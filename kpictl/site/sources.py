@@ -1,0 +1,185 @@
+"""The MkDocs sources of a build: the generated pages, kpictl's assets, the organisation's
+own pages and overrides from ``site/``, and an ``mkdocs.yml`` that inherits theirs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kpictl.config import Config
+from kpictl.errors import KpictlError
+from kpictl.output.jsontext import json_text
+from kpictl.output.report import report_data
+from kpictl.progress import Progress
+from kpictl.site.links import repo_links
+from kpictl.site.page_context import PageContext
+from kpictl.site.pages import site_pages
+from kpictl.site.publish import published, published_warnings
+
+if TYPE_CHECKING:
+    from kpictl.pipeline import Computed
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads an mkdocs.yml that uses tags such as !!python/name, ignoring the tagged values."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _parent_config(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except yaml.YAMLError as exc:
+        raise KpictlError(f"{path}: not valid YAML ({exc})") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _nav(extra_pages: list[str]) -> list[Any]:
+    # Material writes the whole navigation into every page, so a navigation listing each KPI and
+    # project would grow the site with the square of the portfolio: index pages link to them.
+    nav: list[Any] = [
+        {"Home": "index.md"},
+        {"Portfolio": "portfolio.md"},
+        {"KPIs": "kpis/index.md"},
+        {"Projects": "projects/index.md"},
+    ]
+    nav.extend(extra_pages)
+    return nav
+
+
+SITE_ASSETS = ("kpictl.css", "kpictl-sort.js")  # served with the site, never from elsewhere
+
+
+def _features(parent: dict[str, Any]) -> list[str]:
+    """The organisation's Material features, with the navigation as tabs: the generated pages
+    give their full width to the content, so the top-level pages are tabs on a laptop (and
+    in the menu on a phone)."""
+    theme = parent.get("theme")
+    features = list(theme.get("features") or []) if isinstance(theme, dict) else []
+    return features if "navigation.tabs" in features else [*features, "navigation.tabs"]
+
+
+def _site_sources(site_dir: Path) -> list[Path]:
+    """Every file under ``site_dir``, refusing anything that is not a regular file inside the
+    repository: a symbolic link would publish whatever it points at (/proc/self/environ, a
+    file outside the repository), and a FIFO or device would hang or flood the build."""
+    if site_dir.is_symlink():
+        raise KpictlError(f"{site_dir} is a symbolic link; {_REGULAR_ONLY}")
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(site_dir):
+        for name in sorted(dirs + names):
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise KpictlError(f"{path} is a symbolic link; {_REGULAR_ONLY}")
+            if name in names and not path.is_file():
+                raise KpictlError(f"{path} is not a regular file; {_REGULAR_ONLY}")
+            if name in names:
+                found.append(path)
+        dirs.sort()
+    return sorted(found)
+
+
+_REGULAR_ONLY = (
+    "the site publishes only regular files inside the repository, so put the file itself there"
+)
+
+
+def _copy_site_files(site_dir: Path, docs: Path) -> list[str]:
+    """Copy hand-written pages and assets; return the pages, for the navigation."""
+    pages: list[str] = []
+    if not site_dir.exists() and not site_dir.is_symlink():
+        return pages
+    for source in _site_sources(site_dir):
+        relative = source.relative_to(site_dir)
+        if relative.parts[0] in ("overrides",) or relative.name == "mkdocs.yml":
+            continue
+        if relative.parts[0] in ("index.md", "portfolio.md", "warnings.md", "kpis", "projects"):
+            raise KpictlError(
+                f"{site_dir / relative}: this name is taken by a generated page; rename it"
+            )
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        if relative.suffix == ".md":
+            pages.append(relative.as_posix())
+    return pages
+
+
+def _overrides(site_dir: Path, work: Path) -> Path:
+    """Theme overrides: kpictl's accessibility fix to Material's search dialog, under the
+    organisation's own ``site/overrides`` (which win where both have a file)."""
+    target = work / "overrides"
+    search = resources.files("material").joinpath("templates/partials/search.html")
+    text = search.read_text(encoding="utf-8") if search.is_file() else ""
+    marker = 'role="dialog"'
+    if marker in text:  # the dialog has no accessible name as Material ships it
+        partial = target / "partials" / "search.html"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        label = "aria-label=\"{{ lang.t('search') }}\""
+        partial.write_text(text.replace(marker, f"{marker} {label}", 1), encoding="utf-8")
+    own = site_dir / "overrides"
+    if own.is_dir():
+        shutil.copytree(own, target, dirs_exist_ok=True)
+    return target
+
+
+def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path, int, str]:
+    """Generate the Markdown pages and mkdocs.yml under ``work`` from computed results; return
+    the config path, the page count and the report's JSON."""
+    history = computed.history
+    report, timelines = published(computed.report, computed.timelines, config.publish)
+    branch = history.ref if history.ref != "HEAD" else "main"
+    links = repo_links(config.repo_url, computed.remote_url, branch)
+    warnings = published_warnings(computed.warnings, config.publish)
+    site = PageContext(report, timelines, config, links, warnings)
+    docs = work / "docs"
+    count = 0
+    progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
+    for page in site_pages(site):
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, encoding="utf-8")
+        count += 1
+        progress.update(count)
+    progress.close()
+    assets = docs / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for asset in SITE_ASSETS:
+        content = resources.files("kpictl.site").joinpath(f"assets/{asset}").read_bytes()
+        (assets / asset).write_bytes(content)
+    site_dir = config.root / config.site_dir
+    extra_pages = _copy_site_files(site_dir, docs)
+    parent_file = site_dir / "mkdocs.yml"
+    if not parent_file.is_file():  # kpictl's own accessible, offline defaults
+        parent_file = work / "default-mkdocs.yml"
+        default = resources.files("kpictl.scaffold").joinpath("templates/mkdocs.yml")
+        parent_file.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
+    parent = _parent_config(parent_file)
+    generated: dict[str, Any] = {
+        "docs_dir": str(docs),
+        "site_dir": str(work / "site"),
+        "use_directory_urls": False,
+        "extra_css": ["assets/kpictl.css", *(parent.get("extra_css") or [])],
+        "extra_javascript": ["assets/kpictl-sort.js", *(parent.get("extra_javascript") or [])],
+        "theme": {"name": "material", "font": False, "features": _features(parent)},
+    }
+    if not parent.get("site_name"):
+        generated["site_name"] = "Generative-AI KPIs"
+    generated["INHERIT"] = str(parent_file.resolve())
+    generated["theme"]["custom_dir"] = str(_overrides(site_dir, work))
+    if not parent.get("nav"):
+        generated["nav"] = _nav(extra_pages)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(
+        yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    payload = report_data(report, warnings=warnings)
+    data = json_text(payload, compact=True) + "\n"
+    return config_file, count, data
