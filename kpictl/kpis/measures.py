@@ -105,7 +105,9 @@ def _items(kpi: KpiDef, m: ItemsMeasure, t: Timeline, as_of: int, unit: str) -> 
             out.status = "unknown"
             return out
     if done:
-        out.value = median([(i.done_at - i.requested_at) / DAY for i in done if i.done_at])
+        out.value = median(
+            [(i.done_at - i.requested_at) / DAY for i in done if i.done_at is not None]
+        )
         out.n = len(done)
         out.from_at = min(i.requested_at for i in done)
         last = max(done, key=lambda i: (i.done_at or 0, i.id))

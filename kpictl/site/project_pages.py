@@ -94,7 +94,7 @@ def _span(site: PageContext, result: ProjectResult, t: Timeline) -> tuple[int, i
     """The milestone chart's span: from the start to the launch, or to the as-of date
     (for an archived project, to when its file was deleted) while it runs."""
     dated = [x for d in t.milestones.values() for x in (d.started_at, d.done_at) if x]
-    start = min([*dated, *([result.start_at] if result.start_at else []), t.created_at])
+    start = min([*dated, *([result.start_at] if result.start_at is not None else []), t.created_at])
     standing = result.standing
     if standing.state == "launched" and standing.since is not None:
         end = max([standing.since, *dated])

@@ -102,3 +102,22 @@ def test_as_of_out_of_range_is_a_usage_error(repo, timezone, as_of, code, words)
     result = run_kpictl("report", "--as-of", as_of, "--format", "json", cwd=repo.path)
     assert result.code == code, result.err
     assert words in result.err
+
+
+def test_a_commit_at_the_first_second_of_1970_is_a_time_like_any_other(repo, tmp_path):
+    """Time 0 is a usable time (1970-01-01 00:00:00 UTC), not "no time": a done update dated
+    there once fell out of its own median, which then had no values (exit 3)."""
+    text = project_yaml("a")
+    update = "updates:\n  - {{id: u1, kind: simple, status: {}, title: Fix a typo}}\n"
+    raw_commit(repo, {"projects/a.yaml": text + update.format("requested")}, "0")
+    raw_commit(repo, {"projects/a.yaml": text + update.format("live")}, "0")
+    for args in (["report"], ["forecast"], ["diff", "HEAD~1", "HEAD"]):
+        result = run_kpictl(*args, cwd=repo.path)
+        assert result.code == 0, (args, result.err)
+    report = json.loads(run_kpictl("report", "--format", "json", cwd=repo.path).out)
+    (project,) = report["projects"]
+    assert project["kpis"]["simple_update_lead_time"]["value"] == 0.0
+    built = run_kpictl("build", "--out", str(tmp_path / "site"), cwd=repo.path)
+    assert built.code == 0, built.err
+    repo.commit("2025-02-01T09:00:00+00:00", {"projects/b.yaml": project_yaml("b")})
+    assert run_kpictl("report", cwd=repo.path).code == 0
