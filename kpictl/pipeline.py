@@ -155,7 +155,7 @@ def read_landed(
     the main branch. Commits outside ``landed_line`` and uncommitted changes land at the as-of
     moment, now unless ``as_of`` says otherwise."""
     notes: list[str] = []
-    repo = open_repository(config, ref)  # refuses a bad ref or clone before anything is read
+    repo = open_repository(config.root, ref)  # refuses a bad ref or clone before anything is read
     if not worktree:
         config, note = config_at(config, repo, ref)
         notes += [note] if note else []
@@ -216,7 +216,7 @@ def compute_as_of(
     timelines = build_timelines(history, config, as_of=moment)
     head = history.head_at(moment)
     report = compute(timelines, config, moment, head)
-    remote = origin_url(config)
+    remote = origin_url(config.root)
     notes = tuple(landed.notes)
     return Computed(history, timelines, report, moment, head, remote, config, notes)
 

@@ -43,7 +43,7 @@ def read_history(
     commit of ``ref`` outside it has not landed yet and counts as landing at ``pending_at``, as
     it will when merged."""
     if repo is None:
-        repo = open_repository(config, ref)
+        repo = open_repository(config.root, ref)
     if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
     head_time = seconds(repo.git.text("log", "-1", "--format=%ct", repo.head))
