@@ -14,10 +14,10 @@ from typing import Any
 from kpictl.config import Config
 from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
-from kpictl.git.cache import HistoryCache
 from kpictl.git.landing import date_late_commits, refuse_future_head
 from kpictl.git.log import cat_blobs, extends, read_log, seconds
 from kpictl.git.repository import Git, Repository, open_repository
+from kpictl.history.cache import RevisionCache
 from kpictl.history.catalog import outside_catalog
 from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
 from kpictl.history.replay import replay
@@ -51,7 +51,7 @@ def read_history(
     parser = RevisionParser()
     folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
     key = (repo.prefix, config.projects_dir, parser.schema_key, _grafts_key(repo))
-    cache = HistoryCache(folder, key, enabled=use_cache)
+    cache = RevisionCache(folder, key, enabled=use_cache)
     try:
         history, log, new, late = _replay_with(
             cache, repo, config, parser, head_time, landed_line, pending_at
@@ -63,7 +63,7 @@ def read_history(
             raise
         # The cache passed its checksum but not its use: written by a bug or another program.
         # It only saves time, so read cold, and write it again.
-        cache = HistoryCache(folder, key, enabled=use_cache, load=False)
+        cache = RevisionCache(folder, key, enabled=use_cache, load=False)
         history, log, new, late = _replay_with(
             cache, repo, config, parser, head_time, landed_line, pending_at
         )
@@ -93,7 +93,7 @@ def read_history(
 
 
 def _replay_with(
-    cache: HistoryCache,
+    cache: RevisionCache,
     repo: Repository,
     config: Config,
     parser: RevisionParser,
