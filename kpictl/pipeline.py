@@ -21,7 +21,7 @@ from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.config.explain import ConfigError
 from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, zone
 from kpictl.errors import KpictlError
-from kpictl.git.reader import read_history
+from kpictl.git.log import BranchLog
 from kpictl.git.repository import (
     Repository,
     file_at,
@@ -30,6 +30,8 @@ from kpictl.git.repository import (
     open_repository,
     origin_url,
 )
+from kpictl.history.branch import read_branch
+from kpictl.history.late_commits import shown_time
 from kpictl.history.model import History
 from kpictl.kpis.timeline import Timeline, build_timelines
 from kpictl.project.loader import MAX_BYTES
@@ -116,6 +118,22 @@ def config_at(config: Config, repo: Repository, ref: str | None) -> tuple[Config
     return at_ref, note
 
 
+def refuse_future_head(branch: BranchLog) -> None:
+    """A head committed more than a day after this machine's clock would date every running
+    KPI from the future (and make it the default as-of moment): an error, with the fix."""
+    now = time.time()
+    if branch.head_time <= now + DAY:
+        return
+    raise KpictlError(
+        f"the head commit {branch.head[:10]} of {branch.ref} has a committer time of "
+        f"{shown_time(branch.head_time)}, more than a day after this machine's clock "
+        f"({iso(int(now))}), and no change can land in the future; either this machine's clock "
+        "is behind (set it right), or the commit was made with a clock that was ahead: land "
+        "any commit after it (the first commit after it dates it), or, if it is not pushed "
+        "yet, give it the current time with `git commit --amend --no-edit`"
+    )
+
+
 def _differs(working: Path, committed: bytes | None) -> bool:
     """Whether the working tree's file differs from ``committed`` (None: not committed); a
     file of another size differs without being read."""
@@ -165,10 +183,13 @@ def read_landed(
         now = parse_as_of(as_of, config)  # in the time zone of the revision's kpictl.yaml
     else:
         now = as_of if as_of is not None else int(time.time())
-    history = read_history(
+    branch = BranchLog(repo)
+    if worktree and ref is not None and not branch.is_checked_out():
+        raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
+    refuse_future_head(branch)
+    history = read_branch(
         config,
-        repo,
-        ref=ref,
+        branch,
         worktree=worktree,
         use_cache=use_cache,
         now=now,
