@@ -75,14 +75,22 @@ def read_branch(
         )
     except (KpictlError, MemoryError):
         raise
-    except Exception:
+    except Exception as exc:
         if not cache.loaded:
             raise
         # The cache passed its checksum but not its use: written by a bug or another program.
-        # It only saves time, so read cold, and write it again.
+        # It only saves time, so read cold and write it again, but say so: a bug must not hide.
+        crash_log = write_crash_log(traceback.format_exc())
         cache = RevisionCache(folder, key, enabled=use_cache, load=False)
         history, log, new, late = _replay_with(
             cache, branch, config, parser, head_time, landed_line, pending_at
+        )
+        where = f"; details in {crash_log}" if crash_log else ""
+        history.warnings.insert(
+            0,
+            f"the history cache {cache.path} could not be used ({type(exc).__name__}: "
+            f"{str(exc)[:200]}), so history was read again from git and the cache written "
+            f"again{where}; if this comes back, it is a bug in kpictl: please report it",
         )
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
