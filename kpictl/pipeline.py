@@ -32,7 +32,7 @@ from kpictl.git.repository import (
 )
 from kpictl.history.branch import read_branch
 from kpictl.history.late_commits import shown_time
-from kpictl.history.model import History
+from kpictl.history.model import BranchHistory
 from kpictl.kpis.timeline import Timeline, build_timelines
 from kpictl.project.loader import MAX_BYTES
 
@@ -47,7 +47,7 @@ class Computed:
     the as-of moment, the head (the last commit that changed a project file by then) and the
     warnings of the run."""
 
-    history: History
+    history: BranchHistory
     timelines: list[Timeline]
     report: Report
     as_of: int
@@ -150,11 +150,12 @@ def _differs(working: Path, committed: bytes | None) -> bool:
 @dataclass(frozen=True)
 class Landed:
     """History as read for one side: the configuration it was read with, the history, the
-    moment uncommitted changes and pending commits are dated at, and notes for the user."""
+    as-of moment asked for (now when none was), at which uncommitted changes and pending
+    commits are dated, and notes for the user."""
 
     config: Config
-    history: History
-    now: int
+    history: BranchHistory
+    as_of_or_now: int
     notes: list[str]
 
 
@@ -229,7 +230,7 @@ def compute_as_of(
     )
     config, history = landed.config, landed.history
     if as_of is not None or worktree or history.pending_commits:
-        moment = landed.now  # changes dated now are computed at that same moment
+        moment = landed.as_of_or_now  # changes dated now are computed at that same moment
     else:
         moment = history.head_landed_at
     from kpictl.kpis.computation import compute  # not needed to read history alone
@@ -255,7 +256,7 @@ def backtest_as_of(
 
     landed = read_landed(config, ref=ref, as_of=as_of, configure=configure)
     config, history = landed.config, landed.history
-    moment = landed.now if as_of is not None else history.head_landed_at
+    moment = landed.as_of_or_now if as_of is not None else history.head_landed_at
     final = build_timelines(history, config, as_of=moment)
     first = min((t.created_at for t in final), default=moment)
     snapshots = (

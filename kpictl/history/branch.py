@@ -17,9 +17,9 @@ from kpictl.config import Config
 from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
 from kpictl.history.cache import RevisionCache
-from kpictl.history.catalog import outside_catalog
 from kpictl.history.late_commits import date_late_commits
-from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
+from kpictl.history.model import ZERO_SHA, BranchHistory, LogEntry, ProjectHistory, Revision
+from kpictl.history.outside_catalog import outside_catalog
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
@@ -60,7 +60,7 @@ def read_branch(
     now: int,
     landed_line: frozenset[str] | None = None,
     pending_at: int | None = None,
-) -> History:
+) -> BranchHistory:
     """The history of ``branch``, with uncommitted changes dated ``now`` under ``worktree``.
     With ``landed_line`` (the commits already on the main line), a commit of the branch outside
     it has not landed yet and counts as landing at ``pending_at``, as it will when merged."""
@@ -125,7 +125,7 @@ def _replay_with(
     head_time: int,
     landed_line: frozenset[str] | None,
     pending_at: int | None,
-) -> tuple[History, list[LogEntry], list[LogEntry], bool]:
+) -> tuple[BranchHistory, list[LogEntry], list[LogEntry], bool]:
     """The log (from the cache, extended by git), its blobs parsed, replayed: the history, the
     log it was replayed from, the commits read from git in this run, and whether a commit
     dated after the head was counted at a later commit's time."""
@@ -197,7 +197,7 @@ def _parse_isolated(
 
 
 def _add_worktree(
-    history: History, branch: BranchSource, config: Config, parser: RevisionParser, now: int
+    history: BranchHistory, branch: BranchSource, config: Config, parser: RevisionParser, now: int
 ) -> None:
     """Uncommitted changes as provisional revisions, dated ``now``."""
     landed = now
