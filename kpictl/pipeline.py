@@ -21,7 +21,7 @@ from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.config.explain import ConfigError
 from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, zone
 from kpictl.errors import KpictlError
-from kpictl.git.reader import read_history
+from kpictl.git.log import BranchLog
 from kpictl.git.repository import (
     Repository,
     file_at,
@@ -30,7 +30,9 @@ from kpictl.git.repository import (
     open_repository,
     origin_url,
 )
-from kpictl.history.model import History
+from kpictl.history.branch import read_branch
+from kpictl.history.late_commits import shown_time
+from kpictl.history.model import BranchHistory
 from kpictl.kpis.timeline import Timeline, build_timelines
 from kpictl.project.loader import MAX_BYTES
 
@@ -45,7 +47,7 @@ class Computed:
     the as-of moment, the head (the last commit that changed a project file by then) and the
     warnings of the run."""
 
-    history: History
+    history: BranchHistory
     timelines: list[Timeline]
     report: Report
     as_of: int
@@ -116,6 +118,22 @@ def config_at(config: Config, repo: Repository, ref: str | None) -> tuple[Config
     return at_ref, note
 
 
+def refuse_future_head(branch: BranchLog) -> None:
+    """A head committed more than a day after this machine's clock would date every running
+    KPI from the future (and make it the default as-of moment): an error, with the fix."""
+    now = time.time()
+    if branch.head_time <= now + DAY:
+        return
+    raise KpictlError(
+        f"the head commit {branch.head[:10]} of {branch.ref} has a committer time of "
+        f"{shown_time(branch.head_time)}, more than a day after this machine's clock "
+        f"({iso(int(now))}), and no change can land in the future; either this machine's clock "
+        "is behind (set it right), or the commit was made with a clock that was ahead: land "
+        "any commit after it (the first commit after it dates it), or, if it is not pushed "
+        "yet, give it the current time with `git commit --amend --no-edit`"
+    )
+
+
 def _differs(working: Path, committed: bytes | None) -> bool:
     """Whether the working tree's file differs from ``committed`` (None: not committed); a
     file of another size differs without being read."""
@@ -132,11 +150,12 @@ def _differs(working: Path, committed: bytes | None) -> bool:
 @dataclass(frozen=True)
 class Landed:
     """History as read for one side: the configuration it was read with, the history, the
-    moment uncommitted changes and pending commits are dated at, and notes for the user."""
+    as-of moment asked for (now when none was), at which uncommitted changes and pending
+    commits are dated, and notes for the user."""
 
     config: Config
-    history: History
-    now: int
+    history: BranchHistory
+    as_of_or_now: int
     notes: list[str]
 
 
@@ -155,7 +174,7 @@ def read_landed(
     the main branch. Commits outside ``landed_line`` and uncommitted changes land at the as-of
     moment, now unless ``as_of`` says otherwise."""
     notes: list[str] = []
-    repo = open_repository(config, ref)  # refuses a bad ref or clone before anything is read
+    repo = open_repository(config.root, ref)  # refuses a bad ref or clone before anything is read
     if not worktree:
         config, note = config_at(config, repo, ref)
         notes += [note] if note else []
@@ -165,10 +184,13 @@ def read_landed(
         now = parse_as_of(as_of, config)  # in the time zone of the revision's kpictl.yaml
     else:
         now = as_of if as_of is not None else int(time.time())
-    history = read_history(
+    branch = BranchLog(repo)
+    if worktree and ref is not None and not branch.is_checked_out():
+        raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
+    refuse_future_head(branch)
+    history = read_branch(
         config,
-        repo,
-        ref=ref,
+        branch,
         worktree=worktree,
         use_cache=use_cache,
         now=now,
@@ -208,7 +230,7 @@ def compute_as_of(
     )
     config, history = landed.config, landed.history
     if as_of is not None or worktree or history.pending_commits:
-        moment = landed.now  # changes dated now are computed at that same moment
+        moment = landed.as_of_or_now  # changes dated now are computed at that same moment
     else:
         moment = history.head_landed_at
     from kpictl.kpis.computation import compute  # not needed to read history alone
@@ -216,7 +238,7 @@ def compute_as_of(
     timelines = build_timelines(history, config, as_of=moment)
     head = history.head_at(moment)
     report = compute(timelines, config, moment, head)
-    remote = origin_url(config)
+    remote = origin_url(config.root)
     notes = tuple(landed.notes)
     return Computed(history, timelines, report, moment, head, remote, config, notes)
 
@@ -234,7 +256,7 @@ def backtest_as_of(
 
     landed = read_landed(config, ref=ref, as_of=as_of, configure=configure)
     config, history = landed.config, landed.history
-    moment = landed.now if as_of is not None else history.head_landed_at
+    moment = landed.as_of_or_now if as_of is not None else history.head_landed_at
     final = build_timelines(history, config, as_of=moment)
     first = min((t.created_at for t in final), default=moment)
     snapshots = (

@@ -1,1 +1,2 @@
-"""The one place kpictl runs git: the repository, the first-parent log, blobs, and the cache."""
+"""The one place kpictl runs git: the repository, its first-parent log, blobs and working tree,
+returned as plain data (ids, times, paths, bytes); nothing of kpictl above it."""

@@ -13,7 +13,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpictl.config import Config
 from kpictl.errors import KpictlError
 
 MINIMUM_GIT = (2, 30)  # --end-of-options in rev-parse, so a ref is never read as an option
@@ -116,10 +115,12 @@ class Repository:
     bare: bool = False  # no work tree: nothing is uncommitted
 
 
-def open_repository(config: Config, ref: str | None) -> Repository:
+def open_repository(root: Path, ref: str | None) -> Repository:
+    """The repository ``root`` (the KPI root) is in, and ``ref`` (the current branch by default)
+    resolved to its head; a shallow or partial clone, or a bad ref, is refused."""
     if ref is not None:
         refuse_option_like(ref)
-    git = Git(config.root)
+    git = Git(root)
     probe = git.run(
         "rev-parse",
         "--is-inside-work-tree",
@@ -130,7 +131,7 @@ def open_repository(config: Config, ref: str | None) -> Repository:
     )
     if probe.returncode != 0:
         raise KpictlError(
-            f"{config.root} is not in a git repository; kpictl reads milestone dates from git "
+            f"{root} is not in a git repository; kpictl reads milestone dates from git "
             "history, so run it inside the KPI repository (clone it, or `git init` a new one)"
         )
     inside, prefix, git_dir, shallow = probe.stdout.decode().split("\n")[:4]
@@ -190,9 +191,9 @@ def work_tree_prefix(folder: Path) -> str | None:
     return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
-def origin_url(config: Config) -> str | None:
-    """The URL of the ``origin`` remote, if the KPI root is in a git repository that has one."""
-    result = Git(config.root).run("config", "--get", "remote.origin.url", check=False)
+def origin_url(root: Path) -> str | None:
+    """The URL of the ``origin`` remote, if ``root`` is in a git repository that has one."""
+    result = Git(root).run("config", "--get", "remote.origin.url", check=False)
     url = result.stdout.decode("utf-8", "replace").strip()
     return url or None
 

@@ -1,2 +1,2 @@
-"""History as data: commits, revisions, the incremental parse of each revision, and the replay
-that follows each project by its id (no git here; ``kpictl.git`` reads it)."""
+"""A branch's history: each revision parsed (incrementally, cached by blob id) and replayed by
+project id, read from git through ``kpictl.git`` (``branch.py``); the rest is plain data."""

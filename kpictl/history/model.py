@@ -1,6 +1,6 @@
 """The data of history: commits on the main branch and the revisions of each project they landed.
 
-Plain data, no git: ``kpictl.git`` reads it from a repository, ``kpictl.history.replay`` follows
+Plain data, no git: ``kpictl.history.branch`` reads it from git, ``kpictl.history.replay`` follows
 projects by their ``id`` through it, and the KPI stages read it.
 """
 
@@ -48,7 +48,10 @@ class ProjectHistory:
 
 
 @dataclass
-class History:
+class BranchHistory:
+    """Every project's revisions as landed on one branch (``ref``, read up to ``head``), and the
+    revisions left out, as warnings."""
+
     ref: str
     head: str
     projects: dict[str, ProjectHistory]

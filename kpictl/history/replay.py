@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kpictl.dates import iso, usable
-from kpictl.history.model import ZERO_SHA, Commit, History, LogEntry, ProjectHistory, Revision
+from kpictl.history.model import ZERO_SHA, BranchHistory, Commit, LogEntry, ProjectHistory, Revision
 from kpictl.history.revision import Parsed, Valid
 
 # What a valid revision must pass when it lands: (revision, landed_at) → why it is refused, or None.
@@ -87,7 +87,7 @@ def replay(
     ref: str,
     head: str,
     landing_rule: LandingRule,
-) -> History:
+) -> BranchHistory:
     """Follow every project through ``log``; ``blobs`` maps a blob id to its verdict (its data
     and date lines, or a one-item list holding the reason it did not validate)."""
     ledger = IdentityLedger()
@@ -137,4 +137,4 @@ def replay(
             )
         for project_id, path in lost.items():
             ledger.settle(commit, project_id, path)
-    return History(ref, head, ledger.projects, ledger.warnings, 0)
+    return BranchHistory(ref, head, ledger.projects, ledger.warnings, 0)

@@ -13,7 +13,8 @@ from typing import Any, Generic, Literal, TypeVar
 from kpictl.config import Config
 from kpictl.config.catalog import MilestoneStatus
 from kpictl.dates import parse_declared, zone
-from kpictl.history.model import History, ProjectHistory, Revision
+from kpictl.history.model import BranchHistory as History
+from kpictl.history.model import ProjectHistory, Revision
 from kpictl.project.status import status_of
 
 STARTED = ("in_progress", "done")

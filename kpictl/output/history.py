@@ -8,8 +8,9 @@ from typing import Any
 from kpictl import __version__
 from kpictl.config import Config
 from kpictl.dates import DAY, iso, minute_text
-from kpictl.git.cache import FragmentCache
-from kpictl.history.model import History, ProjectHistory
+from kpictl.history.cache import FragmentCache
+from kpictl.history.model import BranchHistory as History
+from kpictl.history.model import ProjectHistory
 from kpictl.kpis.timeline import Dated, Event, Item, Timeline, build_timeline
 from kpictl.output.contracts import HISTORY_SCHEMA_VERSION
 from kpictl.output.jsontext import json_text

@@ -3,10 +3,13 @@ fooled by replace refs or grafts."""
 
 from __future__ import annotations
 
+import json
+import marshal
 import random
 
 import pytest
 
+from kpictl.history.cache import write_atomically
 from tests.conftest import run_kpictl
 from tests.gitutil import HistoryRepo, git, project_yaml
 
@@ -57,6 +60,33 @@ def test_every_damaged_cache_file_gives_the_answer_of_no_cache(repo):
         for damage in (pristine[victim][:10], b"", b"\x00" * 100):
             victim.write_bytes(damage)
             assert answers(repo) == truth
+
+
+def test_a_cache_that_passes_its_checksum_but_not_its_use_is_read_again_with_a_warning(
+    repo, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    truth = answers(repo, "--no-cache")
+    assert answers(repo) == truth  # fills the cache
+    head = git(repo.path, "rev-parse", "HEAD").strip()
+    (cached,) = (repo.path / ".git" / "kpictl").glob("history-????????????????.marshal")
+    # The right shape and head (so it is used), a log entry no kpictl wrote: a bug's payload.
+    write_atomically(cached, marshal.dumps({"blobs": {}, "head": head, "log": [("x",)]}))
+
+    reread = run_kpictl("history", "--format", "json", cwd=repo.path)
+
+    assert reread.code == 0, reread.err
+    warned = [line for line in reread.err.splitlines() if "could not be used" in line]
+    assert len(warned) == 1, reread.err
+    assert f"the history cache {cached} could not be used (ValueError" in warned[0]
+    assert "read again from git" in warned[0]
+    (crash_log,) = (tmp_path / "user-cache" / "kpictl").glob("kpictl-crash-*.log")
+    assert f"details in {crash_log}" in warned[0]
+    assert "ValueError" in crash_log.read_text(encoding="utf-8")
+    payload, expected = json.loads(reread.out), json.loads(truth[0])
+    assert payload["projects"] == expected["projects"]
+    assert payload["warnings"] == [warned[0].removeprefix("kpictl: warning: ")]
+    assert answers(repo) == truth  # the cache was written again: no warning from here on
 
 
 def test_replace_refs_and_grafts_change_no_date(repo):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpictl.config import default_config
-from kpictl.git.cache import write_atomically
+from kpictl.history.cache import write_atomically
 from kpictl.history.revision import RevisionParser
 from kpictl.project.loader import MAX_BYTES, load_bytes, top_level_id
 from kpictl.project.validate import ProjectValidator

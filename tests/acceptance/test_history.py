@@ -286,7 +286,9 @@ def test_uncommitted_edits_are_ignored_unless_worktree(repo):
 
 def test_the_cache_gives_the_same_answer_and_reads_only_new_commits(repo, monkeypatch, tmp_path):
     from kpictl.config import load_config
-    from kpictl.git.reader import read_history
+    from kpictl.git.log import BranchLog
+    from kpictl.git.repository import open_repository
+    from kpictl.history.branch import read_branch
 
     for day in range(1, 6):
         repo.commit(
@@ -297,7 +299,8 @@ def test_the_cache_gives_the_same_answer_and_reads_only_new_commits(repo, monkey
     first = history(repo)
     assert first == cold
     repo.commit("2025-01-09T09:00:00+00:00", {P: project_yaml("assistant", demo_ready="done")})
-    warm = read_history(load_config(repo.path))
+    branch = BranchLog(open_repository(repo.path, None))
+    warm = read_branch(load_config(repo.path), branch, now=0)
     assert warm.commits_read == 1
     assert history(repo) == history(repo, "--no-cache")
     # A rewritten branch (the cached head is no longer on it) is read again from scratch.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kpictl.history.catalog import outside_catalog
-from kpictl.history.model import Commit, History, ProjectHistory, Revision
+from kpictl.history.model import BranchHistory, Commit, ProjectHistory, Revision
+from kpictl.history.outside_catalog import outside_catalog
 
 COMMIT = Commit("a" * 40, 0, 0, "someone", "change")
 
@@ -18,7 +18,7 @@ def test_one_warning_per_project_and_name_in_its_current_file():
     now = {"id": "a", "milestones": {"legal_review": "done"}, "environments": {"qa": "done"}}
     gone = {"id": "b", "milestones": {"legal_review": "done"}}
     dropped = {"id": "c", "milestones": {"kickoff": "done"}}
-    history = History(
+    history = BranchHistory(
         "main",
         "a" * 40,
         {

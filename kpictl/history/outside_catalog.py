@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from kpictl.history.model import History
+from kpictl.history.model import BranchHistory
 
 
 def outside_catalog(
-    history: History, milestones: Collection[str], environments: Collection[str]
+    history: BranchHistory, milestones: Collection[str], environments: Collection[str]
 ) -> list[str]:
     """One warning per project and name in its current file that is not in the catalog."""
     warnings = []

@@ -1,18 +1,18 @@
-"""When a commit landed, when its committer time cannot be it: a head in the future is refused,
-and a commit dated after the head counts as landing with the commit that follows it.
+"""Commits dated after the head of the branch: each counts as landing with the first-parent
+commit that follows it, since it cannot have landed after the commits that follow it.
 
-No rule here reads the clock for a result: the same commit always gives the same dates. The
-clock only refuses a head no report could be right about.
+No rule here reads the clock: the same commit always gives the same dates.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
-from kpictl.dates import DAY, iso, usable
-from kpictl.errors import KpictlError
-from kpictl.git.repository import Repository
+from kpictl.dates import iso, usable
 from kpictl.history.model import LogEntry
+
+# The first-parent commits after one, up to the head, newest first: (committer time, sha).
+TimesAfter = Callable[[str], list[tuple[int, str]]]
 
 
 def shown_time(epoch: int) -> str:
@@ -20,24 +20,8 @@ def shown_time(epoch: int) -> str:
     return iso(epoch) if usable(epoch) else f"{epoch} seconds since 1970, after 9999"
 
 
-def refuse_future_head(repo: Repository, head_time: int) -> None:
-    """A head committed more than a day after this machine's clock would date every running
-    KPI from the future (and make it the default as-of moment): an error, with the fix."""
-    now = time.time()
-    if head_time <= now + DAY:
-        return
-    raise KpictlError(
-        f"the head commit {repo.head[:10]} of {repo.ref} has a committer time of "
-        f"{shown_time(head_time)}, more than a day after this machine's clock "
-        f"({iso(int(now))}), and no change can land in the future; either this machine's clock "
-        "is behind (set it right), or the commit was made with a clock that was ahead: land "
-        "any commit after it (the first commit after it dates it), or, if it is not pushed "
-        "yet, give it the current time with `git commit --amend --no-edit`"
-    )
-
-
 def date_late_commits(
-    repo: Repository, log: list[LogEntry], head_time: int
+    log: list[LogEntry], head: str, head_time: int, times_after: TimesAfter
 ) -> tuple[list[LogEntry], list[str]]:
     """The log with each commit dated after the head counted at the earliest time of the
     first-parent commits that follow it (it cannot have landed after them), and one warning
@@ -50,18 +34,11 @@ def date_late_commits(
     if not late:
         return log, []  # the usual case: no git call
     first = log[late[0]][0][0]
-    listed = repo.git.text(
-        "rev-list", "--first-parent", "--timestamp", f"{first}..{repo.head}", "--"
-    )
     # For each commit, the earliest usable time among the commits after it, and whose it is.
     earliest_after: dict[str, tuple[int, str] | None] = {}
     earliest: tuple[int, str] | None = None
-    for line in listed.split("\n"):  # newest first
-        stamp, _, sha = line.partition(" ")
-        if not sha:
-            continue
+    for landed, sha in times_after(first):  # newest first
         earliest_after[sha] = earliest
-        landed = int(stamp) if stamp.lstrip("-").isdigit() else -1
         if usable(landed) and (earliest is None or landed < earliest[0]):
             earliest = (landed, sha)
     earliest_after[first] = earliest
@@ -75,7 +52,7 @@ def date_late_commits(
         dated[i] = ((sha, found[0], authored, author, subject), changes)
         warnings.append(
             f"commit {sha[:10]} ({subject}) has a committer time of {shown_time(landed)}, "
-            f"after the head of the branch ({repo.head[:10]}, {iso(head_time)}): clock skew; "
+            f"after the head of the branch ({head[:10]}, {iso(head_time)}): clock skew; "
             "it cannot have landed after the commits that follow it, so it counts as landing "
             f"at {iso(found[0])}, with {found[1][:10]}"
         )

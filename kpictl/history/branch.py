@@ -1,25 +1,25 @@
-"""History from a repository: the log and blobs read from git (through the cache), each blob
-parsed in isolation, replayed by project identity, plus uncommitted changes with --worktree."""
+"""A branch's history: the log and blobs read from git (through the cache), each revision
+parsed in isolation, replayed by project identity, plus uncommitted changes with --worktree.
+
+Git is read through a ``BranchSource`` (``kpictl.git.log.BranchLog``), which gives plain data.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import time
 import traceback
 from collections import ChainMap
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kpictl.config import Config
 from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
-from kpictl.git.cache import HistoryCache
-from kpictl.git.landing import date_late_commits, refuse_future_head
-from kpictl.git.log import cat_blobs, extends, read_log, seconds
-from kpictl.git.repository import Git, Repository, open_repository
-from kpictl.history.catalog import outside_catalog
-from kpictl.history.model import ZERO_SHA, History, LogEntry, ProjectHistory, Revision
+from kpictl.history.cache import RevisionCache
+from kpictl.history.late_commits import date_late_commits
+from kpictl.history.model import ZERO_SHA, BranchHistory, LogEntry, ProjectHistory, Revision
+from kpictl.history.outside_catalog import outside_catalog
 from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
@@ -28,87 +28,113 @@ from kpictl.project.loader import MAX_BYTES, LoadError, read_project_file
 from kpictl.project.validate import is_project_path
 
 
-def read_history(
+class BranchSource(Protocol):
+    """What reading a branch asks of git (``kpictl.git.log.BranchLog`` answers)."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def head(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def git_dir(self) -> Path: ...
+    @property
+    def head_time(self) -> int: ...
+    def grafts(self) -> str: ...
+    def extends(self, cached_head: str) -> bool: ...
+    def log(
+        self, folder: str, keep: Callable[[str], bool], since: str | None
+    ) -> list[LogEntry]: ...
+    def blobs(self, shas: list[str], limit: int) -> Iterator[tuple[str, bytes | int]]: ...
+    def first_parent_times(self, first: str) -> list[tuple[int, str]]: ...
+    def uncommitted(self, folder: str, keep: Callable[[str], bool]) -> list[str]: ...
+
+
+def read_branch(
     config: Config,
-    repo: Repository | None = None,
+    branch: BranchSource,
     *,
-    ref: str | None = None,
     worktree: bool = False,
     use_cache: bool = True,
-    now: float | None = None,
+    now: int,
     landed_line: frozenset[str] | None = None,
     pending_at: int | None = None,
-) -> History:
-    """The history of ``ref``. With ``landed_line`` (the commits already on the main line), a
-    commit of ``ref`` outside it has not landed yet and counts as landing at ``pending_at``, as
-    it will when merged."""
-    if repo is None:
-        repo = open_repository(config, ref)
-    if worktree and ref is not None and repo.head != Git(config.root).text("rev-parse", "HEAD"):
-        raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
-    head_time = seconds(repo.git.text("log", "-1", "--format=%ct", repo.head))
-    refuse_future_head(repo, head_time)
+) -> BranchHistory:
+    """The history of ``branch``, with uncommitted changes dated ``now`` under ``worktree``.
+    With ``landed_line`` (the commits already on the main line), a commit of the branch outside
+    it has not landed yet and counts as landing at ``pending_at``, as it will when merged."""
+    head_time = branch.head_time
     parser = RevisionParser()
-    folder = Path(os.environ.get("KPICTL_CACHE_DIR") or repo.git_dir / "kpictl")
-    key = (repo.prefix, config.projects_dir, parser.schema_key, _grafts_key(repo))
-    cache = HistoryCache(folder, key, enabled=use_cache)
+    folder = Path(os.environ.get("KPICTL_CACHE_DIR") or branch.git_dir / "kpictl")
+    key = (branch.prefix, config.projects_dir, parser.schema_key, branch.grafts())
+    cache = RevisionCache(folder, key, enabled=use_cache)
     try:
         history, log, new, late = _replay_with(
-            cache, repo, config, parser, head_time, landed_line, pending_at
+            cache, branch, config, parser, head_time, landed_line, pending_at
         )
     except (KpictlError, MemoryError):
         raise
-    except Exception:
+    except Exception as exc:
         if not cache.loaded:
             raise
         # The cache passed its checksum but not its use: written by a bug or another program.
-        # It only saves time, so read cold, and write it again.
-        cache = HistoryCache(folder, key, enabled=use_cache, load=False)
+        # It only saves time, so read cold and write it again, but say so: a bug must not hide.
+        crash_log = write_crash_log(traceback.format_exc())
+        cache = RevisionCache(folder, key, enabled=use_cache, load=False)
         history, log, new, late = _replay_with(
-            cache, repo, config, parser, head_time, landed_line, pending_at
+            cache, branch, config, parser, head_time, landed_line, pending_at
+        )
+        where = f"; details in {crash_log}" if crash_log else ""
+        history.warnings.insert(
+            0,
+            f"the history cache {cache.path} could not be used ({type(exc).__name__}: "
+            f"{str(exc)[:200]}), so history was read again from git and the cache written "
+            f"again{where}; if this comes back, it is a bug in kpictl: please report it",
         )
     if not history.projects and not config.projects_path.is_dir():
         raise KpictlError(
             f"there is no {config.projects_dir}/ folder in {config.root} and no project file in "
-            f"the history of {repo.ref}; run kpictl in the KPI repository (or pass -C), or create "
-            "a project with `kpictl new ID`"
+            f"the history of {branch.ref}; run kpictl in the KPI repository (or pass -C), or "
+            "create a project with `kpictl new ID`"
         )
     history.commits_read = len(new)
     # Each project's JSON is kept by its commits: not when one of them was dated by another.
     history.memo_path = None if late else cache.fragments_path
     # The default as-of time: the head commit's, or later if clocks went backwards on the way,
     # so that no landed revision falls after it.
-    if not usable(head_time) and not any(sha == repo.head for (sha, *_), _ in log):
+    if not usable(head_time) and not any(sha == branch.head for (sha, *_), _ in log):
         history.warnings.append(  # (replay warned already when it changed a project file)
-            f"the head commit {repo.head[:10]} has a committer time outside 1970 to 9999 (UTC), "
-            "or one git cannot read; results are as of the last commit with a usable time"
+            f"the head commit {branch.head[:10]} has a committer time outside 1970 to 9999 "
+            "(UTC), or one git cannot read; results are as of the last commit with a usable time"
         )
     times = [r.landed_at for p in history.projects.values() for r in p.revisions]
     times += [head_time] if usable(head_time) else []
     history.head_landed_at = max(times, default=0)
     if worktree:
-        _add_worktree(history, repo, config, parser, now if now is not None else time.time())
+        _add_worktree(history, branch, config, parser, now)
     history.warnings.extend(outside_catalog(history, config.milestone_ids, config.environments))
     return history
 
 
 def _replay_with(
-    cache: HistoryCache,
-    repo: Repository,
+    cache: RevisionCache,
+    branch: BranchSource,
     config: Config,
     parser: RevisionParser,
     head_time: int,
     landed_line: frozenset[str] | None,
     pending_at: int | None,
-) -> tuple[History, list[LogEntry], list[LogEntry], bool]:
+) -> tuple[BranchHistory, list[LogEntry], list[LogEntry], bool]:
     """The log (from the cache, extended by git), its blobs parsed, replayed: the history, the
     log it was replayed from, the commits read from git in this run, and whether a commit
     dated after the head was counted at a later commit's time."""
-    if cache.head and extends(repo, cache.head):
-        new = read_log(repo, config, cache.head) if cache.head != repo.head else []
+    folder = config.projects_dir
+    if cache.head and branch.extends(cache.head):
+        new = branch.log(folder, is_project_path, cache.head) if cache.head != branch.head else []
         log = cache.log + new
     else:
-        new = log = read_log(repo, config, None)
+        new = log = branch.log(folder, is_project_path, None)
     # Blobs in landing order, so each revision of a file can be patched from the one before;
     # with the cache, the new commits' and any that kpictl failed on before.
     wanted: dict[str, str] = {}
@@ -120,7 +146,7 @@ def _replay_with(
     cached = len(cache.blobs)
     crashed: dict[str, Parsed] = {}  # not cached: a kpictl that no longer fails reads them again
     progress = Progress("reading project revisions from git", len(wanted))
-    for count, (sha, body) in enumerate(cat_blobs(repo.git, list(wanted), MAX_BYTES), 1):
+    for count, (sha, body) in enumerate(branch.blobs(list(wanted), MAX_BYTES), 1):
         path = wanted[sha]
         if isinstance(body, int):  # over the limit: its size, never its content
             parsed, known[path], failed = parser.too_large(body), None, False
@@ -129,14 +155,15 @@ def _replay_with(
         (crashed if failed else cache.blobs)[sha] = parsed
         progress.update(count)
     progress.close()
-    if new or cache.head != repo.head or len(cache.blobs) > cached:
-        cache.save(repo.head, log)
-    log, late = date_late_commits(repo, log, head_time)  # after saving: the cache keeps git's
+    if new or cache.head != branch.head or len(cache.blobs) > cached:
+        cache.save(branch.head, log)
+    # After saving: the cache keeps git's times.
+    log, late = date_late_commits(log, branch.head, head_time, branch.first_parent_times)
     pending = 0
     if landed_line is not None and pending_at is not None:
         log, pending = _as_if_landed(log, landed_line, pending_at)
     blobs = ChainMap(cache.blobs, crashed) if crashed else cache.blobs
-    history = replay(log, blobs, repo.ref, repo.head, refused_at_landing)
+    history = replay(log, blobs, branch.ref, branch.head, refused_at_landing)
     history.pending_commits = pending
     history.warnings[:0] = late
     return history, log, new, bool(late)
@@ -155,14 +182,6 @@ def _as_if_landed(
     return dated, pending
 
 
-def _grafts_key(repo: Repository) -> str:
-    """What the deprecated grafts file (which rewrites parents) holds, for the cache key."""
-    try:
-        return hashlib.sha256((repo.git_dir / "info" / "grafts").read_bytes()).hexdigest()
-    except OSError:
-        return "no grafts"
-
-
 def _parse_isolated(
     parser: RevisionParser, body: bytes, previous: Known | None
 ) -> tuple[Parsed, Known | None, bool]:
@@ -178,21 +197,14 @@ def _parse_isolated(
 
 
 def _add_worktree(
-    history: History, repo: Repository, config: Config, parser: RevisionParser, now: float
+    history: BranchHistory, branch: BranchSource, config: Config, parser: RevisionParser, now: int
 ) -> None:
-    """Uncommitted changes as provisional revisions, dated now."""
-    spec = f":(top,literal){repo.prefix}{config.projects_dir}"
-    status = repo.git.run(
-        "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", spec
-    ).stdout.decode("utf-8", "surrogateescape")
-    landed = int(now)
+    """Uncommitted changes as provisional revisions, dated ``now``."""
+    landed = now
     by_path = {p.current.path: p for p in history.projects.values()}
     # Each path as git gives it (to read the file) and as history shows it (escaped).
-    paths: list[tuple[str, str]] = []
-    for entry in status.split("\0"):
-        if len(entry) > 3 and is_project_path(entry[3:]):
-            name = entry[3:][len(repo.prefix) :]
-            paths.append((name, printable(name)))
+    uncommitted = branch.uncommitted(config.projects_dir, is_project_path)
+    paths = [(name, printable(name)) for name in uncommitted]
     changed: list[tuple[str, dict[str, Any]]] = []
     for name, path in paths:
         file = config.root / name

@@ -1,4 +1,5 @@
-"""The history cache under the git directory: parsed blobs, the log, and each project's JSON.
+"""The cache files under the git directory: parsed revisions by blob id, the log, and each
+project's JSON.
 
 A cache only saves time: a file that cannot be read is rebuilt, one that cannot be written is
 skipped, and nothing in it is trusted across kpictl versions or parsing configurations.
@@ -63,8 +64,8 @@ def read_marshal(path: Path) -> Any:
         return None
 
 
-class HistoryCache:
-    """Parsed blobs and the log up to a head, in one marshal file under the git directory."""
+class RevisionCache:
+    """Parsed revisions by blob id and the log up to a head, in one marshal file."""
 
     def __init__(
         self, folder: Path, key_parts: tuple[str, ...], enabled: bool, load: bool = True
