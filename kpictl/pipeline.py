@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from kpictl.config import CONFIG_FILE, Config, load_config
 from kpictl.config.explain import ConfigError
-from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, zone
+from kpictl.dates import DAY, DateError, end_of_day, iso, parse_declared, usable, zone
 from kpictl.errors import KpictlError
 from kpictl.git.log import BranchLog
 from kpictl.git.repository import (
@@ -118,20 +118,36 @@ def config_at(config: Config, repo: Repository, ref: str | None) -> tuple[Config
     return at_ref, note
 
 
-def refuse_future_head(branch: BranchLog) -> None:
+def refuse_implausible_head(branch: BranchLog) -> None:
     """A head committed more than a day after this machine's clock would date every running
-    KPI from the future (and make it the default as-of moment): an error, with the fix."""
+    KPI from the future (and make it the default as-of moment); one committed more than a day
+    before the commit it follows, with a clock that was behind (a dead clock says 1970), would
+    pull every change before it back to its time. Both are errors, with the fix; the clock
+    only refuses, it never changes a result."""
     now = time.time()
-    if branch.head_time <= now + DAY:
-        return
-    raise KpictlError(
-        f"the head commit {branch.head[:10]} of {branch.ref} has a committer time of "
-        f"{shown_time(branch.head_time)}, more than a day after this machine's clock "
-        f"({iso(int(now))}), and no change can land in the future; either this machine's clock "
-        "is behind (set it right), or the commit was made with a clock that was ahead: land "
-        "any commit after it (the first commit after it dates it), or, if it is not pushed "
-        "yet, give it the current time with `git commit --amend --no-edit`"
+    head = branch.head_time
+    fix = (
+        "land any commit after it (the first commit after it dates it), or, if it is not "
+        "pushed yet, give it the current time with `git commit --amend --no-edit`"
     )
+    if head > now + DAY:
+        raise KpictlError(
+            f"the head commit {branch.head[:10]} of {branch.ref} has a committer time of "
+            f"{shown_time(head)}, more than a day after this machine's clock "
+            f"({iso(int(now))}), and no change can land in the future; either this machine's "
+            "clock is behind (set it right), or the commit was made with a clock that was "
+            f"ahead: {fix}"
+        )
+    # The latest of the commits just before it that could have landed by now (one dated in
+    # the future is the misdated one, and counts at the head's time instead).
+    before = [t for t in branch.recent_times[1:] if usable(t) and t <= now + DAY]
+    if usable(head) and before and head + DAY < max(before):
+        raise KpictlError(
+            f"the head commit {branch.head[:10]} of {branch.ref} has a committer time of "
+            f"{iso(head)}, more than a day before a commit it follows ({iso(max(before))}): it "
+            "was made with a clock that was behind, and every change dated after it would "
+            f"count as landing at its time; {fix}"
+        )
 
 
 def _differs(working: Path, committed: bytes | None) -> bool:
@@ -187,7 +203,7 @@ def read_landed(
     branch = BranchLog(repo)
     if worktree and ref is not None and not branch.is_checked_out():
         raise KpictlError("--worktree adds uncommitted changes, so it needs the checked-out branch")
-    refuse_future_head(branch)
+    refuse_implausible_head(branch)
     history = read_branch(
         config,
         branch,

@@ -131,9 +131,16 @@ class BranchLog:
         self.git_dir = repo.git_dir
 
     @functools.cached_property
+    def recent_times(self) -> list[int]:
+        """The committer times of the head and of the first-parent commits before it, newest
+        first, at most 50 of them (-1 where git cannot read one)."""
+        listed = self.repo.git.text("log", "-50", "--first-parent", "--format=%ct", self.head)
+        return [seconds(line) for line in listed.split("\n")]
+
+    @property
     def head_time(self) -> int:
         """The head commit's committer time (-1 when git cannot read it)."""
-        return seconds(self.repo.git.text("log", "-1", "--format=%ct", self.head))
+        return self.recent_times[0]
 
     def is_checked_out(self) -> bool:
         """Whether the head is the commit checked out in the work tree."""

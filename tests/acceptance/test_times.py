@@ -111,13 +111,17 @@ def test_a_commit_at_the_first_second_of_1970_is_a_time_like_any_other(repo, tmp
     update = "updates:\n  - {{id: u1, kind: simple, status: {}, title: Fix a typo}}\n"
     raw_commit(repo, {"projects/a.yaml": text + update.format("requested")}, "0")
     raw_commit(repo, {"projects/a.yaml": text + update.format("live")}, "0")
-    for args in (["report"], ["forecast"], ["diff", "HEAD~1", "HEAD"]):
+    # a head dated long before the commit it follows is refused: its clock was behind
+    refused = run_kpictl("report", cwd=repo.path)
+    assert refused.code == 2, refused.err
+    assert "more than a day before a commit it follows (2025-01-06" in refused.err
+    assert "git commit --amend --no-edit" in refused.err
+    repo.commit("2025-02-01T09:00:00+00:00", {"projects/b.yaml": project_yaml("b")})
+    for args in (["report"], ["forecast"], ["diff", "HEAD~3", "HEAD"]):
         result = run_kpictl(*args, cwd=repo.path)
         assert result.code == 0, (args, result.err)
     report = json.loads(run_kpictl("report", "--format", "json", cwd=repo.path).out)
-    (project,) = report["projects"]
+    project = next(p for p in report["projects"] if p["id"] == "a")
     assert project["kpis"]["simple_update_lead_time"]["value"] == 0.0
     built = run_kpictl("build", "--out", str(tmp_path / "site"), cwd=repo.path)
     assert built.code == 0, built.err
-    repo.commit("2025-02-01T09:00:00+00:00", {"projects/b.yaml": project_yaml("b")})
-    assert run_kpictl("report", cwd=repo.path).code == 0
