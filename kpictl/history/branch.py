@@ -223,6 +223,7 @@ def _add_worktree(
                     changed.append((path, parsed[0]))
                     continue
             history.warnings.append(f"uncommitted {path} did not validate ({reason}); ignored")
+    changed = _unique_ids(history, config, changed)
     declared = {data["id"] for _, data in changed}
     for name, path in paths:  # deletions first: a file renamed in the working tree is no archive
         deleted = by_path.get(path)
@@ -232,3 +233,31 @@ def _add_worktree(
     for path, data in changed:
         project = history.projects.setdefault(data["id"], ProjectHistory(data["id"]))
         project.revisions.append(Revision(None, landed, path, data, provisional=True))
+
+
+def _unique_ids(
+    history: BranchHistory, config: Config, changed: list[tuple[str, dict[str, Any]]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The uncommitted revisions whose id no other project file of the working tree holds: a
+    copy of a file under another name is skipped with a warning, as a commit of it would be,
+    never taken for the project moving there."""
+    touched = {path for path, _ in changed}
+    holders = {
+        p.id: p.current.path
+        for p in history.projects.values()
+        if p.revisions
+        and not p.archived
+        and p.current.path not in touched
+        and os.path.lexists(config.root / p.current.path)
+    }
+    kept = []
+    for path, data in changed:
+        other = holders.setdefault(data["id"], path)
+        if other != path:
+            history.warnings.append(
+                f"uncommitted {path} uses the id {data['id']!r} of {other}; it is ignored "
+                "(`kpictl validate` reports duplicate ids)"
+            )
+            continue
+        kept.append((path, data))
+    return kept
