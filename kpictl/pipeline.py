@@ -138,15 +138,17 @@ def refuse_implausible_head(branch: BranchLog) -> None:
             "clock is behind (set it right), or the commit was made with a clock that was "
             f"ahead: {fix}"
         )
-    # The latest of the commits just before it that could have landed by now (one dated in
-    # the future is the misdated one, and counts at the head's time instead).
+    # The commits just before it that could have landed by now (one dated in the future is
+    # the misdated one, and counts at the head's time instead). One dated after the head is
+    # a skew to warn of; several mean the head's own clock was behind.
     before = [t for t in branch.recent_times[1:] if usable(t) and t <= now + DAY]
-    if usable(head) and before and head + DAY < max(before):
+    later = [t for t in before if t > head + DAY]
+    if usable(head) and len(later) > 1:
         raise KpictlError(
             f"the head commit {branch.head[:10]} of {branch.ref} has a committer time of "
-            f"{iso(head)}, more than a day before a commit it follows ({iso(max(before))}): it "
-            "was made with a clock that was behind, and every change dated after it would "
-            f"count as landing at its time; {fix}"
+            f"{iso(head)}, more than a day before {len(later)} of the commits before it (the "
+            f"latest {iso(max(later))}): it was made with a clock that was behind, and every "
+            f"change dated after it would count as landing at its time; {fix}"
         )
 
 

@@ -109,15 +109,16 @@ def test_a_commit_at_the_first_second_of_1970_is_a_time_like_any_other(repo, tmp
     there once fell out of its own median, which then had no values (exit 3)."""
     text = project_yaml("a")
     update = "updates:\n  - {{id: u1, kind: simple, status: {}, title: Fix a typo}}\n"
+    repo.commit("2025-01-07T09:00:00+00:00", {"projects/c.yaml": project_yaml("c")})
     raw_commit(repo, {"projects/a.yaml": text + update.format("requested")}, "0")
     raw_commit(repo, {"projects/a.yaml": text + update.format("live")}, "0")
     # a head dated long before the commit it follows is refused: its clock was behind
     refused = run_kpictl("report", cwd=repo.path)
     assert refused.code == 2, refused.err
-    assert "more than a day before a commit it follows (2025-01-06" in refused.err
+    assert "more than a day before 2 of the commits before it (the latest 2025-01-07" in refused.err
     assert "git commit --amend --no-edit" in refused.err
     repo.commit("2025-02-01T09:00:00+00:00", {"projects/b.yaml": project_yaml("b")})
-    for args in (["report"], ["forecast"], ["diff", "HEAD~3", "HEAD"]):
+    for args in (["report"], ["forecast"], ["diff", "HEAD~4", "HEAD"]):
         result = run_kpictl(*args, cwd=repo.path)
         assert result.code == 0, (args, result.err)
     report = json.loads(run_kpictl("report", "--format", "json", cwd=repo.path).out)
