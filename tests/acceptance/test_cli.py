@@ -36,7 +36,7 @@ def test_github_format_escapes_as_github_documents(kpi_repo):
 
 
 def test_github_escaping_of_percent_and_newlines():
-    from kpictl.cli import github_error
+    from kpictl.cli.main import github_error
     from kpictl.output.diagnostics import github_annotation
     from kpictl.project.diagnostics import Diagnostic
 
@@ -252,7 +252,7 @@ def test_the_reference_docs_are_generated_from_the_schema_and_catalog():
 
 
 def test_every_command_is_in_the_readme_and_its_help_has_an_example():
-    from kpictl.cli import cli
+    from kpictl.cli.main import cli
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name, command in cli.commands.items():
