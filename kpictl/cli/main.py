@@ -103,7 +103,7 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> int:
       kpictl validate --format github
     """
     from kpictl.config import CONFIG_FILE
-    from kpictl.output.diagnostics import format_diagnostics, summary_line
+    from kpictl.output.findings import format_diagnostics, summary_line
     from kpictl.project.schema import SCHEMA_FILE, stale_schema
     from kpictl.project.validate import discover, validate_files
 
@@ -196,7 +196,7 @@ def projects(obj: Context, fmt: str) -> int:
     Example:
       kpictl projects --format json
     """
-    from kpictl.output.diagnostics import format_diagnostics
+    from kpictl.output.findings import format_diagnostics
     from kpictl.output.projects import format_projects
     from kpictl.project.validate import discover, validate_files
 
@@ -649,7 +649,7 @@ def _error(exc: KpictlError, argv: list[str] | None) -> None:
     findings = exc.diagnostics if isinstance(exc, ConfigError) else []
     message = printable(str(exc))
     if _annotating(argv):
-        from kpictl.output.diagnostics import github_annotation
+        from kpictl.output.findings import github_annotation
 
         for finding in findings:
             click.echo(github_annotation(finding))
@@ -662,7 +662,7 @@ def _error(exc: KpictlError, argv: list[str] | None) -> None:
 
 
 def github_error(message: str, title: str) -> str:
-    from kpictl.output.diagnostics import escape_data, escape_property
+    from kpictl.output.findings import escape_data, escape_property
 
     return f"::error title={escape_property(title)}::{escape_data(message)}"
 

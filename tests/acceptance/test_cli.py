@@ -37,7 +37,7 @@ def test_github_format_escapes_as_github_documents(kpi_repo):
 
 def test_github_escaping_of_percent_and_newlines():
     from kpictl.cli.main import github_error
-    from kpictl.output.diagnostics import github_annotation
+    from kpictl.output.findings import github_annotation
     from kpictl.project.diagnostics import Diagnostic
 
     # A finding never holds a raw line break (it may quote a key): it is shown escaped.
