@@ -1,1 +1,2 @@
-"""The command line: the commands, and the edge that turns a failure into an exit code."""
+"""The command line: one module per command (parse options, call the library, print), and
+`main`, the group and the edge that turns every failure into a message and an exit code."""
