@@ -1,3 +1,3 @@
-from kpictl.cli import run
+from kpictl.cli.main import run
 
 run()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -15,16 +17,44 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as shells report it
 
 
+class Finding(Protocol):
+    """A problem at a line and column of a file, as a project file's diagnostics are."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def col(self) -> int: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
 class KpictlError(Exception):
     """A problem the user can fix: bad configuration, an unusable repository, a bad argument.
 
     The message says what is wrong, where, and what to do; the CLI prints it on one line and
-    exits with ``exit_code`` (2 unless a caller says otherwise).
+    exits with ``exit_code`` (2 unless a caller says otherwise). When the problem is findings
+    at their line and column (``diagnostics``), the CLI prints those instead, one a line.
     """
 
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+    # Each a Finding; typed Any so that a subclass keeps its own (ConfigError: Diagnostic).
+    diagnostics: Sequence[Any] = ()
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: int = EXIT_USAGE,
+        diagnostics: Sequence[Finding] | None = None,
+    ) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        if diagnostics is not None:  # a subclass may have set its own before calling this
+            self.diagnostics = diagnostics
 
 
 def _crash_folder() -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kpictl.cli import main
+from kpictl.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,10 +5,11 @@ The site and the outputs show these statuses; they never compare a value with a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from kpictl.config import KpiDef
-from kpictl.kpis.results import CurrentStatus, PortfolioStatus, Verdict
+from kpictl.kpis.results import CurrentStatus, PortfolioStatus, ProjectResult, Verdict
 from kpictl.kpis.stats import Summary
 
 
@@ -49,3 +50,21 @@ def miss(kpi: KpiDef, value: float) -> tuple[float, float | None] | None:
         return None
     gap = abs(value - kpi.target)
     return gap, (gap / abs(kpi.target) * 100 if kpi.target else None)
+
+
+FailOn = Literal["missed", "overdue"]
+FAIL_ON: tuple[FailOn, ...] = ("missed", "overdue")
+
+
+def failures(
+    projects: Iterable[ProjectResult], fail_on: Iterable[FailOn]
+) -> list[tuple[FailOn, list[str]]]:
+    """The statuses asked for that some project's KPI has, in the order asked, each once,
+    with those KPIs as ``project: kpi``; empty when none fails (`report --fail-on`)."""
+    shown = list(projects)
+    found = []
+    for status in dict.fromkeys(fail_on):
+        kpis = [f"{p.id}: {k}" for p in shown for k, v in p.kpis.items() if v.status == status]
+        if kpis:
+            found.append((status, kpis))
+    return found

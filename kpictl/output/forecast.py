@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from kpictl.dates import DAY, day_text, iso
 from kpictl.kpis import Forecast, LaunchCount, Report
 from kpictl.kpis.backtest import Backtest, HorizonScore
 from kpictl.kpis.results import MilestoneForecast
 from kpictl.output.jsontext import json_text
+
+ForecastFormat = Literal["text", "json"]
 
 # The count of launches reached with 85% confidence: the 15th percentile of the count, named
 # so that nobody reads it as the optimistic figure.
@@ -155,7 +158,8 @@ def forecast_data(report: Report, warnings: list[str]) -> dict[str, Any]:
     }
 
 
-def forecast_text(report: Report) -> str:
+def forecast_text(report: Report, warnings: list[str]) -> str:
+    """For people; the warnings are on stderr already."""
     lines = [f"Launch forecasts as of {iso(report.as_of)} at {report.head[:10]}", ""]
     running = [r for r in report.projects if r.forecast is not None]
     if not running:
@@ -240,3 +244,13 @@ def backtest_text(b: Backtest, head: str) -> str:
     )
     lines += ["", *textwrap.wrap(notes, 100, initial_indent="  ", subsequent_indent="  ")]
     return "\n".join(lines) + "\n"
+
+
+FORECAST_FORMATS: dict[ForecastFormat, Callable[[Report, list[str]], str]] = {
+    "text": forecast_text,
+    "json": forecast_json_text,
+}
+BACKTEST_FORMATS: dict[ForecastFormat, Callable[[Backtest, str], str]] = {
+    "text": backtest_text,
+    "json": backtest_json,
+}

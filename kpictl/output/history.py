@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from kpictl import __version__
 from kpictl.config import Config
 from kpictl.dates import DAY, iso, minute_text
 from kpictl.history.cache import FragmentCache
-from kpictl.history.model import BranchHistory as History
-from kpictl.history.model import ProjectHistory
-from kpictl.kpis.timeline import Dated, Event, Item, Timeline, build_timeline
+from kpictl.history.model import BranchHistory, ProjectHistory
+from kpictl.kpis.timeline import Dated, Event, Item, Timeline, build_timeline, build_timelines
 from kpictl.output.contracts import HISTORY_SCHEMA_VERSION
 from kpictl.output.jsontext import json_text
 from kpictl.printable import json_safe, printable
+
+HistoryFormat = Literal["text", "json"]
 
 
 def _dated(d: Dated) -> dict[str, Any]:
@@ -97,7 +98,7 @@ def _dumps(value: Any) -> str:
     return json_text(value, compact=True)
 
 
-def history_json(history: History, config: Config, ids: Iterable[str] = ()) -> str:
+def history_json(history: BranchHistory, config: Config, ids: Iterable[str] = ()) -> str:
     """The JSON contract. Each project's part is kept in the history cache by the commits of its
     revisions, so a run after one new commit rebuilds and encodes only the project it touched."""
     key = repr((config.milestone_ids, config.environments, config.timezone, __version__))
@@ -150,7 +151,8 @@ def _value(value: Any) -> str:
     return "—" if value is None else printable(str(value))
 
 
-def history_text(history: History, timelines: list[Timeline]) -> str:
+def history_text(history: BranchHistory, config: Config, ids: Iterable[str] = ()) -> str:
+    timelines = build_timelines(history, config, ids)
     lines: list[str] = [f"{history.ref} at {history.head[:10]}; times in UTC", ""]
     for t in timelines:
         state = "  (archived)" if t.archived else ""
@@ -180,3 +182,9 @@ def history_text(history: History, timelines: list[Timeline]) -> str:
         lines.append("")
     lines.append(f"{len(timelines)} project{'s' if len(timelines) != 1 else ''}")
     return "\n".join(lines) + "\n"
+
+
+HISTORY_FORMATS: dict[HistoryFormat, Callable[[BranchHistory, Config, Iterable[str]], str]] = {
+    "text": history_text,
+    "json": history_json,
+}

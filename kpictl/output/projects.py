@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from kpictl.config import Config
 from kpictl.output.jsontext import json_text
 from kpictl.printable import printable
 from kpictl.project.loader import Document
 from kpictl.project.status import milestone_statuses, phase_of
+
+ProjectsFormat = Literal["text", "json"]
 
 _STATUS_ORDER = ("done", "in_progress", "planned", "skipped")
 _STATUS_LABEL = {
@@ -36,10 +39,16 @@ def _entry(doc: Document, config: Config) -> dict[str, Any]:
     }
 
 
-def format_projects(docs: list[Document], config: Config, fmt: str) -> str:
-    entries = sorted((_entry(d, config) for d in docs), key=lambda e: e["id"])
-    if fmt == "json":
-        return json_text({"projects": entries}) + "\n"
+def _entries(docs: list[Document], config: Config) -> list[dict[str, Any]]:
+    return sorted((_entry(d, config) for d in docs), key=lambda e: e["id"])
+
+
+def projects_json(docs: list[Document], config: Config) -> str:
+    return json_text({"projects": _entries(docs, config)}) + "\n"
+
+
+def projects_text(docs: list[Document], config: Config) -> str:
+    entries = _entries(docs, config)
     lines = []
     for e in entries:
         lines.append(
@@ -65,3 +74,9 @@ def format_projects(docs: list[Document], config: Config, fmt: str) -> str:
         lines.append("")
     lines.append(f"{len(entries)} project{'s' if len(entries) != 1 else ''}")
     return "\n".join(lines) + "\n"
+
+
+PROJECTS_FORMATS: dict[ProjectsFormat, Callable[[list[Document], Config], str]] = {
+    "text": projects_text,
+    "json": projects_json,
+}

@@ -1,29 +1,33 @@
-"""`kpictl report` output: the JSON contract, a terminal table, CSV and Markdown."""
+"""`kpictl report` for people and spreadsheets: a terminal table, Markdown and CSV; and the
+report's formats by name."""
 
 from __future__ import annotations
 
 import csv
 import io
 import textwrap
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from kpictl.config import KpiDef
 from kpictl.dates import iso
-from kpictl.kpis import KpiValue, Report
-from kpictl.kpis.results import Current, KpiStatus, LeftOut, ProjectResult, Spend
-from kpictl.kpis.stats import Curve, Summary
-from kpictl.output.contracts import REPORT_SCHEMA_VERSION
+from kpictl.errors import KpictlError
+from kpictl.kpis import Report
+from kpictl.kpis.results import KpiStatus, ProjectResult
+from kpictl.kpis.stats import Summary
 from kpictl.output.forecast import (
     csv_rows,
-    forecast_json,
     forecast_line,
     forecast_markdown,
-    launches_json,
     launches_lines,
     launches_markdown,
 )
-from kpictl.output.jsontext import json_text
+from kpictl.output.report_json import left_out_words, report_json, rounded
 from kpictl.printable import bidi_visible, printable
+
+ReportFormat = Literal["table", "json", "csv", "markdown"]
+GroupBy = Literal["team", "label"]
 
 STATUS_WORDS: dict[KpiStatus, str] = {
     "met": "met",
@@ -37,225 +41,26 @@ STATUS_WORDS: dict[KpiStatus, str] = {
 }
 
 
-def _round(value: float | None, unit: str) -> float | None:
-    """A value as JSON and CSV carry it: days as computed (seconds / 86,400) to six decimals,
-    money to the cent. Text, Markdown and the site round for reading."""
-    if value is None:
-        return None
-    return round(value, 6 if unit == "days" else 2)
+@dataclass(frozen=True)
+class ReportView:
+    """What a report shows: the projects asked for (the portfolio still covers all), the
+    portfolio statistics per group, the run's warnings, and whether the table shows the
+    portfolio (not when projects were asked for by id)."""
+
+    projects: Sequence[ProjectResult]
+    group_by: GroupBy | None = None
+    warnings: Sequence[str] = ()
+    portfolio: bool = True
 
 
-def _kpi_json(v: KpiValue) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "value": _round(v.value, v.unit),
-        "unit": v.unit,
-        "status": v.status,
-        "target": v.target,
-        "from": iso(v.from_at),
-        "to": iso(v.to_at),
-        "commit": v.commit,
-    }
-    if v.n is not None:
-        out["n"] = v.n
-    if v.projected is not None:
-        out["projected"] = v.projected
-    if v.note:
-        out["note"] = v.note
-    return out
-
-
-def _summary_json(s: Summary, unit: str) -> dict[str, Any]:
-    return {
-        "n": s.n,
-        "median": _round(s.median, unit),
-        "p85": _round(s.p85, unit),
-        "min": _round(s.min, unit),
-        "max": _round(s.max, unit),
-    }
-
-
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
-def _current_json(c: Current, unit: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "quarters": list(c.quarters),
-        "from": iso(c.start),
-        "to": iso(c.end),
-        **_summary_json(c.summary, unit),
-        "status": c.status,
-        "change": _round(c.change, unit),
-        "change_pct": _pct(c.change_pct),
-        "miss": _round(c.miss, unit),
-        "miss_pct": _pct(c.miss_pct),
-    }
-    if c.as_of_values:
-        out["note"] = "every value is as of the as-of date, so the current value is the median"
-    return out
-
-
-def left_out_words(left_out: LeftOut, currency: str) -> str:
-    """What the portfolio's cost totals leave out, in a sentence."""
-    count = len(left_out.projects)
-    return (
-        f"the cost totals leave out the costs in {', '.join(left_out.currencies)} of {count} "
-        f"project{'' if count == 1 else 's'} ({', '.join(left_out.projects)}), which do not "
-        f"convert to {currency}; see the warnings"
-    )
-
-
-def _spend_json(s: Spend | None, left_out: LeftOut | None, currency: str) -> dict[str, Any] | None:
-    if s is None:
-        return None  # withheld from the site (publish: {costs: false})
-    partial: dict[str, Any] = {}
-    if left_out is not None:
-        partial["left_out"] = {
-            "projects": list(left_out.projects),
-            "currencies": list(left_out.currencies),
-            "note": left_out_words(left_out, currency),
-        }
-    return {
-        "to_date": s.to_date,
-        "last_quarter": None
-        if s.last_quarter is None
-        else {"quarter": s.last_quarter[0], "amount": s.last_quarter[1]},
-        "by_quarter": [
-            {"quarter": q, "partial": partial, "total": round(sum(by.values()), 2), **by}
-            for q, by, partial in s.by_quarter
-        ],
-        **partial,
-    }
-
-
-def _cost_json(r: ProjectResult, withheld: bool) -> dict[str, Any]:
-    """The cost to date: null, with what it leaves out and why, when a cost does not convert;
-    no key at all when costs are withheld from the site."""
-    if withheld:
-        return {}
-    out: dict[str, Any] = {"cost_to_date": r.cost_to_date}
-    if r.costs_left_out:
-        out["costs_left_out"] = {"currencies": list(r.costs_left_out), "note": r.costs_note}
-    return out
-
-
-def _standing_json(r: ProjectResult, withheld: bool) -> dict[str, Any]:
-    s = r.standing
-    return {
-        "state": s.state,
-        "state_since": iso(s.since),
-        "days_in_state": s.days,
-        "stuck": [{"limit": k.limit, "days": k.days, "allowed": k.allowed} for k in s.stuck],
-        "next_milestone": s.next_milestone,
-        "milestones": {
-            "done": s.milestones_done,
-            "skipped": s.milestones_skipped,
-            "total": s.milestones_total,
-        },
-        **_cost_json(r, withheld),
-    }
-
-
-def _curve_json(c: Curve) -> dict[str, Any]:
-    return {
-        "n": c.n,
-        "rate_per_doubling": None if c.rate_per_doubling is None else round(c.rate_per_doubling, 3),
-        "t1": None if c.t1 is None else round(c.t1, 2),
-        "b": None if c.b is None else round(c.b, 4),
-        "note": c.note,
-    }
-
-
-def report_data(
-    report: Report, group_by: str | None = None, warnings: list[str] | None = None
-) -> dict[str, Any]:
-    """The JSON contract of `kpictl report` and the site's kpis.json; ``warnings`` are the
-    run's warnings (revisions skipped, values that could not be computed)."""
-    units = report.units
-    p = report.portfolio
-    portfolio: dict[str, Any] = {
-        "kpis": {
-            k: {
-                **_summary_json(s, units[k]),
-                "status": p.statuses[k],
-                "overdue": p.overdue.get(k, 0),
-                "current": _current_json(p.current[k], units[k]),
-            }
-            for k, s in p.kpis.items()
-        },
-        "learning_curve": {k: _curve_json(c) for k, c in p.learning_curve.items()},
-        "launch_order": {
-            k: [{"id": i, "value": _round(v, units[k])} for i, v in pts]
-            for k, pts in p.launch_order.items()
-        },
-        "trend": {
-            k: [{"quarter": q, **_summary_json(s, units[k])} for q, s in rows]
-            for k, rows in p.trend.items()
-        },
-        "purgatory": [{**e, "kickoff_at": iso(e["kickoff_at"])} for e in p.purgatory],
-        "stale": [{**e, "last_change_at": iso(e["last_change_at"])} for e in p.stale],
-        "phases": p.phases,
-        "states": p.states,
-        "stuck": p.stuck,
-        "costs_by_category": p.costs_by_category,
-        "cost_over_time": [{"quarter": q, **totals} for q, totals in p.cost_over_time],
-        "spend": _spend_json(p.spend, p.costs_left_out, report.currency),
-    }
-    forecasts = p.launches_expected is not None  # off in kpictl.yaml: no forecast keys at all
-    if p.launches_expected is not None:
-        portfolio["launches_expected"] = launches_json(p.launches_expected)
-        portfolio["launches_not_counted"] = p.launches_not_counted
-    if group_by:
-        portfolio["groups"] = {
-            group_by: {
-                name: {k: _summary_json(s, units[k]) for k, s in kpis.items()}
-                for name, kpis in p.groups[group_by].items()
-            }
-        }
-    return {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "as_of": iso(report.as_of),
-        "head": report.head,
-        "currency": report.currency,
-        "catalog": [
-            {
-                "id": k.id,
-                "title": k.title,
-                "phase": k.phase,
-                "unit": units[k.id],
-                "target": k.target,
-                "direction": k.direction,
-                "definition": k.definition,
-                "description": k.description,
-            }
-            for k in report.catalog
-        ],
-        "projects": [
-            {
-                "id": r.id,
-                "name": r.name,
-                "team": r.team,
-                "labels": r.labels,
-                "path": r.path,
-                "phase": r.phase,
-                **_standing_json(r, report.costs_withheld),
-                "archived": r.archived,
-                "kpis": {k: _kpi_json(v) for k, v in r.kpis.items()},
-                "costs_by_category": r.costs_by_category,
-                **({"forecast": forecast_json(r.forecast)} if forecasts else {}),
-            }
-            for r in report.projects
-        ],
-        "portfolio": portfolio,
-        "warnings": list(warnings or []),
-    }
-
-
-def report_json(
-    report: Report, group_by: str | None = None, warnings: list[str] | None = None
-) -> str:
-    data = report_data(report, group_by, warnings)
-    return json_text(data) + "\n"
+def shown_projects(report: Report, ids: Sequence[str]) -> list[ProjectResult]:
+    """The projects with these ids (every project when none), in the report's order."""
+    unknown = sorted(set(ids) - {p.id for p in report.projects})
+    if unknown:
+        raise KpictlError(
+            f"no project with the id {', '.join(unknown)}; `kpictl projects` lists them"
+        )
+    return [p for p in report.projects if not ids or p.id in ids]
 
 
 def number_text(value: float | None, unit: str = "days") -> str:
@@ -314,16 +119,17 @@ def _now_notes(report: Report) -> list[str]:
     return notes
 
 
-def report_table(report: Report, group_by: str | None = None, *, portfolio: bool = True) -> str:
+def report_table(report: Report, view: ReportView) -> str:
+    group_by, shown = view.group_by, view.projects
     units = report.units
     lines = [
         f"KPIs as of {iso(report.as_of)} at {report.head[:10]}; costs in {report.currency}",
         "",
     ]
     p = report.portfolio
-    if portfolio:
+    if view.portfolio:
         lines.append(
-            f"Portfolio: {len(report.projects)} project{'' if len(report.projects) == 1 else 's'} "
+            f"Portfolio: {len(shown)} project{'' if len(shown) == 1 else 's'} "
             f"({p.phases['poc']} proof of concept, {p.phases['production']} in production, "
             f"{p.phases['scale']} launched)"
         )
@@ -354,7 +160,7 @@ def report_table(report: Report, group_by: str | None = None, *, portfolio: bool
                 lines += ["", f"{group_by.capitalize()} {printable(name)}"]
                 lines += _summary_rows(report, summaries, units)
         lines.append("")
-    for r in report.projects:
+    for r in shown:
         archived = "  (archived)" if r.archived else ""
         lines.append(
             f"{r.id}  ·  {printable(r.name)}  ·  {printable(r.team)}  ·  {r.phase}{archived}"
@@ -402,11 +208,11 @@ CSV_COLUMNS = [
 ]
 
 
-def report_csv(report: Report) -> str:
+def report_csv(report: Report, view: ReportView) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for r in report.projects:
+    for r in view.projects:
         for k in report.catalog:
             v = r.kpis[k.id]
             writer.writerow(
@@ -415,7 +221,7 @@ def report_csv(report: Report) -> str:
                     r.team,
                     r.phase,
                     k.id,
-                    _round(v.value, v.unit),
+                    rounded(v.value, v.unit),
                     v.unit,
                     v.status,
                     v.target,
@@ -446,7 +252,7 @@ def md_escape(text: str) -> str:
     return "".join(out)
 
 
-def report_markdown(report: Report, group_by: str | None = None) -> str:
+def report_markdown(report: Report, view: ReportView) -> str:
     units = report.units
     p = report.portfolio
     lines = [
@@ -468,7 +274,7 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
         words = left_out_words(p.costs_left_out, report.currency)
         lines += ["", f"Costs: {md_escape(words)}."]
     lines += launches_markdown(report, md_escape)
-    for r in report.projects:
+    for r in view.projects:
         lines += [
             "",
             f"## {md_escape(r.name)} (`{r.id}`)",
@@ -488,3 +294,15 @@ def report_markdown(report: Report, group_by: str | None = None) -> str:
             lines += ["", f"Cost to date: unknown: {md_escape(r.costs_note)}."]
         lines += forecast_markdown(r.forecast, md_escape)
     return "\n".join(lines) + "\n"
+
+
+def _report_json(report: Report, view: ReportView) -> str:
+    return report_json(report, view.group_by, view.warnings, view.projects)
+
+
+REPORT_FORMATS: dict[ReportFormat, Callable[[Report, ReportView], str]] = {
+    "table": report_table,
+    "json": _report_json,
+    "csv": report_csv,
+    "markdown": report_markdown,
+}

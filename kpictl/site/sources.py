@@ -15,7 +15,7 @@ import yaml
 from kpictl.config import Config
 from kpictl.errors import KpictlError
 from kpictl.output.jsontext import json_text
-from kpictl.output.report import report_data
+from kpictl.output.report_json import report_data
 from kpictl.progress import Progress
 from kpictl.site.links import repo_links
 from kpictl.site.page_context import PageContext

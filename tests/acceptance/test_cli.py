@@ -36,8 +36,7 @@ def test_github_format_escapes_as_github_documents(kpi_repo):
 
 
 def test_github_escaping_of_percent_and_newlines():
-    from kpictl.cli import github_error
-    from kpictl.output.diagnostics import github_annotation
+    from kpictl.output.findings import github_annotation, github_error
     from kpictl.project.diagnostics import Diagnostic
 
     # A finding never holds a raw line break (it may quote a key): it is shown escaped.
@@ -121,7 +120,7 @@ def test_kpictl_yaml_findings_read_like_a_project_files(kpi_repo):
 
 
 def test_errors_are_annotations_under_format_github(tmp_path, monkeypatch):
-    import kpictl.project.validate
+    import kpictl.project.selection
 
     missing = run_kpictl("validate", "--format", "github", cwd=tmp_path)
     assert missing.code == 2 and missing.out.startswith("::error title=kpictl::there is no")
@@ -130,7 +129,7 @@ def test_errors_are_annotations_under_format_github(tmp_path, monkeypatch):
         raise ZeroDivisionError("boom")
 
     (tmp_path / "projects").mkdir()
-    monkeypatch.setattr(kpictl.project.validate, "validate_files", explode)
+    monkeypatch.setattr(kpictl.project.selection, "validate_files", explode)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     crashed = run_kpictl("validate", "--format", "github", cwd=tmp_path)
     assert crashed.code == 3
@@ -138,12 +137,12 @@ def test_errors_are_annotations_under_format_github(tmp_path, monkeypatch):
 
 
 def test_an_unexpected_failure_is_one_line_and_exit_3(kpi_repo, monkeypatch, tmp_path):
-    import kpictl.project.validate
+    import kpictl.project.selection
 
     def explode(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(kpictl.project.validate, "validate_files", explode)
+    monkeypatch.setattr(kpictl.project.selection, "validate_files", explode)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     kpi_repo.project()
     logs = []
@@ -252,7 +251,7 @@ def test_the_reference_docs_are_generated_from_the_schema_and_catalog():
 
 
 def test_every_command_is_in_the_readme_and_its_help_has_an_example():
-    from kpictl.cli import cli
+    from kpictl.cli.main import cli
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name, command in cli.commands.items():

@@ -60,7 +60,7 @@ def test_validate_does_not_import_git_jinja2_or_mkdocs(installed, tmp_path):
     (tmp_path / "projects").mkdir()
     (tmp_path / "projects" / "demo-project.yaml").write_text(VALID_PROJECT)
     probe = (
-        "import sys; from kpictl.cli import main; code = main(['validate']); "
+        "import sys; from kpictl.cli.main import main; code = main(['validate']); "
         "heavy = sorted(m for m in ('git', 'jinja2', 'mkdocs') if m in sys.modules); "
         "print('HEAVY', heavy, code)"
     )
