@@ -176,7 +176,7 @@ def history_text(history: BranchHistory, config: Config, ids: Iterable[str] = ()
             lines.append("  changes")
         for e in t.events:
             lines.append(
-                f"  {_when(e.landed_at)}  {_short(e.commit)}  {e.field}: "
+                f"  {_when(e.landed_at)}  {_short(e.commit)}  {printable(e.field)}: "
                 f"{_value(e.old)} → {_value(e.new)}"
             )
         lines.append("")

@@ -26,6 +26,9 @@ def repo(tmp_path_factory) -> HistoryRepo:
     named = project_yaml("evil", "x").replace("name: x", 'name: "Invoice\\u202Efdp.exe"')
     named += 'summary: "Pay \\u2067now\\u2069 please"\n'
     repo.commit("2025-02-06T09:00:00+00:00", {"projects/evil.yaml": named})
+    cost = 'costs:\n  - {{item: "LLM\\u202EAPI", category: services, amount: {}, currency: USD, per: once}}\n'
+    repo.commit("2025-03-06T09:00:00+00:00", {"projects/evil.yaml": named + cost.format(10)})
+    repo.commit("2025-03-07T09:00:00+00:00", {"projects/evil.yaml": named + cost.format(20)})
     return repo
 
 
@@ -67,8 +70,9 @@ def test_report_markdown_and_diff_show_the_escape(repo):
     markdown = run(repo, "report", "--format", "markdown")
     assert raw_bidi(markdown) == []
     assert "## Invoice&#92;u202efdp&#46;exe (`evil`)" in markdown  # renders as Invoice\u202efdp.exe
-    diff = run(repo, "diff", "HEAD~1", "HEAD")
+    diff = run(repo, "diff", "HEAD~3", "HEAD")
     assert raw_bidi(diff) == []
+    assert raw_bidi(run(repo, "diff", "HEAD~1", "HEAD")) == []  # a cost item's change
     assert "### Invoice\\\\u202efdp.exe (`evil`), new project" in diff  # Markdown's \\ is \
 
 
@@ -88,3 +92,9 @@ def test_the_site_shows_the_escape(repo, tmp_path):
     assert raw_bidi(data) == []
     evil = next(p for p in json.loads(data)["projects"] if p["id"] == "evil")
     assert evil["name"] == NAME  # the escape reads back as the character itself
+
+
+def test_history_shows_the_escape_in_names_and_changes(repo):
+    text = run(repo, "history")
+    assert raw_bidi(text) == []
+    assert "LLM\\u202eAPI" in text  # the cost item, in the changes it made
