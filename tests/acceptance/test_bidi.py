@@ -26,7 +26,10 @@ def repo(tmp_path_factory) -> HistoryRepo:
     named = project_yaml("evil", "x").replace("name: x", 'name: "Invoice\\u202Efdp.exe"')
     named += 'summary: "Pay \\u2067now\\u2069 please"\n'
     repo.commit("2025-02-06T09:00:00+00:00", {"projects/evil.yaml": named})
-    cost = 'costs:\n  - {{item: "LLM\\u202EAPI", category: services, amount: {}, currency: USD, per: once}}\n'
+    cost = (
+        'costs:\n  - {{item: "LLM\\u202EAPI", category: services, amount: {}, currency: USD, '
+        "per: once}}\n"
+    )
     repo.commit("2025-03-06T09:00:00+00:00", {"projects/evil.yaml": named + cost.format(10)})
     repo.commit("2025-03-07T09:00:00+00:00", {"projects/evil.yaml": named + cost.format(20)})
     return repo
