@@ -29,7 +29,7 @@ from kpictl.config.catalog import (
     one_of,
 )
 from kpictl.errors import KpictlError
-from kpictl.project.loader import Document, load_bytes, load_file
+from kpictl.yamlfile.loader import Document, load_bytes, load_file
 
 __all__ = [
     "CONFIG_FILE",
@@ -282,7 +282,7 @@ def find_root(start: Path) -> Path:
 
 
 def _check(doc: Document) -> None:
-    from kpictl.project.fastschema import compile_schema
+    from kpictl.yamlfile.fastschema import compile_schema
 
     schema = _config_schema()
     if not compile_schema(schema)(doc.data):

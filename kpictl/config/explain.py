@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from kpictl.config import MAX_RATE, MIN_RATE
 from kpictl.errors import KpictlError
 from kpictl.printable import printable
-from kpictl.project.diagnostics import ERROR, Diagnostic
-from kpictl.project.loader import Document, PathKey, file_kind
-from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
+from kpictl.yamlfile.diagnostics import ERROR, Diagnostic
+from kpictl.yamlfile.loader import Document, PathKey, file_kind
+from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError

@@ -24,8 +24,8 @@ from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
 from kpictl.progress import Progress
-from kpictl.project.loader import MAX_BYTES, LoadError, read_project_file
 from kpictl.project.validate import is_project_path
+from kpictl.yamlfile.loader import MAX_BYTES, LoadError, read_project_file
 
 
 def read_history(

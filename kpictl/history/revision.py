@@ -22,8 +22,10 @@ from typing import Any
 import yaml
 
 from kpictl.project import rules
-from kpictl.project.diagnostics import Diagnostic
-from kpictl.project.loader import (
+from kpictl.project.schema import project_schema
+from kpictl.project.validate import ProjectValidator
+from kpictl.yamlfile.diagnostics import Diagnostic
+from kpictl.yamlfile.loader import (
     MAX_BYTES,
     Document,
     LoadError,
@@ -34,8 +36,6 @@ from kpictl.project.loader import (
     resolve_plain,
     too_large,
 )
-from kpictl.project.schema import project_schema
-from kpictl.project.validate import ProjectValidator
 
 # The line of each declared milestone or environment date: (section, name) → line.
 DateLines = dict[tuple[str, str], int]

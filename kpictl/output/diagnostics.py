@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kpictl.output.jsontext import json_text
-from kpictl.project.diagnostics import Diagnostic
 from kpictl.project.validate import ValidationResult
+from kpictl.yamlfile.diagnostics import Diagnostic
 
 
 def escape_data(text: str) -> str:

@@ -31,11 +31,11 @@ from typing import Any
 from kpictl.config import SLUG, Config
 from kpictl.dates import DateError, parse_declared, zone
 from kpictl.printable import printable
-from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
-from kpictl.project.loader import Document, PathKey
 from kpictl.project.schema import CURRENCY, DATE, WINDOWS_RESERVED
 from kpictl.project.status import status_of
-from kpictl.project.wording import show
+from kpictl.yamlfile.diagnostics import ERROR, WARNING, Diagnostic
+from kpictl.yamlfile.loader import Document, PathKey
+from kpictl.yamlfile.wording import show
 
 # Bump when a content rule changes: history's cached verdicts are keyed by it.
 CONTENT_RULES_VERSION = 3

@@ -16,17 +16,6 @@ from kpictl.config import Config
 from kpictl.config.catalog import MILESTONE_STATUSES
 from kpictl.printable import is_printable, printable
 from kpictl.project import rules
-from kpictl.project.diagnostics import ERROR, Diagnostic
-from kpictl.project.fastschema import compile_parts
-from kpictl.project.loader import (
-    YAML11_BOOLEANS,
-    Document,
-    LoadError,
-    PathKey,
-    load_file,
-    read_project_file,
-    top_level_id,
-)
 from kpictl.project.schema import (
     CURRENCY,
     DATE,
@@ -35,7 +24,18 @@ from kpictl.project.schema import (
     project_schema,
     reserved_id_problem,
 )
-from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
+from kpictl.yamlfile.diagnostics import ERROR, Diagnostic
+from kpictl.yamlfile.fastschema import compile_parts
+from kpictl.yamlfile.loader import (
+    YAML11_BOOLEANS,
+    Document,
+    LoadError,
+    PathKey,
+    load_file,
+    read_project_file,
+    top_level_id,
+)
+from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError

@@ -32,7 +32,7 @@ from yaml.events import (
 )
 
 from kpictl.printable import printable
-from kpictl.project.diagnostics import ERROR, Diagnostic
+from kpictl.yamlfile.diagnostics import ERROR, Diagnostic
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32

@@ -8,7 +8,7 @@ import tracemalloc
 
 import pytest
 
-from kpictl.project.loader import MAX_BYTES, Position, load_bytes
+from kpictl.yamlfile.loader import MAX_BYTES, Position, load_bytes
 
 
 def only_error(raw: bytes):
@@ -164,7 +164,7 @@ def test_a_number_that_is_not_finite_is_an_error(text):
 
 
 def test_only_a_regular_file_is_read_and_at_most_one_byte_past_the_limit(tmp_path):
-    from kpictl.project.loader import LoadError, read_project_file
+    from kpictl.yamlfile.loader import LoadError, read_project_file
 
     exact = tmp_path / "exact.yaml"
     exact.write_bytes(b"#" * MAX_BYTES)

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from kpictl.project.loader import PathKey
+from kpictl.yamlfile.loader import PathKey
 
 TYPE_NAMES = {
     "string": "text",
