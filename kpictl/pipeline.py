@@ -32,7 +32,7 @@ from kpictl.git.repository import (
 )
 from kpictl.history.model import History
 from kpictl.kpis.timeline import Timeline, build_timelines
-from kpictl.yamlfile.loader import MAX_BYTES
+from kpictl.yamlfile import MAX_BYTES
 
 if TYPE_CHECKING:
     from kpictl.kpis.backtest import Backtest

@@ -29,7 +29,7 @@ from kpictl.config.catalog import (
     one_of,
 )
 from kpictl.errors import KpictlError
-from kpictl.yamlfile.loader import Document, load_bytes, load_file
+from kpictl.yamlfile import Document, load_bytes, load_file
 
 __all__ = [
     "CONFIG_FILE",

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kpictl.config import MAX_RATE, MIN_RATE
 from kpictl.errors import KpictlError
 from kpictl.printable import printable
-from kpictl.yamlfile.diagnostics import ERROR, Diagnostic
-from kpictl.yamlfile.loader import Document, PathKey, file_kind
+from kpictl.yamlfile import ERROR, Diagnostic, Document, PathKey, file_kind
 from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:

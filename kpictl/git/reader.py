@@ -25,7 +25,8 @@ from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_la
 from kpictl.printable import printable
 from kpictl.progress import Progress
 from kpictl.project.validate import is_project_path
-from kpictl.yamlfile.loader import MAX_BYTES, LoadError, read_project_file
+from kpictl.yamlfile import MAX_BYTES, LoadError
+from kpictl.yamlfile import read_regular_file as read_project_file
 
 
 def read_history(

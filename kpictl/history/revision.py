@@ -24,18 +24,18 @@ import yaml
 from kpictl.project import rules
 from kpictl.project.schema import project_schema
 from kpictl.project.validate import ProjectValidator
-from kpictl.yamlfile.diagnostics import Diagnostic
-from kpictl.yamlfile.loader import (
+from kpictl.yamlfile import (
     MAX_BYTES,
+    Diagnostic,
     Document,
     LoadError,
     PathKey,
     ScalarError,
-    _build,
     load_bytes,
     resolve_plain,
     too_large,
 )
+from kpictl.yamlfile import build_document as _build
 
 # The line of each declared milestone or environment date: (section, name) → line.
 DateLines = dict[tuple[str, str], int]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kpictl.output.jsontext import json_text
 from kpictl.project.validate import ValidationResult
-from kpictl.yamlfile.diagnostics import Diagnostic
+from kpictl.yamlfile import Diagnostic
 
 
 def escape_data(text: str) -> str:

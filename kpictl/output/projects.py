@@ -9,7 +9,7 @@ from kpictl.config import Config
 from kpictl.output.jsontext import json_text
 from kpictl.printable import printable
 from kpictl.project.status import milestone_statuses, phase_of
-from kpictl.yamlfile.loader import Document
+from kpictl.yamlfile import Document
 
 _STATUS_ORDER = ("done", "in_progress", "planned", "skipped")
 _STATUS_LABEL = {

@@ -33,8 +33,7 @@ from kpictl.dates import DateError, parse_declared, zone
 from kpictl.printable import printable
 from kpictl.project.schema import CURRENCY, DATE, WINDOWS_RESERVED
 from kpictl.project.status import status_of
-from kpictl.yamlfile.diagnostics import ERROR, WARNING, Diagnostic
-from kpictl.yamlfile.loader import Document, PathKey
+from kpictl.yamlfile import ERROR, WARNING, Diagnostic, Document, PathKey
 from kpictl.yamlfile.wording import show
 
 # Bump when a content rule changes: history's cached verdicts are keyed by it.

@@ -12,7 +12,7 @@ from typing import Any
 
 from kpictl.config import MILESTONE_ID, SLUG, Config
 from kpictl.config.catalog import MILESTONE_STATUSES
-from kpictl.yamlfile.diagnostics import ERROR, WARNING, Diagnostic
+from kpictl.yamlfile import ERROR, WARNING, Diagnostic
 
 SCHEMA_VERSION = 1
 FEEDBACK_STATUSES = ("open", "addressed")

@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from kpictl.config import Config
 from kpictl.config.catalog import MILESTONE_STATUSES
 from kpictl.printable import is_printable, printable
@@ -24,17 +26,20 @@ from kpictl.project.schema import (
     project_schema,
     reserved_id_problem,
 )
-from kpictl.yamlfile.diagnostics import ERROR, Diagnostic
-from kpictl.yamlfile.fastschema import compile_parts
-from kpictl.yamlfile.loader import (
+from kpictl.yamlfile import (
+    ERROR,
+    MAX_BYTES,
     YAML11_BOOLEANS,
+    Diagnostic,
     Document,
+    DocumentBuilder,
     LoadError,
     PathKey,
+    decode,
     load_file,
-    read_project_file,
-    top_level_id,
+    read_regular_file,
 )
+from kpictl.yamlfile.fastschema import compile_parts
 from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
@@ -358,10 +363,23 @@ def declared_id(file: Path) -> str | None:
     """The id of a file that was not asked about, as a full load gives it, read only as far as
     the id (None when the file cannot be read or does not load up to it)."""
     try:
-        raw = read_project_file(file)
+        raw = read_regular_file(file)
     except LoadError:
         return None
     return top_level_id(raw)
+
+
+def top_level_id(raw: bytes) -> str | None:
+    """The top-level ``id`` of a project file's bytes, as a full load would give it (None when
+    it is not text, or the file does not load up to it), read only as far as the id: the cheap
+    way to know the ids of files that are not being validated."""
+    try:
+        if len(raw) > MAX_BYTES:
+            return None
+        value = DocumentBuilder("", decode(raw)).top_level_value("id")
+    except (LoadError, yaml.YAMLError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 @lru_cache(maxsize=1024)

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from kpictl.yamlfile.loader import PathKey
+from kpictl.yamlfile.document import PathKey
 
 TYPE_NAMES = {
     "string": "text",

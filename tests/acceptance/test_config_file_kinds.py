@@ -15,7 +15,7 @@ import pytest
 
 from kpictl.config import load_config
 from kpictl.site.serve import serve_site
-from kpictl.yamlfile.loader import MAX_BYTES
+from kpictl.yamlfile import MAX_BYTES
 from tests.acceptance.test_fuzz import at_most
 from tests.conftest import run_kpictl
 from tests.gitutil import HistoryRepo, project_yaml

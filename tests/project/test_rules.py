@@ -11,7 +11,7 @@ import pytest
 from kpictl.config import default_config
 from kpictl.project import rules
 from kpictl.project.validate import ProjectValidator
-from kpictl.yamlfile.loader import load_bytes
+from kpictl.yamlfile import load_bytes
 from tests.conftest import VALID_PROJECT
 
 CONFIG = default_config(Path("/nowhere"))

@@ -12,8 +12,8 @@ from jsonschema import Draft202012Validator
 
 from kpictl.config import default_config
 from kpictl.project.schema import project_schema
+from kpictl.yamlfile import load_file
 from kpictl.yamlfile.fastschema import UnsupportedSchema, compile_schema
-from kpictl.yamlfile.loader import load_file
 from tests.conftest import REPO
 
 SCHEMA = project_schema(default_config(Path.cwd()))
