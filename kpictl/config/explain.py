@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpictl.config import MAX_RATE, MIN_RATE
+from kpictl.config.schema import MAX_RATE, MIN_RATE
 from kpictl.errors import KpictlError
 from kpictl.printable import printable
 from kpictl.yamlfile import ERROR, Diagnostic, Document, PathKey, file_kind

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from kpictl.config import MILESTONE_ID, SLUG, Config
-from kpictl.config.catalog import MILESTONE_STATUSES
+from kpictl.config.definitions import MILESTONE_STATUSES
 from kpictl.yamlfile import ERROR, WARNING, Diagnostic
 
 SCHEMA_VERSION = 1

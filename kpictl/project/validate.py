@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kpictl.config import Config
-from kpictl.config.catalog import MILESTONE_STATUSES
+from kpictl.config.definitions import MILESTONE_STATUSES
 from kpictl.printable import is_printable, printable
 from kpictl.project import rules
 from kpictl.project.schema import (

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kpictl.config import Config, KpiDef
-from kpictl.config.catalog import TcoMeasure
+from kpictl.config.definitions import TcoMeasure
 from kpictl.dates import (
     DAY,
     day_text,
