@@ -17,7 +17,7 @@ import yaml
 from kpictl.config import Config
 from kpictl.config.definitions import MILESTONE_STATUSES
 from kpictl.printable import is_printable, printable
-from kpictl.project import rules
+from kpictl.project import configured_rules, rules
 from kpictl.project.schema import (
     CURRENCY,
     DATE,
@@ -108,7 +108,7 @@ def _unsafe_name(file: Path, path: str, doc: Document | None) -> Diagnostic | No
     project_id = doc.data.get("id") if doc is not None else None
     fix = (
         f"rename it to {project_id}.yaml"
-        if rules.valid_id(project_id)
+        if configured_rules.valid_id(project_id)
         else "rename it after the project id (lowercase letters, digits and hyphens)"
     )
     what = "bytes that are not UTF-8" if _UNDECODED.search(name) else "control characters"
@@ -160,7 +160,7 @@ class ProjectValidator:
         found.extend(rules.check_content(doc))
         if self.config is not None:
             now = datetime.now(timezone.utc)
-            found.extend(rules.check_configured(doc, self.config, now, refused))
+            found.extend(configured_rules.check_configured(doc, self.config, now, refused))
         return list(dict.fromkeys(found))  # jsonschema repeats some errors once per cause
 
     def part_is_sound(self, key: str, value: Any) -> bool:
@@ -431,7 +431,7 @@ def validate_files(
         if isinstance(doc.data.get("id"), str):
             by_id.setdefault(doc.data["id"], []).append(doc.path)
     for doc, found in loaded:
-        found.extend(rules.check_unique_id(doc, by_id))
+        found.extend(configured_rules.check_unique_id(doc, by_id))
         result.diagnostics.extend(found)
         if not any(d.is_error for d in found):
             result.documents.append(doc)
