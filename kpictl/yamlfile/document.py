@@ -33,6 +33,8 @@ class Document:
 
 
 class LoadError(Exception):
+    """Why a file did not load: the message, its line and column, and the finding's code."""
+
     def __init__(self, message: str, line: int, col: int, code: str) -> None:
         super().__init__(message)
         self.line = line
