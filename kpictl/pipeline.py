@@ -34,7 +34,7 @@ from kpictl.history.branch import read_branch
 from kpictl.history.late_commits import shown_time
 from kpictl.history.model import BranchHistory
 from kpictl.kpis.timeline import Timeline, build_timelines
-from kpictl.project.loader import MAX_BYTES
+from kpictl.yamlfile import MAX_BYTES
 
 if TYPE_CHECKING:
     from kpictl.kpis.backtest import Backtest

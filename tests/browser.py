@@ -75,7 +75,7 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("dialog", self._dismiss)
         self.page.on(
             "request",
             lambda r: (
@@ -83,6 +83,11 @@ class Visit:
             ),
         )
         self.page.goto(f"{base}/{path}", wait_until="networkidle")
+
+    def _dismiss(self, dialog: Any) -> None:
+        """A page that opens a dialog is a finding; the dialog is closed so the page goes on."""
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def screenshot(self, target: Path, *, full_page: bool = True) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,12 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpictl.config import MAX_RATE, MIN_RATE
+from kpictl.config.schema import MAX_RATE, MIN_RATE
 from kpictl.errors import KpictlError
 from kpictl.printable import printable
-from kpictl.project.diagnostics import ERROR, Diagnostic
-from kpictl.project.loader import Document, PathKey, file_kind
-from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
+from kpictl.yamlfile import ERROR, Diagnostic, Document, PathKey, file_kind
+from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError

@@ -24,8 +24,8 @@ from kpictl.history.replay import replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
 from kpictl.progress import Progress
-from kpictl.project.loader import MAX_BYTES, LoadError, read_project_file
 from kpictl.project.validate import is_project_path
+from kpictl.yamlfile import MAX_BYTES, LoadError, read_regular_file
 
 
 class BranchSource(Protocol):
@@ -210,7 +210,7 @@ def _add_worktree(
         file = config.root / name
         if os.path.lexists(file):
             try:
-                raw = read_project_file(file)
+                raw = read_regular_file(file)
             except LoadError as exc:
                 history.warnings.append(f"uncommitted {path} cannot be read ({exc}); ignored")
                 continue

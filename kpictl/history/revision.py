@@ -22,20 +22,20 @@ from typing import Any
 import yaml
 
 from kpictl.project import rules
-from kpictl.project.diagnostics import Diagnostic
-from kpictl.project.loader import (
+from kpictl.project.schema import project_schema
+from kpictl.project.validate import ProjectValidator
+from kpictl.yamlfile import (
     MAX_BYTES,
+    Diagnostic,
     Document,
     LoadError,
     PathKey,
     ScalarError,
-    _build,
+    build_document,
     load_bytes,
     resolve_plain,
     too_large,
 )
-from kpictl.project.schema import project_schema
-from kpictl.project.validate import ProjectValidator
 
 # The line of each declared milestone or environment date: (section, name) → line.
 DateLines = dict[tuple[str, str], int]
@@ -256,7 +256,7 @@ class RevisionParser:
         start, end = bounds_new[key]
         region = "\n".join(lines[start:end]) + ("\n" if end < len(lines) else "")
         try:
-            doc = _build(region, "revision")
+            doc = build_document(region, "revision")
         except (LoadError, yaml.YAMLError):
             return None  # the full parse says where and why
         region_lines = region.split("\n")

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from kpictl.config import Config, KpiDef
-from kpictl.config.catalog import (
+from kpictl.config.definitions import (
     CostMeasure,
     DurationMeasure,
     EnvironmentsMeasure,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kpictl.config import Config, KpiDef
-from kpictl.config.catalog import PHASES, TcoMeasure
+from kpictl.config.definitions import PHASES, TcoMeasure
 from kpictl.dates import full_quarters, is_partial, quarter, quarters, zone
 from kpictl.kpis.judge import judge_current, judge_portfolio, miss
 from kpictl.kpis.money import Money

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from kpictl.config import KpiDef
-from kpictl.config.catalog import Phase
+from kpictl.config.definitions import Phase
 from kpictl.kpis.stats import Curve, Summary
 
 # A final value against the target: on its right side, on its wrong side, or measured (the KPI

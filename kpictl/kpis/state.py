@@ -7,7 +7,7 @@ these standings, so a project page and the home page can never disagree about wh
 from __future__ import annotations
 
 from kpictl.config import Config
-from kpictl.config.catalog import Phase
+from kpictl.config.definitions import Phase
 from kpictl.dates import DAY
 from kpictl.kpis.results import ProjectState, Standing, Stuck
 from kpictl.kpis.timeline import Timeline

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from kpictl.config import Config
-from kpictl.config.catalog import MilestoneStatus
+from kpictl.config.definitions import MilestoneStatus
 from kpictl.dates import parse_declared, zone
 from kpictl.history.model import BranchHistory as History
 from kpictl.history.model import ProjectHistory, Revision

@@ -9,8 +9,8 @@ from typing import Any, Literal
 from kpictl.config import Config
 from kpictl.output.jsontext import json_text
 from kpictl.printable import printable
-from kpictl.project.loader import Document
 from kpictl.project.status import milestone_statuses, phase_of
+from kpictl.yamlfile import Document
 
 ProjectsFormat = Literal["text", "json"]
 

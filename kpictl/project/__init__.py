@@ -1,2 +1,2 @@
-"""Project files: the strict YAML loader, the schema and its fast check, the rules a schema
-cannot say, and validation (the one validity policy, shared by `validate` and history)."""
+"""Project files: the schema, the rules a schema cannot say, and validation (the one validity
+policy, shared by `validate` and history). Files are read with kpictl.yamlfile."""

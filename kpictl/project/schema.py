@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from kpictl.config import MILESTONE_ID, SLUG, Config
-from kpictl.config.catalog import MILESTONE_STATUSES
-from kpictl.project.diagnostics import ERROR, WARNING, Diagnostic
+from kpictl.config.definitions import MILESTONE_STATUSES
+from kpictl.yamlfile import ERROR, WARNING, Diagnostic
 
 SCHEMA_VERSION = 1
 FEEDBACK_STATUSES = ("open", "addressed")

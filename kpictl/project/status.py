@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kpictl.config import Config
-from kpictl.config.catalog import MILESTONE_STATUSES, MilestoneStatus, Phase, Roles, one_of
+from kpictl.config.definitions import MILESTONE_STATUSES, MilestoneStatus, Phase, Roles, one_of
 
 
 def status_of(value: Any) -> MilestoneStatus:

@@ -12,21 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from kpictl.config import Config
-from kpictl.config.catalog import MILESTONE_STATUSES
+from kpictl.config.definitions import MILESTONE_STATUSES
 from kpictl.printable import is_printable, printable
-from kpictl.project import rules
-from kpictl.project.diagnostics import ERROR, Diagnostic
-from kpictl.project.fastschema import compile_parts
-from kpictl.project.loader import (
-    YAML11_BOOLEANS,
-    Document,
-    LoadError,
-    PathKey,
-    load_file,
-    read_project_file,
-    top_level_id,
-)
+from kpictl.project import configured_rules, rules
 from kpictl.project.schema import (
     CURRENCY,
     DATE,
@@ -35,7 +26,21 @@ from kpictl.project.schema import (
     project_schema,
     reserved_id_problem,
 )
-from kpictl.project.wording import TYPE_NAMES, did_you_mean, field_name, show
+from kpictl.yamlfile import (
+    ERROR,
+    MAX_BYTES,
+    YAML11_BOOLEANS,
+    Diagnostic,
+    Document,
+    DocumentBuilder,
+    LoadError,
+    PathKey,
+    decode,
+    load_file,
+    read_regular_file,
+)
+from kpictl.yamlfile.fastschema import compile_parts
+from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
@@ -103,7 +108,7 @@ def _unsafe_name(file: Path, path: str, doc: Document | None) -> Diagnostic | No
     project_id = doc.data.get("id") if doc is not None else None
     fix = (
         f"rename it to {project_id}.yaml"
-        if rules.valid_id(project_id)
+        if configured_rules.valid_id(project_id)
         else "rename it after the project id (lowercase letters, digits and hyphens)"
     )
     what = "bytes that are not UTF-8" if _UNDECODED.search(name) else "control characters"
@@ -155,7 +160,7 @@ class ProjectValidator:
         found.extend(rules.check_content(doc))
         if self.config is not None:
             now = datetime.now(timezone.utc)
-            found.extend(rules.check_configured(doc, self.config, now, refused))
+            found.extend(configured_rules.check_configured(doc, self.config, now, refused))
         return list(dict.fromkeys(found))  # jsonschema repeats some errors once per cause
 
     def part_is_sound(self, key: str, value: Any) -> bool:
@@ -358,10 +363,23 @@ def declared_id(file: Path) -> str | None:
     """The id of a file that was not asked about, as a full load gives it, read only as far as
     the id (None when the file cannot be read or does not load up to it)."""
     try:
-        raw = read_project_file(file)
+        raw = read_regular_file(file)
     except LoadError:
         return None
     return top_level_id(raw)
+
+
+def top_level_id(raw: bytes) -> str | None:
+    """The top-level ``id`` of a project file's bytes, as a full load would give it (None when
+    it is not text, or the file does not load up to it), read only as far as the id: the cheap
+    way to know the ids of files that are not being validated."""
+    try:
+        if len(raw) > MAX_BYTES:
+            return None
+        value = DocumentBuilder("", decode(raw)).top_level_value("id")
+    except (LoadError, yaml.YAMLError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 @lru_cache(maxsize=1024)
@@ -413,7 +431,7 @@ def validate_files(
         if isinstance(doc.data.get("id"), str):
             by_id.setdefault(doc.data["id"], []).append(doc.path)
     for doc, found in loaded:
-        found.extend(rules.check_unique_id(doc, by_id))
+        found.extend(configured_rules.check_unique_id(doc, by_id))
         result.diagnostics.extend(found)
         if not any(d.is_error for d in found):
             result.documents.append(doc)

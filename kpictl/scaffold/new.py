@@ -9,9 +9,9 @@ from pathlib import Path
 
 from kpictl.config import SLUG, Config
 from kpictl.errors import KpictlError
-from kpictl.project.loader import load_bytes
 from kpictl.project.schema import WINDOWS_RESERVED, reserved_id_problem
 from kpictl.project.validate import ProjectValidator, declared_id, discover
+from kpictl.yamlfile import load_bytes
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kpictl.config.catalog import (
+from kpictl.config.definitions import (
     CostMeasure,
     DurationMeasure,
     EnvironmentsMeasure,

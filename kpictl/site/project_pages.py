@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kpictl.config.catalog import TcoMeasure
+from kpictl.config.definitions import TcoMeasure
 from kpictl.dates import DAY
 from kpictl.kpis import ProjectResult
 from kpictl.kpis.timeline import Timeline

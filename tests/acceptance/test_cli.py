@@ -37,7 +37,7 @@ def test_github_format_escapes_as_github_documents(kpi_repo):
 
 def test_github_escaping_of_percent_and_newlines():
     from kpictl.output.findings import github_annotation, github_error
-    from kpictl.project.diagnostics import Diagnostic
+    from kpictl.yamlfile import Diagnostic
 
     # A finding never holds a raw line break (it may quote a key): it is shown escaped.
     line = github_annotation(Diagnostic("p%1.yaml", 1, 2, "error", "c", "50% done\r\nnext"))
@@ -202,7 +202,7 @@ def test_the_committed_schema_is_generated_from_the_default_catalog(tmp_path):
 def test_the_committed_schema_validates_the_examples_with_a_standard_validator():
     from jsonschema import Draft202012Validator
 
-    from kpictl.project.loader import load_file
+    from kpictl.yamlfile import load_file
 
     validator = Draft202012Validator(json.loads((REPO / "schema/project.schema.json").read_text()))
     files = sorted((REPO / "projects").rglob("*.yaml"))

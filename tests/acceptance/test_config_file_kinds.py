@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from kpictl.config import load_config
-from kpictl.project.loader import MAX_BYTES
 from kpictl.site.serve import serve_site
+from kpictl.yamlfile import MAX_BYTES
 from tests.acceptance.test_fuzz import at_most
 from tests.conftest import run_kpictl
 from tests.gitutil import HistoryRepo, project_yaml

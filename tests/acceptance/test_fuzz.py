@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from kpictl.config import default_config
 from kpictl.history.cache import write_atomically
 from kpictl.history.revision import RevisionParser
-from kpictl.project.loader import MAX_BYTES, load_bytes, top_level_id
-from kpictl.project.validate import ProjectValidator
+from kpictl.project.validate import ProjectValidator, top_level_id
+from kpictl.yamlfile import MAX_BYTES, load_bytes
 from tests.conftest import VALID_PROJECT, run_kpictl
 from tests.gitutil import HistoryRepo, project_yaml
 

@@ -7,7 +7,7 @@ import pytest
 import kpictl.cli.validate
 from kpictl.cli.main import Terminated
 from kpictl.errors import KpictlError
-from kpictl.project.diagnostics import Diagnostic
+from kpictl.yamlfile import Diagnostic
 from tests.conftest import run_kpictl
 
 

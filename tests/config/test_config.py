@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kpictl.config import default_config, load_config
-from kpictl.config.catalog import (
+from kpictl.config.definitions import (
     CostMeasure,
     DurationMeasure,
     EnvironmentsMeasure,

@@ -345,8 +345,8 @@ WORDS = st.sampled_from(["a", "b", "support-assistant", "no", "1", "null", "~", 
 )
 @settings(max_examples=400, deadline=None)
 def test_the_id_of_another_file_is_what_a_full_load_reads(entries, line_break):
-    from kpictl.project.loader import load_bytes
     from kpictl.project.validate import declared_id
+    from kpictl.yamlfile import load_bytes
 
     text = "\n".join(form.format(key=key, word=word) for key, form, word in entries) + "\n"
     raw = text.replace("\n", line_break).encode()

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from kpictl.project.loader import PathKey
+from kpictl.yamlfile.document import PathKey
 
 TYPE_NAMES = {
     "string": "text",

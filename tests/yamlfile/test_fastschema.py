@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from kpictl.config import default_config
-from kpictl.project.fastschema import UnsupportedSchema, compile_schema
-from kpictl.project.loader import load_file
 from kpictl.project.schema import project_schema
+from kpictl.yamlfile import load_file
+from kpictl.yamlfile.fastschema import UnsupportedSchema, compile_schema
 from tests.conftest import REPO
 
 SCHEMA = project_schema(default_config(Path.cwd()))
