@@ -136,7 +136,7 @@ def build_site(
         _drop_unused_search_languages(built)
         (built / "kpis.json").write_text(data, encoding="utf-8")
         mark_as_site(built)
-        replace_site(built, target, config.root.resolve(), where)
+        replace_site(built, target, config, where)
         return BuildResult(target, count, computed.warnings + messages)
 
 
