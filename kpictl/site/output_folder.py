@@ -147,6 +147,13 @@ def _not_built(folder: Path) -> list[str]:
     return sorted(strays)
 
 
+def check_replaceable(target: Path, config: Config, where: str) -> None:
+    """Refuse, before anything is changed, an existing ``target`` that a build into it would
+    have to delete files of the user's to replace (`kpictl demo` made again, before its build)."""
+    with user_path(where):
+        _check_replaceable(target, config.root.resolve(), where, config.site_dir.strip("/"))
+
+
 def _check_replaceable(target: Path, root: Path, where: str, sources: str) -> None:
     """Refuse a folder a build may not replace whole: one holding anything the build that made
     it did not write (a CNAME, a private/ folder, a .git clone to deploy from), or one kpictl
