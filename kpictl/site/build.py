@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from kpictl.config import Config
 from kpictl.errors import EXIT_INVALID, KpictlError
-from kpictl.scratch import scratch_folder, user_path
+from kpictl.scratch import scratch_folder, user_path, writing_into
 from kpictl.site.output_folder import mark_as_site, out_setting, replace_site, site_target
 from kpictl.site.sources import write_sources
 
@@ -127,7 +127,10 @@ def build_site(
         )
     with user_path(where):
         target.parent.mkdir(parents=True, exist_ok=True)
-    with scratch_folder(target.parent, ".kpictl-build-", where=where) as work:
+    with (
+        scratch_folder(target.parent, ".kpictl-build-", where=where) as work,
+        writing_into(where, work),  # a full or read-only disk is the output folder's problem
+    ):
         config_file, count, data = write_sources(computed, config, work)
         stamp = computed.history.head_landed_at
         messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
