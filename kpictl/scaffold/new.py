@@ -13,6 +13,7 @@ from kpictl.errors import KpictlError
 from kpictl.project.loader import load_bytes
 from kpictl.project.schema import WINDOWS_RESERVED, reserved_id_problem
 from kpictl.project.validate import ProjectValidator, declared_id, discover
+from kpictl.scaffold.work_tree import refuse_git_dir
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -76,6 +77,7 @@ def new_project(
         raise KpictlError(reserved_id_problem(project_id))
     if name is not None and not name.strip():
         raise KpictlError("--name is empty; give the project's name, or leave --name out")
+    refuse_git_dir(config.root, "kpictl new")
     target = config.projects_path / f"{project_id}.yaml"
     if target.exists():
         raise KpictlError(f"{target} already exists; edit it, or choose another id")
