@@ -9,6 +9,11 @@ from pathlib import Path
 from kpictl.errors import KpictlError
 from kpictl.git.repository import Git
 
+_INSIDE = (
+    "{folder} is inside a git directory, which git alone may change: {command} writes files "
+    "to commit; run it in the repository's working tree"
+)
+
 
 def refuse_git_dir(folder: Path, command: str) -> None:
     """Refuse ``folder`` (made if missing) when it is, or is inside, a bare repository or a
@@ -17,19 +22,20 @@ def refuse_git_dir(folder: Path, command: str) -> None:
     while not existing.is_dir() and existing.parent != existing:
         existing = existing.parent
     inside_dot_git = ".git" in folder.resolve().parts
-    if not inside_dot_git and not os.access(existing, os.X_OK):
+    if inside_dot_git:
+        raise KpictlError(_INSIDE.format(folder=folder, command=command))
+    if not os.access(existing, os.X_OK):
         return  # git cannot look there either; what is written is refused on its own
-    answer = Git(existing).run(
-        "rev-parse", "--is-bare-repository", "--is-inside-git-dir", check=False
-    )
+    try:
+        git = Git(existing)
+    except KpictlError:
+        return  # no usable git: nothing here is a repository kpictl could read
+    answer = git.run("rev-parse", "--is-bare-repository", "--is-inside-git-dir", check=False)
     bare, inside = [*answer.stdout.decode().split(), "false", "false"][:2]
     if answer.returncode == 0 and bare == "true":
         raise KpictlError(
             f"{folder}: this is a bare repository (a git directory with no working tree): "
             f"{command} writes files to commit; run it in a clone with a working tree"
         )
-    if inside_dot_git or (answer.returncode == 0 and inside == "true"):
-        raise KpictlError(
-            f"{folder} is inside a git directory, which git alone may change: {command} writes "
-            "files to commit; run it in the repository's working tree"
-        )
+    if answer.returncode == 0 and inside == "true":
+        raise KpictlError(_INSIDE.format(folder=folder, command=command))
