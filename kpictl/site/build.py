@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from kpictl.config import Config
 from kpictl.errors import EXIT_INVALID, KpictlError
 from kpictl.scratch import scratch_folder, user_path, writing_into
+from kpictl.site.links import repo_links
 from kpictl.site.output_folder import mark_as_site, out_setting, replace_site, site_target
 from kpictl.site.sources import write_sources
 
@@ -140,7 +141,9 @@ def build_site(
         (built / "kpis.json").write_text(data, encoding="utf-8")
         mark_as_site(built)
         replace_site(built, target, config, where)
-        return BuildResult(target, count, computed.warnings + messages)
+        said = repo_links(config.repo_url, None, "main").warning
+        notes = [said] if said else []
+        return BuildResult(target, count, computed.warnings + notes + messages)
 
 
 def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:

@@ -338,3 +338,18 @@ def test_a_marker_without_a_list_accepts_only_what_a_build_writes(repo, tmp_path
     result = build(repo, "--out", str(out))
     assert result.code == 2 and "holds CNAME, which" in result.err, result.err
     assert (out / "CNAME").read_text() == "kpis.example.com\n"
+
+
+def test_a_password_in_repo_url_is_never_published(repo, tmp_path):
+    url = "https://kpi-bot:s3cr3t-pa55@github.com/x/y"
+    repo.commit("2025-01-07T09:00:00+00:00", {"kpictl.yaml": f"repo_url: {url}\n"})
+    out = tmp_path / "out"
+    result = build(repo, "--out", str(out))
+    assert result.code == 0, result.err
+    assert result.err.count("repo_url in kpictl.yaml holds a user name or password") == 1
+    assert "s3cr3t-pa55" not in result.err + result.out
+    leaks = [p for p in out.rglob("*") if p.is_file() and b"s3cr3t-pa55" in p.read_bytes()]
+    assert leaks == []
+    leaks = [p for p in out.rglob("*") if p.is_file() and b"kpi-bot" in p.read_bytes()]
+    assert leaks == []
+    assert 'href="https://github.com/x/y/commit/' in (out / "projects" / "alpha.html").read_text()
