@@ -70,18 +70,21 @@ def read_settings(path: Path, site_dir: Path, root: Path) -> tuple[dict[str, Any
     ``INHERIT`` that leaves ``site_dir`` (followed and checked the same way)."""
     seen: set[Path] = set()
     inherited: list[Path] = []
-    chain = [_read_one(path, root)]
+    data, node = _read_one(path, root)
+    chain = [data]
     current = path
-    while "INHERIT" in chain[-1]:
+    while "INHERIT" in data:
         seen.add(current.resolve())
-        current = _inherited(current, chain[-1]["INHERIT"], site_dir, root)
+        shown = f"{_shown(current, root)}{_at(_value_mark(node, 'INHERIT'))}"
+        current = _inherited(current, shown, data["INHERIT"], site_dir, root)
         inherited.append(current)
         if current.resolve() in seen:
             raise KpictlError(
                 f"{_shown(current, root)}: INHERIT leads back to a file already inherited; "
                 "remove the loop"
             )
-        chain.append(_read_one(current, root))
+        data, node = _read_one(current, root)
+        chain.append(data)
     settings: dict[str, Any] = {}
     for data in reversed(chain):  # as MkDocs merges them: the inheriting file wins
         settings = _merged(settings, data)
@@ -106,7 +109,16 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_one(path: Path, root: Path) -> dict[str, Any]:
+def _value_mark(node: yaml.Node | None, key: str) -> yaml.Mark | None:
+    if isinstance(node, yaml.MappingNode):
+        for name, value in node.value:
+            if isinstance(name, yaml.ScalarNode) and name.value == key:
+                mark: yaml.Mark = value.start_mark
+                return mark
+    return None
+
+
+def _read_one(path: Path, root: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     shown = _shown(path, root)
     if path.is_symlink() or not path.is_file():
         raise KpictlError(
@@ -117,6 +129,8 @@ def _read_one(path: Path, root: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise KpictlError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise KpictlError(f"{shown}: cannot read it ({exc.strerror}); make it readable") from None
     try:
         node = yaml.compose(text, Loader=_SettingsLoader)
         data = yaml.load(text, Loader=_SettingsLoader)
@@ -129,24 +143,23 @@ def _read_one(path: Path, root: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise KpictlError(f"{shown}: not valid YAML ({exc}); fix it") from None
     if data is None:
-        return {}
+        return {}, node
     if not isinstance(data, dict):
         raise KpictlError(
             f"{shown}{_at(node.start_mark if node is not None else None)}: MkDocs settings are "
             "names and their values (such as `site_name: KPIs`), not a "
             f"{'list' if isinstance(data, list) else 'single value'}; write them as a mapping"
         )
-    return data
+    return data, node
 
 
 def _at(mark: yaml.Mark | None) -> str:
     return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
 
 
-def _inherited(path: Path, value: Any, site_dir: Path, root: Path) -> Path:
-    """The file an ``INHERIT`` in ``path`` names, which must be a regular file in the site
-    folder (MkDocs reads it relative to ``path``)."""
-    shown = _shown(path, root)
+def _inherited(path: Path, shown: str, value: Any, site_dir: Path, root: Path) -> Path:
+    """The file an ``INHERIT`` in ``path`` (``shown`` with its line) names, which must be a
+    regular file in the site folder (MkDocs reads it relative to ``path``)."""
     if not isinstance(value, str) or not value.strip():
         raise KpictlError(
             f"{shown}: INHERIT must name a file; give its path inside the site folder"

@@ -62,7 +62,7 @@ def test_settings_that_are_not_a_mapping_are_refused(repo, tmp_path, text, what)
 @pytest.mark.parametrize("value", ["/etc/passwd", "../kpictl.yaml", "../../elsewhere.yml"])
 def test_inherit_outside_site_is_refused(repo, tmp_path, value):
     settings(repo, f"INHERIT: {value}\nsite_name: KPIs\n")
-    refused(repo, tmp_path, f"site/mkdocs.yml: INHERIT {value} is outside site/")
+    refused(repo, tmp_path, f"site/mkdocs.yml:1:10: INHERIT {value} is outside site/")
 
 
 def test_inherit_inside_site_is_followed_and_checked_too(repo, tmp_path):
