@@ -8,6 +8,7 @@ killed outright (SIGKILL cannot be caught), by finding that its process is gone.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -18,12 +19,31 @@ from pathlib import Path
 from kpictl.errors import KpictlError
 from kpictl.printable import printable
 
+# What a file system says when it cannot take what is written to it, wherever in it.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_WRITE_REFUSED = _FULL | {errno.EROFS}
+
 
 def path_problem(where: str, exc: OSError) -> KpictlError:
     """A user's error for an OSError on a path the user gave, ``where`` naming it as they gave
     it (``--out build/x``): the path and the system's reason, never a traceback."""
     reason = exc.strerror or type(exc).__name__
-    return KpictlError(f"{printable(where)}: {reason}; give another folder")
+    fix = "free some space there, or give another folder" if exc.errno in _FULL else None
+    return KpictlError(f"{printable(where)}: {reason}; {fix or 'give another folder'}")
+
+
+@contextmanager
+def writing_into(where: str, folder: Path) -> Iterator[None]:
+    """Turn an OSError in writing files under ``folder`` (inside the path the user gave as
+    ``where``) into that user's error: a file system full or read-only, or a file under
+    ``folder`` it refuses. An OSError on any other file (a source being read) is not theirs."""
+    try:
+        yield
+    except OSError as exc:
+        named = [Path(os.fsdecode(f)) for f in (exc.filename, exc.filename2) if f is not None]
+        if exc.errno in _WRITE_REFUSED or any(p.is_relative_to(folder) for p in named):
+            raise path_problem(where, exc) from None
+        raise
 
 
 @contextmanager

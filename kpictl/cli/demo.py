@@ -6,12 +6,9 @@ from pathlib import Path
 
 import click
 
-from kpictl.config import load_config
 from kpictl.errors import EXIT_OK
-from kpictl.pipeline import compute_as_of
 from kpictl.printable import printable
-from kpictl.scaffold.demo import create_demo
-from kpictl.site.build import build_site
+from kpictl.scaffold.demo import build_demo_site, create_demo
 
 
 @click.command()
@@ -26,12 +23,10 @@ def demo(directory: Path, no_site: bool) -> int:
     Example:
       kpictl demo kpictl-demo && kpictl -C kpictl-demo report
     """
-    create_demo(directory)
+    create_demo(directory, site=not no_site)
     click.echo(f"created a demo KPI repository with its git history in {printable(str(directory))}")
     if not no_site:
-        computed = compute_as_of(load_config(directory.resolve()))
-        result = build_site(computed, computed.config)
-        click.echo(f"built its site: {printable(str(result.out / 'index.html'))}")
+        click.echo(f"built its site: {printable(str(build_demo_site(directory)))}")
     shown = printable(str(directory))
     click.echo(f"next: kpictl -C {shown} report, or kpictl -C {shown} serve")
     return EXIT_OK

@@ -19,6 +19,7 @@ from kpictl.git.repository import Git
 from kpictl.scaffold.demo_files import project_file, setup_files
 from kpictl.scaffold.demo_story import START, plan
 from kpictl.scratch import user_path
+from kpictl.site.output_folder import check_replaceable
 
 MARKER = ".git/kpictl-demo"
 _BUILT = "build/"  # the demo's own site, which `kpictl demo` builds into it
@@ -69,10 +70,12 @@ def pull_request_history(seed: int = 7, main_ref: str = "refs/heads/main") -> by
     return history.stream()
 
 
-def create_demo(target: Path) -> None:
+def create_demo(target: Path, *, site: bool = True) -> None:
     """Write the demo repository into ``target``: a new or empty folder, or a demo kpictl made
     that nobody has changed since. Over such a demo, only what the demo made is replaced (its
-    files and its history): hooks, remotes, .git/info and the rest of build/ stay."""
+    files and its history): hooks, remotes, .git/info and the rest of build/ stay; with
+    ``site`` (its site is built next), a site folder holding files of the user's is refused
+    before anything changes."""
     where = str(target)
     with user_path(where):
         if target.is_symlink():
@@ -84,7 +87,11 @@ def create_demo(target: Path) -> None:
             target.mkdir(parents=True, exist_ok=True)
     git = Git(target)
     if again:
-        _make_again(git, _check_untouched_demo(target))
+        recorded = _check_untouched_demo(target)
+        if site:
+            config = default_config(target)
+            check_replaceable(target / config.site_out, config, str(target / config.site_out))
+        _make_again(git, recorded)
     else:
         git.run("init", "-q", "-b", "main")
         fast_import(git, pull_request_history())
@@ -153,3 +160,15 @@ def _check_untouched_demo(target: Path) -> str:
     if status.returncode != 0 or changed:
         raise KpictlError(refuse.format(why=f"files changed or added: {', '.join(changed[:3])}"))
     return recorded
+
+
+def build_demo_site(target: Path) -> Path:
+    """Build the site of the demo in ``target`` as `kpictl build` would there; its index page.
+    A message about the output folder names it under ``target``."""
+    from kpictl.config import load_config
+    from kpictl.pipeline import compute_as_of
+    from kpictl.site.build import build_site
+
+    computed = compute_as_of(load_config(target.resolve()))
+    out = str(target / computed.config.site_out)
+    return build_site(computed, computed.config, where=out).out / "index.html"

@@ -21,6 +21,7 @@ from kpictl.git.repository import Git
 from kpictl.project.schema import schema_text
 from kpictl.project.validate import discover
 from kpictl.scaffold.new import render_project
+from kpictl.scaffold.work_tree import refuse_git_dir
 from kpictl.scratch import user_path
 
 SCAFFOLD = {
@@ -116,6 +117,7 @@ def init_repository(root: Path, *, force: bool = False) -> list[Written]:
     with user_path(str(root)):
         if root.exists() and not root.is_dir():
             raise KpictlError(f"{root} is not a folder; give a folder for the KPI repository")
+        refuse_git_dir(root, "kpictl init")
         root.mkdir(parents=True, exist_ok=True)
     recorded = _read_record(root)
     files = scaffold(root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -11,6 +12,7 @@ from kpictl.config import SLUG, Config
 from kpictl.errors import KpictlError
 from kpictl.project.schema import WINDOWS_RESERVED, reserved_id_problem
 from kpictl.project.validate import ProjectValidator, declared_id, discover
+from kpictl.scaffold.work_tree import refuse_git_dir
 from kpictl.yamlfile import load_bytes
 
 _TEMPLATE = """\
@@ -75,6 +77,7 @@ def new_project(
         raise KpictlError(reserved_id_problem(project_id))
     if name is not None and not name.strip():
         raise KpictlError("--name is empty; give the project's name, or leave --name out")
+    refuse_git_dir(config.root, "kpictl new")
     target = config.projects_path / f"{project_id}.yaml"
     if target.exists():
         raise KpictlError(f"{target} already exists; edit it, or choose another id")
@@ -120,13 +123,27 @@ def _refuse_what_validate_would(data: bytes, config: Config, shown: str) -> None
 
 def _create(target: Path, data: bytes) -> None:
     """Write a new file in one step, never replacing one that appeared meanwhile: the data goes
-    to a scratch file first, then takes the name with a hard link (which fails if it exists)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    to a scratch file first, then takes the name with a hard link (which fails if it exists).
+    A folder that cannot be made or written (a read-only file system, a file in its place) is
+    the user's error, naming it."""
+    folder = target.parent
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise KpictlError(
+            f"{folder} is not a folder, and the project files go in it; move that file away "
+            "(or set projects_dir in kpictl.yaml), then run kpictl new again"
+        )
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(data)
         os.link(temp, target)
     except FileExistsError:
         raise KpictlError(f"{target} already exists; edit it, or choose another id") from None
+    except OSError as exc:
+        raise KpictlError(
+            f"{target}: cannot write it ({exc.strerror or type(exc).__name__}); run kpictl new "
+            f"where {folder} can be written (not a read-only mount), or make it writable"
+        ) from None
     finally:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # it was never made: the folder is not writable
+            temp.unlink(missing_ok=True)

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from kpictl.config import Config
 from kpictl.errors import EXIT_INVALID, KpictlError
-from kpictl.scratch import scratch_folder, user_path
+from kpictl.scratch import scratch_folder, user_path, writing_into
+from kpictl.site.links import repo_links
 from kpictl.site.output_folder import mark_as_site, out_setting, replace_site, site_target
 from kpictl.site.sources import write_sources
 
@@ -127,7 +128,10 @@ def build_site(
         )
     with user_path(where):
         target.parent.mkdir(parents=True, exist_ok=True)
-    with scratch_folder(target.parent, ".kpictl-build-", where=where) as work:
+    with (
+        scratch_folder(target.parent, ".kpictl-build-", where=where) as work,
+        writing_into(where, work),  # a full or read-only disk is the output folder's problem
+    ):
         config_file, count, data = write_sources(computed, config, work)
         stamp = computed.history.head_landed_at
         messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
@@ -136,8 +140,10 @@ def build_site(
         _drop_unused_search_languages(built)
         (built / "kpis.json").write_text(data, encoding="utf-8")
         mark_as_site(built)
-        replace_site(built, target, config.root.resolve(), where)
-        return BuildResult(target, count, computed.warnings + messages)
+        replace_site(built, target, config, where)
+        said = repo_links(config.repo_url, None, "main").warning
+        notes = [said] if said else []
+        return BuildResult(target, count, computed.warnings + notes + messages)
 
 
 def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:

@@ -1,22 +1,25 @@
 """The output folder of a build: which folder a site may be written into, and putting a built
-site there. kpictl replaces only a folder it built (marked with ``.kpictl-site``) or an old
-default build folder holding only what a build wrote; it refuses the rest with nothing touched.
+site there. kpictl replaces only a folder it built (marked with ``.kpictl-site``, which lists
+every file the build wrote) holding nothing else, or an old default build folder holding only
+what a build wrote; it refuses the rest with nothing touched.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from kpictl.config import Config
 from kpictl.errors import KpictlError
+from kpictl.printable import printable
 from kpictl.scratch import scratch_folder, user_path
 
 SITE_MARKER = ".kpictl-site"
-_MARKER_TEXT = (
-    "This folder is a site built by kpictl; `kpictl build` replaces it whole, so keep nothing "
-    "else here.\n"
+_MARKER_NOTE = (
+    "This folder is a site built by kpictl; `kpictl build` replaces it whole, and refuses to "
+    "while it holds a file not listed here: put files to publish in site/ instead."
 )
 _LEGACY_OUT = "build/site"  # the default output folder before sites were marked
 # What a build before sites were marked wrote into it: MkDocs' pages (generated and
@@ -81,19 +84,7 @@ def _checked_target(config: Config, out: Path | None, where: str) -> Path:
         )
     if target.exists() and not target.is_dir():
         raise KpictlError(f"{where} is a file, not a folder; give a folder")
-    if target.is_dir() and not _is_site(target, root) and any(target.iterdir()):
-        if _is_old_default(target, root):
-            strays = ", ".join(_not_built(target)[:3])
-            raise KpictlError(
-                f"{where} has no {SITE_MARKER} marker and holds files no kpictl build writes "
-                f"({strays}), and a build replaces the whole folder; move those files out (or, "
-                "if an earlier build wrote them, delete the folder: the build makes it again), "
-                "or give a new or empty folder with --out"
-            )
-        raise KpictlError(
-            f"{where} holds files kpictl did not build (it has no {SITE_MARKER} marker), "
-            "and a build replaces the whole folder; give a new or empty folder, or move the files"
-        )
+    _check_replaceable(target, root, where, config.site_dir.strip("/"))
     _check_creatable(target, where)
     return target
 
@@ -145,6 +136,8 @@ def _not_built(folder: Path) -> list[str]:
         dirs[:] = kept
         for name in sorted(names):
             path = here / name
+            if top and name == SITE_MARKER:
+                continue  # a marker without a list of files: its build's own
             if top:
                 known = name in _OLD_BUILD_FILES or name.endswith(".html")
             else:
@@ -154,25 +147,112 @@ def _not_built(folder: Path) -> list[str]:
     return sorted(strays)
 
 
-def _is_site(folder: Path, root: Path) -> bool:
-    if (folder / SITE_MARKER).is_file():
-        return True
-    # A site built before sites were marked, in the old default folder, holding only what such
-    # a build wrote: accepted once (the build marks it).
-    return _is_old_default(folder, root) and not _not_built(folder)
+def check_replaceable(target: Path, config: Config, where: str) -> None:
+    """Refuse, before anything is changed, an existing ``target`` that a build into it would
+    have to delete files of the user's to replace (`kpictl demo` made again, before its build)."""
+    with user_path(where):
+        _check_replaceable(target, config.root.resolve(), where, config.site_dir.strip("/"))
+
+
+def _check_replaceable(target: Path, root: Path, where: str, sources: str) -> None:
+    """Refuse a folder a build may not replace whole: one holding anything the build that made
+    it did not write (a CNAME, a private/ folder, a .git clone to deploy from), or one kpictl
+    did not build. A new or empty folder, or a site holding only what its build wrote, passes."""
+    if not target.is_dir() or not any(target.iterdir()):
+        return
+    marker = target / SITE_MARKER
+    if marker.is_file() and not marker.is_symlink():
+        listed = _manifest(marker)
+        # A marker from before manifests: every file must be one such a build writes.
+        strays = _not_built(target) if listed is None else _not_listed(target, listed)
+        if strays:
+            raise KpictlError(
+                f"{where} holds {_some(strays)}, which the build that made it did not write, "
+                "and a build replaces the whole folder; nothing was deleted: move them out, or "
+                f"put them in {sources}/ (such as {sources}/CNAME) so that every build publishes "
+                "them"
+            )
+        return
+    if _is_old_default(target, root):
+        strays = _not_built(target)
+        if strays:
+            raise KpictlError(
+                f"{where} has no {SITE_MARKER} marker and holds files no kpictl build writes "
+                f"({_some(strays)}), and a build replaces the whole folder; move those files out "
+                "(or, if an earlier build wrote them, delete the folder: the build makes it "
+                "again), or give a new or empty folder with --out"
+            )
+        return  # a site built before sites were marked: accepted once (the build marks it)
+    raise KpictlError(
+        f"{where} holds files kpictl did not build (it has no {SITE_MARKER} marker), "
+        "and a build replaces the whole folder; give a new or empty folder, or move the files"
+    )
+
+
+def _some(paths: list[str]) -> str:
+    shown = ", ".join(printable(path) for path in paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _manifest(marker: Path) -> frozenset[str] | None:
+    """The files a build wrote, as its marker lists them; None for a marker without a list
+    (written before markers held one)."""
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return None
+    return frozenset(name for name in files if isinstance(name, str))
+
+
+def _not_listed(folder: Path, listed: frozenset[str]) -> list[str]:
+    """What under ``folder`` is not a regular file in ``listed``: a folder holding nothing
+    listed is named as the folder (``private/``, ``.git/``)."""
+    holding = {str(PurePosixPath(name).parent) for name in listed}
+    holding |= {str(parent) for name in holding for parent in PurePosixPath(name).parents}
+    strays: list[str] = []
+    for parent, dirs, names in os.walk(folder):
+        here = Path(parent)
+        kept = []
+        for name in sorted(dirs):
+            relative = (here / name).relative_to(folder).as_posix()
+            if (here / name).is_symlink() or relative not in holding:
+                strays.append(f"{relative}/")
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(names):
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            if relative == SITE_MARKER:
+                continue
+            if relative not in listed or path.is_symlink() or not path.is_file():
+                strays.append(relative)
+    return sorted(strays)
 
 
 def mark_as_site(folder: Path) -> None:
-    """Mark ``folder`` as a site kpictl built, which a later build may replace whole."""
-    (folder / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    """Mark ``folder`` as a site kpictl built, listing every file in it with its size: a later
+    build replaces it whole only while it holds nothing else. The list depends on the files
+    alone (no time), so the same commit still gives the same bytes."""
+    files: dict[str, int] = {}
+    for parent, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in names:
+            path = Path(parent) / name
+            files[path.relative_to(folder).as_posix()] = path.stat().st_size
+    listing = {"note": _MARKER_NOTE, "files": files}
+    text = json.dumps(listing, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+    (folder / SITE_MARKER).write_text(text, encoding="utf-8")
 
 
-def replace_site(built: Path, target: Path, root: Path, where: str) -> None:
+def replace_site(built: Path, target: Path, config: Config, where: str) -> None:
     """Put ``built`` where ``target`` is, in two renames; the old site goes only once the new
     one is in place."""
-    with user_path(where):
-        if target.is_dir() and not _is_site(target, root) and any(target.iterdir()):
-            raise KpictlError(f"{where} now holds files kpictl did not build; nothing was replaced")
+    with user_path(where):  # checked again: files may have been added while it built
+        _check_replaceable(target, config.root.resolve(), where, config.site_dir.strip("/"))
     # A short name of its own: the target's name may already be as long as names can be.
     with scratch_folder(target.parent, ".kpictl-old-", where=where) as old, user_path(where):
         moved = target.exists()

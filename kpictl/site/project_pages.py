@@ -16,6 +16,7 @@ from kpictl.kpis import ProjectResult
 from kpictl.kpis.timeline import Timeline
 from kpictl.site import charts, phrases
 from kpictl.site.environment import took
+from kpictl.site.links import without_userinfo
 from kpictl.site.page_context import PageContext
 
 SAFE_SCHEMES = ("https://", "http://", "mailto:")
@@ -87,7 +88,10 @@ def project_index(site: PageContext) -> str:
 
 
 def _safe_url(url: Any) -> str | None:
-    return url if isinstance(url, str) and url.lower().startswith(SAFE_SCHEMES) else None
+    """A link's URL as the site may publish it: a safe scheme, and no user name or password."""
+    if not isinstance(url, str) or not url.lower().startswith(SAFE_SCHEMES):
+        return None
+    return without_userinfo(url)
 
 
 def _span(site: PageContext, result: ProjectResult, t: Timeline) -> tuple[int, int]:

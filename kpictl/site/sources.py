@@ -18,27 +18,13 @@ from kpictl.output.jsontext import json_text
 from kpictl.output.report_json import report_data
 from kpictl.progress import Progress
 from kpictl.site.links import repo_links
+from kpictl.site.mkdocs_settings import read_settings
 from kpictl.site.page_context import PageContext
 from kpictl.site.pages import site_pages
 from kpictl.site.publish import published, published_warnings
 
 if TYPE_CHECKING:
     from kpictl.pipeline import Computed
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads an mkdocs.yml that uses tags such as !!python/name, ignoring the tagged values."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _parent_config(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except yaml.YAMLError as exc:
-        raise KpictlError(f"{path}: not valid YAML ({exc})") from None
-    return data if isinstance(data, dict) else {}
 
 
 def _nav(extra_pages: list[str]) -> list[Any]:
@@ -91,7 +77,7 @@ _REGULAR_ONLY = (
 )
 
 
-def _copy_site_files(site_dir: Path, docs: Path) -> list[str]:
+def _copy_site_files(site_dir: Path, docs: Path, *, skip: list[Path]) -> list[str]:
     """Copy hand-written pages and assets; return the pages, for the navigation."""
     pages: list[str] = []
     if not site_dir.exists() and not site_dir.is_symlink():
@@ -99,6 +85,8 @@ def _copy_site_files(site_dir: Path, docs: Path) -> list[str]:
     for source in _site_sources(site_dir):
         relative = source.relative_to(site_dir)
         if relative.parts[0] in ("overrides",) or relative.name == "mkdocs.yml":
+            continue
+        if any(source.resolve() == file.resolve() for file in skip):
             continue
         if relative.parts[0] in ("index.md", "portfolio.md", "warnings.md", "kpis", "projects"):
             raise KpictlError(
@@ -155,13 +143,16 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
         content = resources.files("kpictl.site").joinpath(f"assets/{asset}").read_bytes()
         (assets / asset).write_bytes(content)
     site_dir = config.root / config.site_dir
-    extra_pages = _copy_site_files(site_dir, docs)
     parent_file = site_dir / "mkdocs.yml"
-    if not parent_file.is_file():  # kpictl's own accessible, offline defaults
+    if os.path.lexists(parent_file):
+        parent, inherited = read_settings(parent_file, site_dir, config.root)
+    else:  # kpictl's own accessible, offline defaults
         parent_file = work / "default-mkdocs.yml"
         default = resources.files("kpictl.scaffold").joinpath("templates/mkdocs.yml")
         parent_file.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
-    parent = _parent_config(parent_file)
+        parent, inherited = read_settings(parent_file, work, work)
+    # Settings are not pages: an inherited settings file is not published either.
+    extra_pages = _copy_site_files(site_dir, docs, skip=inherited)
     generated: dict[str, Any] = {
         "docs_dir": str(docs),
         "site_dir": str(work / "site"),

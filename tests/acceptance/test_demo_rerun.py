@@ -91,3 +91,19 @@ def test_a_rerun_refuses_when_what_the_user_added_makes_it_unsafe(tmp_path, chan
     assert project.read_text() == before
     if change == "stash":
         assert git(target, "stash", "list").strip()
+
+
+def test_a_rerun_refuses_before_anything_changes_when_its_site_holds_a_users_file(tmp_path):
+    assert demo(tmp_path).code == 0
+    target = tmp_path / "demo"
+    cname = target / "build" / "site" / "CNAME"
+    cname.write_text("kpis.example.com\n")
+    marker = (target / ".git" / "kpictl-demo").read_text()
+    result = demo(tmp_path)
+    assert result.code == 2, result.err
+    assert f"{target / 'build' / 'site'} holds CNAME, which the build" in result.err
+    assert "move them out, or put them in site/" in result.err and "Traceback" not in result.err
+    assert cname.read_text() == "kpis.example.com\n"
+    assert (target / ".git" / "kpictl-demo").read_text() == marker
+    cname.unlink()
+    assert demo(tmp_path).code == 0

@@ -263,3 +263,110 @@ def test_serve_exits_at_once_when_there_is_nothing_to_build(tmp_path):
     (empty / "projects").mkdir()
     result = run_kpictl("serve", "--port", "0", cwd=empty)
     assert result.code == 2 and "no commits" in result.err
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("added", ["CNAME", "private/x", "notes.md", "git init"])
+def test_a_file_added_to_a_built_site_is_never_deleted(repo, tmp_path, added):
+    from tests.gitutil import git, init_repo
+
+    out = repo.path / "build" / "site"
+    assert build(repo).code == 0
+    if added == "git init":
+        init_repo(out)
+        git(out, "add", "-A")
+        git(out, "commit", "-qm", "deploy")
+        shown = ".git/"
+    else:
+        (out / added).parent.mkdir(parents=True, exist_ok=True)
+        (out / added).write_text("mine\n")
+        shown = added.split("/")[0] + ("/" if "/" in added else "")
+    before = _files(out)
+    result = build(repo)
+    assert result.code == 2, result.err
+    assert f"site.out build/site in kpictl.yaml holds {shown}, which the build" in result.err
+    assert "nothing was deleted: move them out, or put them in site/" in result.err
+    assert _files(out) == before
+    if added == "git init":
+        assert git(out, "log", "--format=%s").strip() == "deploy"
+
+
+def test_the_refusal_names_three_paths_and_the_count_of_the_rest(repo, tmp_path):
+    out = tmp_path / "public"
+    assert build(repo, "--out", str(out)).code == 0
+    for name in ("a", "b", "c", "d", "e"):
+        (out / name).write_text("mine")
+    result = build(repo, "--out", str(out))
+    assert result.code == 2 and "holds a, b, c and 2 more, which" in result.err, result.err
+
+
+def test_a_cname_kept_in_site_is_published_by_every_build(repo, tmp_path):
+    (repo.path / "site").mkdir()
+    (repo.path / "site" / "CNAME").write_text("kpis.example.com\n")
+    out = tmp_path / "public"
+    for _ in range(2):
+        result = build(repo, "--out", str(out))
+        assert result.code == 0, result.err
+        assert (out / "CNAME").read_text() == "kpis.example.com\n"
+
+
+def test_the_same_commit_gives_the_same_site_marker_included(repo, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build(repo, "--out", str(first)).code == 0
+    assert build(repo, "--out", str(second)).code == 0
+    assert build(repo, "--out", str(second)).code == 0  # built again over its own site: fine
+    assert _files(first) == _files(second)
+    assert '"index.html"' in (first / ".kpictl-site").read_text()
+
+
+def test_a_marker_without_a_list_accepts_only_what_a_build_writes(repo, tmp_path):
+    out = tmp_path / "public"
+    assert build(repo, "--out", str(out)).code == 0
+    old_marker = "This folder is a site built by kpictl; `kpictl build` replaces it whole\n"
+    (out / ".kpictl-site").write_text(old_marker)  # as a build before the list wrote it
+    assert build(repo, "--out", str(out)).code == 0
+    assert '"files"' in (out / ".kpictl-site").read_text()
+    (out / ".kpictl-site").write_text(old_marker)
+    (out / "CNAME").write_text("kpis.example.com\n")
+    result = build(repo, "--out", str(out))
+    assert result.code == 2 and "holds CNAME, which" in result.err, result.err
+    assert (out / "CNAME").read_text() == "kpis.example.com\n"
+
+
+def test_a_password_in_repo_url_is_never_published(repo, tmp_path):
+    url = "https://kpi-bot:s3cr3t-pa55@github.com/x/y"
+    repo.commit("2025-01-07T09:00:00+00:00", {"kpictl.yaml": f"repo_url: {url}\n"})
+    out = tmp_path / "out"
+    result = build(repo, "--out", str(out))
+    assert result.code == 0, result.err
+    assert result.err.count("repo_url in kpictl.yaml holds a user name or password") == 1
+    assert "s3cr3t-pa55" not in result.err + result.out
+    leaks = [p for p in out.rglob("*") if p.is_file() and b"s3cr3t-pa55" in p.read_bytes()]
+    assert leaks == []
+    leaks = [p for p in out.rglob("*") if p.is_file() and b"kpi-bot" in p.read_bytes()]
+    assert leaks == []
+    assert 'href="https://github.com/x/y/commit/' in (out / "projects" / "alpha.html").read_text()
+
+
+def test_a_password_in_a_project_link_is_never_published(repo, tmp_path):
+    link = "links:\n  - {title: Runbook, url: 'https://kpi-bot:s3cr3t-pa55@wiki.example.com/run'}\n"
+    repo.commit(
+        "2025-01-07T09:00:00+00:00",
+        {
+            "kpictl.yaml": "publish: {emails: true}\n",  # not dropped as an address: stripped
+            "projects/alpha.yaml": project_yaml("alpha", "A") + link,
+        },
+    )
+    out = tmp_path / "out"
+    result = build(repo, "--out", str(out))
+    assert result.code == 0, result.err
+    leaks = [p for p in out.rglob("*") if p.is_file() and b"s3cr3t-pa55" in p.read_bytes()]
+    assert leaks == []
+    assert 'href="https://wiki.example.com/run"' in (out / "projects" / "alpha.html").read_text()
