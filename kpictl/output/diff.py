@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kpictl.config import Config, KpiDef
+from kpictl.config.definitions import Gate
 from kpictl.dates import day_text, minute_text
 from kpictl.kpis import Forecast, KpiValue, ProjectResult
 from kpictl.kpis.timeline import Timeline
@@ -158,7 +159,7 @@ def _configuration(old: Config, new: Config, costs: str) -> list[str]:
         ("proof-of-concept limit (days)", old.poc_days, new.poc_days),
         ("stale limit (days)", old.stale_days, new.stale_days),
         ("environments", old.environments, new.environments),
-        ("gates", old.gates, new.gates),
+        ("gates", _gates(old.gates), _gates(new.gates)),
         ("roles", old.roles, new.roles),
     ):
         if was_value != now_value:
@@ -170,13 +171,18 @@ def _configuration(old: Config, new: Config, costs: str) -> list[str]:
     return ["### kpictl.yaml", "", *sorted(changes), ""]
 
 
+def _gates(gates: tuple[Gate, ...]) -> tuple[str, ...]:
+    """Each gate as a reader says it: "launched done needs security_review"."""
+    return tuple(f"{g.milestone} {g.status} needs {' and '.join(g.requires)}" for g in gates)
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {v:g}" for k, v in sorted(value.items())) or "none"
     if isinstance(value, tuple):
         return ", ".join(_plain(v) if not isinstance(v, str) else v for v in value) or "none"
     if hasattr(value, "__dataclass_fields__"):
-        return ", ".join(f"{k} {getattr(value, k)}" for k in value.__dataclass_fields__)
+        return " ".join(f"{k} {_plain(getattr(value, k))}" for k in value.__dataclass_fields__)
     return str(value)
 
 

@@ -68,6 +68,21 @@ def test_a_rate_added_in_kpictl_yaml_is_shown(repo):
     assert "- currency rates: none → EUR 1.1" in diff(repo, "HEAD~1", "HEAD")
 
 
+def test_a_gate_changed_in_kpictl_yaml_reads_as_words(repo):
+    repo.commit(
+        "2025-03-03T09:00:00+00:00",
+        {
+            "kpictl.yaml": "gates:\n  - {milestone: launched, status: done, requires: "
+            "[security_review, evaluation_suite], reason: Reviewed and evaluated first}\n"
+        },
+    )
+    text = diff(repo, "HEAD~1", "HEAD")
+    assert (
+        "- gates: launched done needs security\\_review → launched done needs "
+        "security\\_review and evaluation\\_suite"
+    ) in text, text
+
+
 def test_a_deleted_project_is_archived_and_a_moved_one_moved(repo):
     repo.commit("2025-03-03T09:00:00+00:00", {"projects/b.yaml": None})
     archived = diff(repo, "HEAD~1", "HEAD")
