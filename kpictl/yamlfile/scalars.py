@@ -44,7 +44,7 @@ def _whole_number(text: str, base: int) -> int:
         if abs(value) <= MAX_INTEGER:
             return value
     raise ScalarError(
-        f"{_shown(text)} is too large; a whole number in a project file is at most "
+        f"{_shown(text)} is too large; a whole number here is at most "
         f"{MAX_INTEGER:,} (and at least -{MAX_INTEGER:,}), so write a smaller one, or quote it "
         "if it is text (an identifier, a phone number)",
         "number-too-large",
