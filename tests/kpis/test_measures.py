@@ -327,7 +327,7 @@ def test_a_project_result_names_the_project_and_rounds_its_costs_to_cents():
 
 
 def test_items_where_none_has_a_request_time_are_unknown():
-    rounds = [Item("r", "addressed", None, day(0), "c", day(0), "c", recorded_done=True)]
+    rounds = [Item("r", "addressed", None, day(0), day(0), "c", recorded_done=True)]
     v = kpi(timeline(feedback=rounds), "feedback_cycle_time")
     assert v == KpiValue(
         None,
