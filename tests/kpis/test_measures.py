@@ -102,7 +102,7 @@ def test_an_archived_projects_running_durations_stop_when_it_was_archived():
 
 
 def test_items_done_take_the_median_from_the_first_request_to_the_last_done():
-    updates = [item("b", 10, 30), item("a", 12, 20)]
+    updates = [item("a", 10, 30), item("b", 12, 20)]
     updates[0].commit, updates[1].commit = "late", "early"
     v = kpi(timeline(updates=updates), "simple_update_lead_time")
     assert v == KpiValue(14.0, "missed", "days", 7, day(10), day(30), "late", None, 2)
@@ -322,8 +322,8 @@ def test_a_project_result_names_the_project_and_rounds_its_costs_to_cents():
     assert r.start_at == day(0)
     assert r.costs_by_category == {"inference": 328.54}
     assert (r.costs_left_out, r.costs_note) == ((), None)
-    archived = project_result(timeline(archived=True), CONFIG, day(10))
-    assert archived.archived is True
+    archived = project_result(timeline("q", team="ml", archived=True), CONFIG, day(10))
+    assert (archived.name, archived.team, archived.archived) == ("Q", "ml", True)
 
 
 def test_items_where_none_has_a_request_time_are_unknown():
