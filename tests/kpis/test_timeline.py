@@ -357,3 +357,99 @@ def test_timelines_are_built_for_the_projects_wanted_as_of_a_moment():
     assert [(t.id, t.data["name"]) for t in early] == [("a", "P"), ("b", "P")]
     assert [t.id for t in build_timelines(h, CONFIG, as_of=day(2))] == ["a"]
     assert build_timelines(h, CONFIG)[0].data["name"] == "A2"
+
+
+# -- sections written late, removed, or changed back ---------------------------------------------
+
+
+def test_sections_first_written_in_a_later_revision_or_removed_are_followed():
+    t = build(
+        rev(0, project()),
+        rev(4, project(environments={"dev": "done"}, updates=[{"id": "u", "status": "live"}])),
+        rev(6, project(costs=[cost(per="once")])),
+        rev(8, project()),
+    )
+    assert t.environments["dev"] == Dated("planned", day(4), started_source="git")
+    assert ("environments.dev", "planned", "done", "c4") in events(t)
+    assert ("environments.dev", "done", "planned", "c6") in events(t)
+    assert ("updates.u", "live", None, "c6") in events(t)
+    assert ("costs.API", "100 USD", None, "c8") in events(t)
+    assert (t.updates, t.costs) == ([], [])
+
+
+def test_a_milestone_done_then_reopened_has_no_done_date():
+    ms = {"kickoff": "done"}
+    t = build(
+        rev(0, project()),
+        rev(5, project(milestones={**ms, "team_assembled": "done"})),
+        rev(7, project(milestones={**ms, "team_assembled": "in_progress"})),
+    )
+    assert t.milestones["team_assembled"] == Dated("in_progress", day(5), started_source="git")
+
+
+def test_a_declared_date_is_credited_to_the_revision_that_wrote_it():
+    ms = {"kickoff": "done"}
+    date = "2023-11-20"
+    t = build(
+        rev(0, project()),
+        rev(
+            3, project(milestones={**ms, "team_assembled": {"status": "in_progress", "date": date}})
+        ),
+        rev(9, project(milestones={**ms, "team_assembled": {"status": "done", "date": date}})),
+    )
+    assert t.milestones["team_assembled"].commit == "c3"
+    assert not [e for e in events(t) if e[0].endswith(".date")]
+
+
+def test_a_start_git_saw_at_the_very_moment_of_a_declared_date_is_kept():
+    midnight = int(datetime(2023, 11, 20, tzinfo=timezone.utc).timestamp())
+    first = Revision(
+        Commit("c0", day(0), day(0), "Ada", "add"), day(0), "projects/p.yaml", project()
+    )
+    ms = {"kickoff": "done"}
+    started = Revision(
+        Commit("c1", midnight, midnight, "Ada", "start"),
+        midnight,
+        "projects/p.yaml",
+        project(milestones={**ms, "team_assembled": "in_progress"}),
+    )
+    done = rev(
+        9, project(milestones={**ms, "team_assembled": {"status": "done", "date": "2023-11-20"}})
+    )
+    t = build(first, started, done)
+    assert (t.milestones["team_assembled"].started_at, t.milestones["team_assembled"].done_at) == (
+        midnight,
+        midnight,
+    )
+
+
+def test_an_environments_declared_date_is_read_in_the_configured_time_zone():
+    env = {"dev": {"status": "done", "date": "2023-11-01"}}
+    paris = build(rev(2, project(environments=env)), config=in_zone(CONFIG, "Europe/Paris"))
+    midnight_paris = int(datetime(2023, 11, 1, tzinfo=ZoneInfo("Europe/Paris")).timestamp())
+    assert paris.environments["dev"].done_at == midnight_paris
+
+
+def test_an_item_removed_done_and_written_again_done_is_dated_anew():
+    done = {"id": "f1", "status": "addressed"}
+    t = build(
+        rev(0, project(feedback_rounds=[{"id": "f1", "status": "open"}])),
+        rev(2, project(feedback_rounds=[done])),
+        rev(3, project(feedback_rounds=[])),
+        rev(6, project(feedback_rounds=[done])),
+    )
+    assert t.feedback_rounds == [
+        Item("f1", "addressed", None, day(6), day(6), "c6", recorded_done=True)
+    ]
+
+
+def test_a_whole_amount_written_with_a_decimal_point_is_shown_without_it():
+    t = build(rev(0, project(costs=[cost(per="month", amount=2000.0)])))
+    assert events(t)[-1] == ("costs.API", None, "2,000 USD/month", "c0")
+
+
+def test_a_project_not_yet_written_as_of_a_moment_leaves_the_others_in():
+    early = ProjectHistory("a-late", [rev(5, project(id="a-late"))])
+    later = ProjectHistory("b", [rev(1, project(id="b"))])
+    h = History("main", "c9", {"a-late": early, "b": later}, [], 0)
+    assert [t.id for t in build_timelines(h, CONFIG, as_of=day(2))] == ["b"]
