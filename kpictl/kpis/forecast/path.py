@@ -156,13 +156,20 @@ class _Observer:
         elif launch_status != "skipped":
             self._see(roles.launch, built, max(watched, built), False)
 
-    def steps(self) -> dict[str, Step]:
-        return {key: Step(self.definitions[key], seen) for key, seen in self.seen.items()}
+
+def observations(
+    timelines: Iterable[Timeline], config: Config, as_of: int
+) -> dict[str, list[tuple[float, bool]]]:
+    """Each step's durations across the portfolio as of ``as_of``, in days: True when the step
+    was completed, False when it was still running (or its project archived) then."""
+    observer = _Observer(config, as_of)
+    for t in timelines:
+        observer.add(t)
+    return observer.seen
 
 
 def step_durations(timelines: Iterable[Timeline], config: Config, as_of: int) -> dict[str, Step]:
     """Every step of the path, estimated from the portfolio as of ``as_of``."""
-    observer = _Observer(config, as_of)
-    for t in timelines:
-        observer.add(t)
-    return observer.steps()
+    definitions = LaunchPath.of(config).definitions(config)
+    seen = observations(timelines, config, as_of)
+    return {key: Step(definitions[key], durations) for key, durations in seen.items()}
