@@ -4,13 +4,16 @@ word for word, where a step's clock starts, and the launches counted per quarter
 from __future__ import annotations
 
 import calendar
+import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpictl.dates import DAY
 from kpictl.kpis.forecast.distributions import Atoms
 from kpictl.kpis.forecast.forecaster import forecast_portfolio
-from kpictl.kpis.forecast.path import step_durations
+from kpictl.kpis.forecast.path import PRODUCTION, observations, step_durations
 from kpictl.kpis.forecast.quarters import count_distribution, launch_counts, quarter_bounds
 from kpictl.kpis.results import LaunchCount, MilestoneForecast
 from kpictl.kpis.timeline import Dated
@@ -216,3 +219,152 @@ def test_a_launch_on_the_last_day_of_a_quarter_counts_in_that_quarter():
     assert (on_the_31st[0].median, on_the_31st[1].median) == (1, 0)
     on_the_1st = launch_counts([(as_of, Atoms([2], [1.0]))], as_of)
     assert (on_the_1st[0].median, on_the_1st[1].median) == (0, 1)
+
+
+# -- what each project tells about each step ---------------------------------------------------
+
+
+def seen(project, as_of_day: float = 100) -> dict[str, list[tuple[float, bool]]]:
+    out = observations([project], config(), T0 + int(as_of_day * DAY))
+    return {key: durations for key, durations in out.items() if durations}
+
+
+def test_a_proof_of_concept_is_observed_on_each_step_it_is_on():
+    t = timeline("p", {"team_assembled": 10}, problem_statement="skipped")
+    t.milestones["demo_ready"] = Dated("done", T0, T0 + 5 * DAY, "created")  # git cannot tell
+    assert seen(t) == {"team_assembled": [(10.0, True)], "go_decision": [(100.0, False)]}
+    archived = timeline("a", {"team_assembled": 10})
+    archived.archived, archived.last_change_at = True, T0 + 40 * DAY
+    assert seen(archived)["go_decision"] == [(40.0, False)]  # censored when it was archived
+
+
+def test_a_project_in_production_is_observed_on_each_production_milestone_and_the_whole():
+    t = timeline(
+        "p",
+        {"go_decision": 30, "problem_statement": 20, "production_data_connected": 50},
+        evaluation_suite="in_progress",
+        ui_finalized="skipped",
+    )
+    assert seen(t) == {
+        "problem_statement": [(20.0, True)],  # the others were left behind at the go decision
+        "go_decision": [(30.0, True)],
+        "production_data_connected": [(20.0, True)],
+        "evaluation_suite": [(70.0, False)],
+        "security_review": [(70.0, False)],
+        PRODUCTION: [(70.0, False)],
+    }
+
+
+def test_a_launched_project_is_observed_to_the_last_milestone_its_launch_waited_for():
+    production = dict.fromkeys(PRODUCTION_MILESTONES, 60)
+    t = timeline("p", {"go_decision": 20, **production, "security_review": 80, "launched": 80})
+    observed = seen(t)
+    assert observed[PRODUCTION] == [(60.0, True)] and observed["launched"] == [(0.0, True)]
+    assert observed["security_review"] == [(60.0, True)]
+    after = timeline("q", {"go_decision": 20, **production, "security_review": 95, "launched": 80})
+    observed = seen(after)  # done after the launch: the launch did not wait for it
+    assert observed[PRODUCTION] == [(40.0, True)] and observed["launched"] == [(20.0, True)]
+    assert observed["security_review"] == [(75.0, True)]
+
+
+def test_a_built_project_waits_for_its_launch_unless_the_launch_is_skipped():
+    production = dict.fromkeys(PRODUCTION_MILESTONES, 60)
+    waiting = seen(timeline("p", {"go_decision": 20, **production}))
+    assert waiting[PRODUCTION] == [(40.0, True)] and waiting["launched"] == [(40.0, False)]
+    skipped = seen(timeline("s", {"go_decision": 20, **production}, launched="skipped"))
+    assert skipped[PRODUCTION] == [(40.0, True)] and "launched" not in skipped
+    declared = timeline("d", {"go_decision": 20, **production})
+    declared.milestones["launched"] = Dated("skipped", None, T0 + 90 * DAY, "declared")
+    assert "launched" not in seen(declared)
+
+
+def test_a_production_git_cannot_date_says_nothing_of_when_production_ended():
+    production = dict.fromkeys(PRODUCTION_MILESTONES, 60)
+    t = timeline("p", {"go_decision": 20, **production, "launched": 80})
+    t.milestones["ui_finalized"] = Dated("done", T0, T0 + 60 * DAY, "created")
+    observed = seen(t)
+    assert PRODUCTION not in observed and "launched" not in observed
+    assert "ui_finalized" not in observed and observed["security_review"] == [(40.0, True)]
+    launched_unvouched = timeline("u", {"go_decision": 20, **production})
+    launched_unvouched.milestones["launched"] = Dated("done", T0, T0 + 80 * DAY, "created")
+    observed = seen(launched_unvouched)
+    assert PRODUCTION not in observed and "launched" not in observed
+
+
+def test_a_launch_without_its_production_milestones_leaves_them_unobserved():
+    t = timeline("p", {"go_decision": 20, "production_data_connected": 30, "launched": 50})
+    observed = seen(t)
+    assert observed["production_data_connected"] == [(10.0, True)]
+    assert "evaluation_suite" not in observed and "team_assembled" not in observed
+    assert observed[PRODUCTION] == [(10.0, True)] and observed["launched"] == [(20.0, True)]
+
+
+# -- the next milestone ------------------------------------------------------------------------
+
+
+def test_the_next_milestone_leaves_out_the_ones_done_or_skipped():
+    portfolio = history(8)
+    f = forecast(
+        timeline("poc", {"kickoff": 100, "team_assembled": 101}, problem_statement="skipped"),
+        portfolio,
+        102,
+    )
+    assert f.next is not None and f.next.milestone == "demo_ready"
+
+
+def test_the_next_milestone_with_too_little_history_is_not_forecast_but_the_others_are():
+    # team_assembled was done by four projects only; the rest by eight
+    portfolio = history(8)
+    for t in portfolio[:4]:
+        t.milestones["team_assembled"] = Dated("skipped")
+    f = forecast(timeline("poc", {"kickoff": 100}), portfolio, 101)
+    assert f.next is not None and f.next.milestone == "problem_statement"
+    assert f.next.p50 is not None and f.next.p85 is not None
+    only_five = history(5)
+    f = forecast(timeline("poc", {"kickoff": 100}), only_five, 101)
+    assert f.next is not None and f.next.p50 is not None  # five is enough
+
+
+def test_milestones_expected_the_same_day_come_in_the_catalogs_order():
+    portfolio = [
+        timeline(
+            f"d{i}", {"go_decision": 10, **dict.fromkeys(PRODUCTION_MILESTONES, 30), "launched": 40}
+        )
+        for i in range(6)
+    ]
+    f = forecast(timeline("p", {"go_decision": 300}), portfolio, 301)
+    assert f.next == MilestoneForecast("production_data_connected", T0 + 320 * DAY, T0 + 320 * DAY)
+
+
+def test_a_production_step_with_too_few_projects_is_named_even_after_a_skipped_go_decision():
+    declared = timeline("declared", {})
+    declared.milestones["go_decision"] = Dated("skipped", None, T0 + 300 * DAY, "declared")
+    f = forecast(declared, history(4), 301)
+    assert f.reason == (
+        f"too little history: 4 projects completed go_decision → the last production milestone"
+        f"{NEEDS}"
+    )
+
+
+# -- counts at their thresholds ----------------------------------------------------------------
+
+
+def test_the_median_count_and_the_85pct_count_at_their_exact_thresholds():
+    as_of = calendar.timegm((2024, 2, 1, 0, 0, 0))
+    coin = (as_of, Atoms([1, 100], [0.5, 0.5]))
+    assert launch_counts([coin], as_of)[0].median == 0  # P(0) is exactly one half
+    likely = (as_of, Atoms([1, 100], [0.85, 0.15]))
+    assert launch_counts([likely], as_of)[0].at_least_85 == 1  # P(1) is exactly 85%
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0, 1), max_size=30))
+def test_the_count_distribution_is_the_exact_poisson_binomial(chances):
+    exact = [1.0]
+    for p in (p for p in chances if p > 1e-9):  # a chance of a billionth or less is no chance
+        exact = [a * (1 - p) + b * p for a, b in zip([*exact, 0.0], [0.0, *exact], strict=True)]
+    counts = count_distribution(chances)
+    assert math.fsum(counts) == pytest.approx(1, abs=1e-12)
+    padded = counts + [0.0] * (len(exact) - len(counts))
+    assert len(counts) <= len(exact)
+    assert padded == pytest.approx(exact, abs=1e-14)
