@@ -39,20 +39,35 @@ import fnmatch
 import sys
 
 module, path = sys.argv[1], sys.argv[2]
-counts: dict[str, int] = {}
+by_module: dict[str, dict[str, int]] = {}
 survivors = []
 for line in open(path, encoding="utf-8"):
     name, _, status = line.strip().rpartition(": ")
     if not fnmatch.fnmatch(name, f"kpictl.kpis.{module}.*"):
         continue
+    where = name.rsplit(".x", 1)[0].removeprefix("kpictl.kpis.")  # forecast.path, for a package
+    counts = by_module.setdefault(where, {})
     counts[status] = counts.get(status, 0) + 1
     if status == "survived":
         survivors.append(name)
-killed = counts.get("killed", 0) + counts.get("timeout", 0)
-tested = killed + counts.get("survived", 0)
-score = 100 * killed / tested if tested else 0.0
-rest = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "survived"))
-print(f"{module}: {score:.1f}% ({killed} of {tested} mutants killed{'; ' + rest if rest else ''})")
+
+
+def line(label: str, counts: dict[str, int]) -> str:
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    tested = killed + counts.get("survived", 0)
+    score = 100 * killed / tested if tested else 0.0
+    rest = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "survived"))
+    return f"{label}: {score:.1f}% ({killed} of {tested} mutants killed{'; ' + rest if rest else ''})"
+
+
+total: dict[str, int] = {}
+for counts in by_module.values():
+    for status, n in counts.items():
+        total[status] = total.get(status, 0) + n
+print(line(module, total))
+if len(by_module) > 1:
+    for where, counts in sorted(by_module.items()):
+        print("  " + line(where, counts))
 for name in survivors:
     print(f"    survived: {name}")
 EOF
