@@ -368,3 +368,18 @@ def test_the_count_distribution_is_the_exact_poisson_binomial(chances):
     padded = counts + [0.0] * (len(exact) - len(counts))
     assert len(counts) <= len(exact)
     assert padded == pytest.approx(exact, abs=1e-14)
+
+
+def test_a_skipped_go_decision_or_a_launch_leaves_the_proof_of_concept_behind():
+    skipped_go = seen(timeline("g", {"team_assembled": 10}, go_decision="skipped"))
+    assert skipped_go == {"team_assembled": [(10.0, True)]}
+    launched = timeline("l", {"team_assembled": 10, "launched": 50})
+    launched.milestones["go_decision"] = Dated("in_progress", T0)
+    assert "demo_ready" not in seen(launched)
+
+
+def test_a_skipped_production_milestone_with_a_date_is_not_an_observation():
+    t = timeline("p", {"go_decision": 20, **dict.fromkeys(PRODUCTION_MILESTONES[:3], 40)})
+    t.milestones["security_review"] = Dated("skipped", None, T0 + 90 * DAY, "declared")
+    observed = seen(t)
+    assert "security_review" not in observed and observed[PRODUCTION] == [(20.0, True)]
