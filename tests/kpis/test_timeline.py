@@ -366,6 +366,7 @@ def test_sections_first_written_in_a_later_revision_or_removed_are_followed():
     assert t.environments["dev"] == Dated("planned", day(4), started_source="git")
     assert ("environments.dev", "planned", "done", "c4") in events(t)
     assert ("environments.dev", "done", "planned", "c6") in events(t)
+    assert ("updates.u", None, "live", "c4") in events(t)
     assert ("updates.u", "live", None, "c6") in events(t)
     assert ("costs.API", "100 USD", None, "c8") in events(t)
     assert (t.updates, t.costs) == ([], [])
