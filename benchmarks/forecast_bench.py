@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kpictl.config import load_config
     from kpictl.kpis import compute
-    from kpictl.kpis.forecast import forecast_portfolio
+    from kpictl.kpis.forecast.forecaster import forecast_portfolio
     from kpictl.pipeline import compute_as_of
 
     with tempfile.TemporaryDirectory(prefix="kpictl-forecast-bench-") as tmp:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from kpictl.config import Config
 from kpictl.dates import DAY
-from kpictl.kpis.forecast import forecast_portfolio
+from kpictl.kpis.forecast.forecaster import forecast_portfolio
 from kpictl.kpis.stats import median
 from kpictl.kpis.timeline import Timeline
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kpictl.config import Config
-from kpictl.kpis.forecast import forecast_portfolio
+from kpictl.kpis.forecast.forecaster import forecast_portfolio
 from kpictl.kpis.measures import project_result
 from kpictl.kpis.money import Money, missing_rate_warnings
 from kpictl.kpis.portfolio import cost_over_time, spend, summarise_portfolio

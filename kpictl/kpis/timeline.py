@@ -47,7 +47,6 @@ class Item:
     status: str
     kind: str | None
     requested_at: int
-    requested_commit: str | None
     done_at: int | None = None  # live_at for updates, addressed_at for feedback rounds
     commit: str | None = None
     provisional: bool = False
@@ -304,13 +303,7 @@ class _Items:
         for entry in data.get(self.key) or []:
             tracker = self.trackers[entry["id"]]
             requested = self.first_seen[entry["id"]]
-            item = Item(
-                entry["id"],
-                entry["status"],
-                entry.get("kind"),
-                requested.landed_at,
-                _sha(requested),
-            )
+            item = Item(entry["id"], entry["status"], entry.get("kind"), requested.landed_at)
             if entry["status"] == tracker.done_word and tracker.done is not None:
                 item.done_at, item.commit = tracker.done.landed_at, _sha(tracker.done)
                 item.provisional = tracker.done.provisional

@@ -10,13 +10,10 @@ import pytest
 
 from kpictl.config import Config, default_config
 from kpictl.dates import DAY
-from kpictl.kpis.forecast import (
-    Step,
-    StepDef,
-    forecast_portfolio,
-    quantile,
-    quarter_bounds,
-)
+from kpictl.kpis.forecast.distributions import quantile
+from kpictl.kpis.forecast.forecaster import forecast_portfolio
+from kpictl.kpis.forecast.path import Step, StepDef
+from kpictl.kpis.forecast.quarters import quarter_bounds
 from kpictl.kpis.timeline import Dated, Timeline
 from tests.portfoliosim import MILESTONES, T0, simulate, timelines_at
 

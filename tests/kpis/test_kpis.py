@@ -127,7 +127,6 @@ def item(i: str, requested: float, live: float | None, kind: str = "simple", **k
         "live" if live is not None else "requested",
         kind,
         day(requested),
-        "c",
         day(live) if live is not None else None,
         "c" if live is not None else None,
         **kw,

@@ -39,7 +39,7 @@ def test_a_running_duration_past_its_target_is_overdue():
 
 
 def test_items_and_environments_running_past_their_target_are_overdue():
-    open_round = Item("beta-1", "open", None, day(0), "c")
+    open_round = Item("beta-1", "open", None, day(0))
     t = timeline(
         feedback=[open_round],
         milestones={"go_decision": done(5)},

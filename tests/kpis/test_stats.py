@@ -54,3 +54,42 @@ def test_the_fit_says_plainly_when_there_are_too_few_points():
     many = learning_curve([200 * k ** math.log2(0.85) for k in range(1, 11)])
     assert many.rate_per_doubling == pytest.approx(0.85)
     assert "cuts it by 15%" in many.note
+
+
+def test_a_percentile_of_nothing_is_an_error_that_says_so():
+    with pytest.raises(ValueError, match=r"^percentile of no values$"):
+        percentile([], 50)
+
+
+def test_below_three_points_the_curve_counts_them_in_words():
+    one, two = learning_curve([100]), learning_curve([100, 80])
+    assert (one.n, two.n) == (1, 2)
+    assert (two.t1, two.b, two.rate_per_doubling) == (None, None, None)
+    assert one.note == "only 1 launched project; a learning curve needs at least 3"
+    assert two.note.startswith("only 2 launched projects; ")
+    assert learning_curve([]).note.startswith("only 0 launched projects; ")
+
+
+def power_law(rate: float, n: int) -> list[float]:
+    return [100 * k ** math.log2(rate) for k in range(1, n + 1)]
+
+
+def test_the_curve_gives_its_exponent_and_is_reliable_from_eight_points():
+    seven, eight = learning_curve(power_law(0.8, 7)), learning_curve(power_law(0.8, 8))
+    assert eight.b == pytest.approx(math.log2(0.8)) and seven.b == pytest.approx(math.log2(0.8))
+    assert "not reliable" in seven.note and "it needs 8 or more" in seven.note
+    assert eight.note == "each doubling of the number of launched projects cuts it by 20%"
+
+
+@pytest.mark.parametrize(
+    ("rate", "words"),
+    [
+        (0.4, "cuts it by 60%"),  # 60.6 would round to 61
+        (1.0, "cuts it by 0%"),  # flat: neither cut nor raised, said as a cut of 0
+        (0.997, "cuts it by 0%"),  # under one percent is still a cut
+        (1.25, "raises it by 25%"),
+    ],
+)
+def test_the_note_says_which_way_each_doubling_moves_it_and_by_how_much(rate, words):
+    curve = learning_curve(power_law(rate, 10) if rate != 1.0 else [50.0] * 10)
+    assert curve.note.endswith(words), curve.note

@@ -1,0 +1,231 @@
+"""Each running project's launch forecast, and the portfolio's: the conditioned current step
+followed by the full distributions of the steps after it, read at the 50th and 85th percentiles;
+the launches per quarter counted from the same distributions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kpictl.config import Config
+from kpictl.dates import DAY
+from kpictl.kpis.forecast.distributions import Array, Distribution, Sum, add, quantile
+from kpictl.kpis.forecast.path import (
+    PRODUCTION,
+    LaunchPath,
+    Step,
+    StepDef,
+    anchor_of_go,
+    status,
+    step_durations,
+)
+from kpictl.kpis.forecast.quarters import launch_counts
+from kpictl.kpis.results import Forecast, LaunchCount, MilestoneForecast
+from kpictl.kpis.timeline import Dated, Timeline
+
+QUANTILES = (0.50, 0.85)
+
+
+@dataclass
+class _Outlook:
+    """A forecast with the distribution it came from (for the counts per quarter)."""
+
+    forecast: Forecast
+    anchor: int = 0
+    dist: Distribution | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioForecast:
+    projects: dict[str, Forecast]  # every project neither launched nor archived
+    launches: list[LaunchCount]
+    not_counted: list[str]  # running projects whose launch has no distribution to count
+
+
+def _date(anchor: int, day: int | None) -> int | None:
+    return None if day is None else anchor + day * DAY
+
+
+class _Forecaster:
+    def __init__(self, config: Config, as_of: int, steps: dict[str, Step]) -> None:
+        self.config = config
+        self.as_of = as_of
+        self.steps = steps
+        self.path = LaunchPath.of(config)
+        self.min_basis = config.forecast.min_basis
+        self._after_go: Array | None = None
+
+    def _too_little(self, used: Iterable[StepDef]) -> str | None:
+        """Why the least-observed step of ``used`` is too little to forecast from, if it is."""
+        step = min(used, key=lambda s: self.steps[s.key].completed)
+        n = self.steps[step.key].completed
+        if n < self.min_basis:
+            window = self.config.forecast.window_days
+            within = "" if window is None else f" that started in the last {window} days"
+            return (
+                f"too little history: {n} project{'' if n == 1 else 's'} completed "
+                f"{step.label}{within}; a forecast needs {self.min_basis} "
+                "(forecast.min_basis in kpictl.yaml)"
+            )
+        return None
+
+    def _past(self, t: Timeline, step: StepDef, elapsed: float) -> str:
+        longest = self.steps[step.key].longest or 0
+        return (
+            f"{t.id} has spent {elapsed:.0f} days on {step.label}, longer than any project that "
+            f"completed it took ({longest} days at most); there is no date to forecast"
+        )
+
+    def after_go(self) -> Array:
+        """From the go milestone to launch, for a project that has not reached it yet."""
+        if self._after_go is None:
+            built = self.steps[PRODUCTION].unconditional()
+            lag = self.steps[self.path.lag.key].unconditional()
+            self._after_go = add(built, lag.as_array(lag.span[1]))
+        return self._after_go
+
+    def project(self, t: Timeline) -> _Outlook:
+        roles = self.config.roles
+        ms = t.milestones
+        start = ms[roles.start].done_at if roles.start in ms else None
+        left = tuple(m for m in self.path.production if status(t, m) not in ("done", "skipped"))
+        in_production = status(t, roles.go) in ("done", "skipped")
+        outlook = self._launch(t, start, in_production, left)
+        f = outlook.forecast
+        launch = MilestoneForecast(roles.launch, f.p50, f.p85)
+        f.next = self._next(t, start, in_production, left, launch)
+        return outlook
+
+    def _launch(
+        self, t: Timeline, start: int | None, in_production: bool, left: tuple[str, ...]
+    ) -> _Outlook:
+        roles, path = self.config.roles, self.path
+        used = [path.go, path.built, path.lag] if not in_production else [path.built, path.lag]
+        if in_production and not left:
+            used = [path.lag]
+        basis = min(self.steps[s.key].completed for s in used)
+        outlook = _Outlook(Forecast(roles.launch, None, None, None, basis, None))
+        f = outlook.forecast
+        if status(t, roles.launch) == "skipped":
+            f.reason = f"{roles.launch} is skipped: there is no launch to forecast"
+            return outlook
+        f.reason = self._too_little(used)
+        if f.reason is not None:
+            return outlook
+        dist: Distribution
+        if not in_production:
+            if start is None:
+                f.reason = f"{roles.start} has no date to count from"
+                return outlook
+            elapsed = (self.as_of - start) / DAY
+            first = self.steps[path.go.key].conditional(elapsed)
+            f.past_p85 = self._past_p85(path.go, elapsed)
+            if not first.days:
+                f.reason = self._past(t, path.go, elapsed)
+                return outlook
+            outlook.anchor, dist = start, Sum(first, self.after_go())
+        else:
+            anchor = anchor_of_go(t, roles.go)
+            if anchor is None:
+                f.reason = (
+                    f"{roles.go} has no date git can vouch for (skipped without a date, or "
+                    "done when the project file was added): declare it (date: YYYY-MM-DD) "
+                    "to forecast"
+                )
+                return outlook
+            step = path.built
+            if not left:
+                done = (t.milestones[m].done_at for m in path.production if m in t.milestones)
+                anchor = max([anchor, *(d for d in done if d is not None and d <= self.as_of)])
+                step = path.lag
+            elapsed = (self.as_of - anchor) / DAY
+            first = self.steps[step.key].conditional(elapsed)
+            f.past_p85 = self._past_p85(step, elapsed)
+            if not first.days:
+                f.reason = self._past(t, step, elapsed)
+                return outlook
+            outlook.anchor = anchor
+            if left:
+                lag = self.steps[path.lag.key].unconditional()
+                dist = Sum(first, lag.as_array(lag.span[1]))
+            else:
+                dist = first
+        self._fill(outlook, dist)
+        return outlook
+
+    def _past_p85(self, step: StepDef, elapsed: float) -> bool | None:
+        """Whether the project has spent longer on its step than 85% of the projects that took
+        it (None when the portfolio has not seen 85% of them end)."""
+        usual = quantile(self.steps[step.key].unconditional(), 0.85)
+        return None if usual is None else elapsed > usual
+
+    def _fill(self, outlook: _Outlook, dist: Distribution) -> None:
+        p50, p85 = (quantile(dist, q) for q in QUANTILES)
+        f = outlook.forecast
+        f.p50, f.p85 = _date(outlook.anchor, p50), _date(outlook.anchor, p85)
+        outlook.dist = dist
+        if f.p50 is None or f.p85 is None:
+            which = "p85" if f.p50 is not None else "p50 and p85"
+            f.reason = (
+                f"{which}: the slowest comparable projects are still running, so the portfolio "
+                "has not yet seen where that percentile lies"
+            )
+
+    def _next(
+        self,
+        t: Timeline,
+        start: int | None,
+        in_production: bool,
+        left: tuple[str, ...],
+        launch: MilestoneForecast,
+    ) -> MilestoneForecast:
+        """The milestone not yet done that is expected first: on the way to the go milestone,
+        or among the production milestones and the launch, which run in parallel."""
+        order = {m: i for i, m in enumerate(self.config.milestone_ids)}
+        candidates: list[MilestoneForecast] = []
+        if not in_production:
+            anchor = start
+            names = [
+                m
+                for m in (*self.path.poc, self.config.roles.go)
+                if status(t, m) not in ("done", "skipped")
+            ]
+        else:
+            anchor = anchor_of_go(t, self.config.roles.go)
+            names = list(left)
+        for name in names:
+            step = self.steps[name]
+            if anchor is None or step.completed < self.min_basis:
+                candidates.append(MilestoneForecast(name, None, None))
+                continue
+            dist = step.conditional((self.as_of - anchor) / DAY)
+            p50, p85 = (quantile(dist, q) if dist.days else None for q in QUANTILES)
+            candidates.append(MilestoneForecast(name, _date(anchor, p50), _date(anchor, p85)))
+        if in_production:
+            candidates.append(launch)
+        return min(
+            candidates,
+            key=lambda c: (c.p50 is None, c.p50 or 0, order.get(c.milestone, len(order))),
+        )
+
+
+def forecast_portfolio(
+    timelines: Sequence[Timeline], config: Config, as_of: int
+) -> PortfolioForecast:
+    """A forecast for every project neither launched nor archived, and the launches expected in
+    the rest of this quarter and each of the next four."""
+    steps = step_durations(timelines, config, as_of)
+    forecaster = _Forecaster(config, as_of, steps)
+    launch = config.roles.launch
+    outlooks: dict[str, _Outlook] = {}
+    for t in timelines:
+        if t.archived or (t.milestones.get(launch) or Dated("planned")).status == "done":
+            continue
+        outlooks[t.id] = forecaster.project(t)
+    return PortfolioForecast(
+        projects={i: o.forecast for i, o in outlooks.items()},
+        launches=launch_counts(
+            [(o.anchor, o.dist) for o in outlooks.values() if o.dist is not None], as_of
+        ),
+        not_counted=sorted(i for i, o in outlooks.items() if o.dist is None),
+    )

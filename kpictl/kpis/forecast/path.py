@@ -1,0 +1,175 @@
+"""The path to launch, from the catalog's roles, and each step's durations across the portfolio.
+
+From the start milestone to the go milestone (the proof-of-concept milestones on the way, each
+timed from the start); from the go milestone to the last of the production milestones, which run
+in parallel; from that one to the launch, which waits for all of them. A completed step is an
+event; a step still running is censored at the as-of date, and one of an archived project when
+the project was archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kpictl.config import Config
+from kpictl.dates import DAY
+from kpictl.kpis.forecast.distributions import KaplanMeier
+from kpictl.kpis.timeline import Dated, Timeline
+
+PRODUCTION = "(production)"  # the key of the step from the go milestone to the last production one
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """One step of the path, named by ``key``: a milestone id, or one of the two steps that end
+    at the last production milestone and at the launch."""
+
+    key: str
+    label: str  # in words: "kickoff → go_decision"
+
+
+class Step(KaplanMeier):
+    """The durations one step took across the portfolio, as whole days (a step done within
+    its d-th day counts as d), estimated by Kaplan–Meier over completed and censored ones."""
+
+    def __init__(self, definition: StepDef, observed: Iterable[tuple[float, bool]]) -> None:
+        super().__init__(observed)
+        self.definition = definition
+
+
+@dataclass(frozen=True)
+class LaunchPath:
+    """The catalog's path to launch: milestones timed from the start on the way to the go
+    milestone, then the production milestones (in parallel) timed from the go milestone."""
+
+    poc: tuple[str, ...]
+    production: tuple[str, ...]
+    go: StepDef  # start → go
+    built: StepDef  # go → the last production milestone (the launch waits for all of them)
+    lag: StepDef  # the last production milestone → launch
+
+    @classmethod
+    def of(cls, config: Config) -> LaunchPath:
+        roles = config.roles
+        named = {roles.start, roles.go, roles.launch}
+        return cls(
+            tuple(m.id for m in config.milestones if m.phase == "poc" and m.id not in named),
+            tuple(m.id for m in config.milestones if m.phase == "production" and m.id not in named),
+            StepDef(roles.go, f"{roles.start} → {roles.go}"),
+            StepDef(PRODUCTION, f"{roles.go} → the last production milestone"),
+            StepDef(roles.launch, f"the last production milestone → {roles.launch}"),
+        )
+
+    def definitions(self, config: Config) -> dict[str, StepDef]:
+        roles = config.roles
+        return {
+            **{m: StepDef(m, f"{roles.start} → {m}") for m in self.poc},
+            **{m: StepDef(m, f"{roles.go} → {m}") for m in self.production},
+            **{s.key: s for s in (self.go, self.built, self.lag)},
+        }
+
+
+def vouched_done_at(d: Dated | None) -> int | None:
+    """A done milestone's date that git or the file vouches for."""
+    if d is None or d.status != "done" or d.done_at is None or d.source == "created":
+        return None
+    return d.done_at
+
+
+def anchor_of_go(t: Timeline, go: str) -> int | None:
+    """When production started: the go milestone done (or skipped with a declared date)."""
+    d = t.milestones.get(go)
+    if d is None or d.status not in ("done", "skipped") or d.done_at is None:
+        return None
+    return None if d.source == "created" else d.done_at
+
+
+def status(t: Timeline, milestone: str) -> str:
+    d = t.milestones.get(milestone)
+    return d.status if d is not None else "planned"
+
+
+class _Observer:
+    """Each step's observations across the portfolio, as of a moment and within the window."""
+
+    def __init__(self, config: Config, as_of: int) -> None:
+        self.config = config
+        self.as_of = as_of
+        window = config.forecast.window_days
+        self.since = None if window is None else as_of - window * DAY
+        self.path = LaunchPath.of(config)
+        self.definitions = self.path.definitions(config)
+        self.seen: dict[str, list[tuple[float, bool]]] = {key: [] for key in self.definitions}
+
+    def _see(self, key: str, anchor: int, end: int, done: bool) -> None:
+        if self.since is not None and anchor < self.since:
+            return
+        self.seen[key].append((max(0.0, (end - anchor) / DAY), done))
+
+    def add(self, t: Timeline) -> None:
+        roles, path = self.config.roles, self.path
+        ms = t.milestones
+        start = ms.get(roles.start)
+        if start is None or start.done_at is None:
+            return
+        watched = min(self.as_of, t.last_change_at) if t.archived else self.as_of
+        launch_status = status(t, roles.launch)
+        launched = vouched_done_at(ms.get(roles.launch))
+        moved_on = status(t, roles.go) in ("done", "skipped") or launch_status == "done"
+        for key in (*path.poc, roles.go):
+            d = ms.get(key) or Dated("planned")
+            if d.status == "skipped" or (d.status == "done" and vouched_done_at(d) is None):
+                continue  # not on this project's path, or done before git could tell when
+            done_at = vouched_done_at(d)
+            if done_at is not None:
+                self._see(key, start.done_at, done_at, True)
+            elif not moved_on:
+                self._see(key, start.done_at, watched, False)
+        anchor = anchor_of_go(t, roles.go)
+        if anchor is None:
+            return
+        waited = [anchor]  # the go milestone and the production milestones the launch waited for
+        pending = vouched = False
+        for key in path.production:
+            d = ms.get(key) or Dated("planned")
+            if d.status == "done" and d.done_at is not None:
+                if launched is None or d.done_at <= launched:
+                    waited.append(d.done_at)
+                    vouched = vouched or d.source == "created"
+                if d.source != "created":
+                    self._see(key, anchor, d.done_at, True)
+            elif d.status != "skipped" and launch_status != "done":
+                self._see(key, anchor, watched, False)
+                pending = True
+        if vouched:
+            return  # when production ended is not known: neither of its last two steps is
+        built = max(waited)
+        if pending:
+            self._see(PRODUCTION, anchor, watched, False)
+            return
+        if launched is None and launch_status == "done":
+            return
+        self._see(PRODUCTION, anchor, built, True)
+        if launched is not None:
+            self._see(roles.launch, built, launched, True)
+        elif launch_status != "skipped":
+            self._see(roles.launch, built, max(watched, built), False)
+
+
+def observations(
+    timelines: Iterable[Timeline], config: Config, as_of: int
+) -> dict[str, list[tuple[float, bool]]]:
+    """Each step's durations across the portfolio as of ``as_of``, in days: True when the step
+    was completed, False when it was still running (or its project archived) then."""
+    observer = _Observer(config, as_of)
+    for t in timelines:
+        observer.add(t)
+    return observer.seen
+
+
+def step_durations(timelines: Iterable[Timeline], config: Config, as_of: int) -> dict[str, Step]:
+    """Every step of the path, estimated from the portfolio as of ``as_of``."""
+    definitions = LaunchPath.of(config).definitions(config)
+    seen = observations(timelines, config, as_of)
+    return {key: Step(definitions[key], durations) for key, durations in seen.items()}
