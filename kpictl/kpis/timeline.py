@@ -13,8 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 from kpictl.config import Config
 from kpictl.config.definitions import MilestoneStatus
 from kpictl.dates import parse_declared, zone
-from kpictl.history.model import BranchHistory as History
-from kpictl.history.model import ProjectHistory, Revision
+from kpictl.history.model import BranchHistory, ProjectHistory, Revision
 from kpictl.project.status import status_of
 
 STARTED = ("in_progress", "done")
@@ -402,7 +401,7 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
 
 
 def build_timelines(
-    history: History, config: Config, ids: Iterable[str] = (), as_of: int | None = None
+    history: BranchHistory, config: Config, ids: Iterable[str] = (), as_of: int | None = None
 ) -> list[Timeline]:
     """Timelines of the wanted projects (all by default), from revisions landed by ``as_of``."""
     wanted = set(ids)
