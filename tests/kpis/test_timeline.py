@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kpictl.config import Config, default_config
-from kpictl.history.model import Commit, History, ProjectHistory, Revision
+from kpictl.history.model import BranchHistory, Commit, ProjectHistory, Revision
 from kpictl.kpis.timeline import Cost, Dated, Item, build_timeline, build_timelines
 
 DAY = 86_400
@@ -339,8 +339,8 @@ def test_cost_changes_are_events_in_words_and_a_cost_keeps_when_it_was_first_add
 
 
 def test_timelines_are_built_for_the_projects_wanted_as_of_a_moment():
-    def history(*projects: ProjectHistory) -> History:
-        return History("main", "c9", {p.id: p for p in projects}, [], 0)
+    def history(*projects: ProjectHistory) -> BranchHistory:
+        return BranchHistory("main", "c9", {p.id: p for p in projects}, [], 0)
 
     a = ProjectHistory("a", [rev(0, project(id="a")), rev(5, project(id="a", name="A2"))])
     b = ProjectHistory("b", [rev(3, project(id="b"))])
@@ -446,5 +446,5 @@ def test_a_whole_amount_written_with_a_decimal_point_is_shown_without_it():
 def test_a_project_not_yet_written_as_of_a_moment_leaves_the_others_in():
     early = ProjectHistory("a-late", [rev(5, project(id="a-late"))])
     later = ProjectHistory("b", [rev(1, project(id="b"))])
-    h = History("main", "c9", {"a-late": early, "b": later}, [], 0)
+    h = BranchHistory("main", "c9", {"a-late": early, "b": later}, [], 0)
     assert [t.id for t in build_timelines(h, CONFIG, as_of=day(2))] == ["b"]
