@@ -22,8 +22,15 @@ from kpictl.project.selection import validate_paths
     show_default=True,
     help="github prints workflow annotations shown on the pull request's diff.",
 )
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print the findings only, without the count of valid files (the pre-commit hook's "
+    "way: it shows a passing hook's output, so warnings reach the committer).",
+)
 @pass_context
-def validate(obj: Context, paths: tuple[Path, ...], fmt: FindingsFormat) -> int:
+def validate(obj: Context, paths: tuple[Path, ...], fmt: FindingsFormat, quiet: bool) -> int:
     """Check project files against the schema and the repository's rules.
 
     With no PATHS, every project file of the repository; with PATHS (files or folders), those,
@@ -37,10 +44,11 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: FindingsFormat) -> int:
     Example:
       kpictl validate projects/support-assistant.yaml
       kpictl validate --format github
+      kpictl validate --quiet projects/support-assistant.yaml
     """
     obj.format = fmt
     result = validate_paths(obj.config(), paths)
     click.echo(FINDINGS_FORMATS[fmt](result), nl=False)
-    if fmt == "text":  # the count is for people; machines count the findings
+    if fmt == "text" and not quiet:  # the count is for people; machines count the findings
         click.echo(summary_line(result), err=True)
     return EXIT_INVALID if result.errors else EXIT_OK

@@ -139,3 +139,56 @@ def test_no_change_says_so(repo):
     assert "No change to any project file, to kpictl.yaml, or to any KPI." in diff(
         repo, "HEAD~1", "HEAD"
     )
+
+
+ID_NOTE = "**This change changes a project's id: its history is not carried over.**"
+
+
+def test_an_id_changed_in_place_says_which_project_is_archived_and_which_starts(repo):
+    repo.commit("2025-03-03T09:00:00+00:00", {"projects/a.yaml": project_yaml("alpha", "Alpha")})
+    lines = diff(repo, "HEAD~1", "HEAD").splitlines()
+    assert lines[:5] == [
+        "## What this change does to the KPIs",
+        "",
+        ID_NOTE,
+        "",
+        "- `projects/a.yaml` now says `id: alpha` (it said `id: a`): `a` is archived and `alpha` "
+        "starts as a new project, without the history of `a`. To keep the history instead, keep "
+        "the id (`id: a`); rename the file freely.",
+    ]
+    assert "- archived: `projects/a.yaml` now says `id: alpha`" in lines
+    assert "was deleted" not in "\n".join(lines)  # the file is still there
+    assert "### Alpha (`alpha`), new project" in lines
+
+
+def test_an_id_changed_with_the_file_renamed_names_both_paths(repo):
+    repo.commit(
+        "2025-03-03T09:00:00+00:00",
+        {"projects/b.yaml": None, "projects/beta.yaml": project_yaml("beta", "Beta_team")},
+    )
+    text = diff(repo, "HEAD~1", "HEAD")
+    assert text.index(ID_NOTE) < text.index("Comparing ")
+    assert (
+        "- `projects/b.yaml`, renamed `projects/beta.yaml`, now says `id: beta` (it said "
+        "`id: b`): `b` is archived and `beta` starts as a new project"
+    ) in text
+    assert "- archived: `projects/b.yaml` was renamed `projects/beta.yaml` and says `id: beta`" in (
+        text
+    )
+
+
+def test_a_rename_that_keeps_the_id_or_an_unrelated_delete_and_add_gets_no_id_note(repo):
+    c = (repo.path / "projects/c.yaml").read_text()
+    repo.commit("2025-03-03T09:00:00+00:00", {"projects/c.yaml": None, "projects/gamma.yaml": c})
+    renamed = diff(repo, "HEAD~1", "HEAD")
+    assert "- moved from `projects/c.yaml` to `projects/gamma.yaml`" in renamed
+    assert "id" not in renamed.split("Comparing ")[0]
+
+    repo.commit(
+        "2025-03-04T09:00:00+00:00",
+        {"projects/b.yaml": None, "projects/d.yaml": project_yaml("d", "Delta", kickoff="planned")},
+    )
+    replaced = diff(repo, "HEAD~1", "HEAD")
+    assert ID_NOTE not in replaced
+    assert "- archived: `projects/b.yaml` was deleted" in replaced
+    assert "### Delta (`d`), new project" in replaced
