@@ -18,6 +18,7 @@ from kpictl.config.definitions import Gate
 from kpictl.dates import day_text, minute_text
 from kpictl.kpis import Forecast, KpiValue, ProjectResult
 from kpictl.kpis.timeline import Timeline
+from kpictl.output.id_changes import IdChange, find_id_changes, id_change_note
 from kpictl.output.markdown import code, md_text
 from kpictl.output.report import STATUS_WORDS, number_text
 from kpictl.project.status import status_of
@@ -51,11 +52,11 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
     before = _side(before_side)
     after = _side(after_side)
     where = "the working tree" if head is None else code(head)
-    id_changes = {change.old_id: change for change in _id_changes(before, after)}
+    id_changes = {c.old_id: c for c in find_id_changes(before.timelines, after.timelines)}
     lines = [
         "## What this change does to the KPIs",
         "",
-        *_id_change_note(list(id_changes.values())),
+        *id_change_note(list(id_changes.values())),
         f"Comparing {code(base)} with {where}, both as of {minute_text(after_side.as_of)} UTC.",
     ]
     pending = after_side.history.pending_commits
@@ -109,65 +110,6 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
 
 def _side(computed: Computed) -> _Side:
     return _Side({t.id: t for t in computed.timelines}, {p.id: p for p in computed.report.projects})
-
-
-@dataclass(frozen=True)
-class _IdChange:
-    """A project file whose ``id:`` changed: the old project is archived, a new one starts."""
-
-    old_id: str
-    new_id: str
-    old_path: str
-    new_path: str  # the old path when the id changed in place
-
-
-def _id_changes(before: _Side, after: _Side) -> list[_IdChange]:
-    """The projects this change archives because their file now says another id. In the
-    history the old id is archived with the file's path and the new id is new at that path,
-    or, the file renamed, at the new path with the same name (or the same content but the id)."""
-    started = [t for pid, t in sorted(after.timelines.items()) if pid not in before.timelines]
-    paths_before = {t.path for t in before.timelines.values() if not t.archived}
-    paths_after = {t.path for t in after.timelines.values() if not t.archived}
-    changes = []
-    for pid, old in sorted(before.timelines.items()):
-        now = after.timelines.get(pid)
-        if old.archived or now is None or not now.archived:
-            continue
-        new = [t for t in started if not t.archived and t.path == old.path]
-        if not new and old.path not in paths_after:  # the file was renamed, or deleted
-            new = [
-                t
-                for t in started
-                if not t.archived and t.path not in paths_before and _same_project(old, t)
-            ]
-        if len(new) == 1:
-            started.remove(new[0])
-            changes.append(_IdChange(pid, new[0].id, old.path, new[0].path))
-    return changes
-
-
-def _same_project(old: Timeline, new: Timeline) -> bool:
-    if old.data.get("name") == new.data.get("name"):
-        return True
-    rest = ("id", "name")
-    return {k: v for k, v in old.data.items() if k not in rest} == {
-        k: v for k, v in new.data.items() if k not in rest
-    }
-
-
-def _id_change_note(changes: list[_IdChange]) -> list[str]:
-    if not changes:
-        return []
-    lines = ["**This change changes a project's id: its history is not carried over.**", ""]
-    for c in changes:
-        moved = "" if c.new_path == c.old_path else f", renamed {code(c.new_path)},"
-        lines.append(
-            f"- {code(c.old_path)}{moved} now says {code('id: ' + c.new_id)} (it said "
-            f"{code('id: ' + c.old_id)}): {code(c.old_id)} is archived and {code(c.new_id)} "
-            f"starts as a new project, without the history of {code(c.old_id)}. To keep the "
-            f"history instead, keep the id ({code('id: ' + c.old_id)}); rename the file freely."
-        )
-    return [*lines, ""]
 
 
 def _content_changed(old: Timeline | None, new: Timeline | None) -> bool:
@@ -253,7 +195,7 @@ def _project(
     after: _Side,
     catalog: tuple[KpiDef, ...],
     costs: str,
-    id_change: _IdChange | None,
+    id_change: IdChange | None,
 ) -> list[str]:
     old_t, new_t = before.timelines.get(pid), after.timelines.get(pid)
     old = old_t.data if old_t else {}
