@@ -258,6 +258,20 @@ def test_init_install_writes_that_requirement_and_keeps_the_record_working(tmp_p
     assert _installs(root) == [other, other] and "written beside" not in forced.out
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("install", [(), ("--install", GIT_SPEC)], ids=["placeholder", "git"])
+def test_the_scaffolded_workflows_pass_the_github_workflow_schema(tmp_path, install):
+    assert run_kpictl("init", *install, str(tmp_path), cwd=tmp_path).code == 0
+    files = [str(tmp_path / name) for name in SCAFFOLDED_WORKFLOWS]
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_init_install_refuses_a_requirement_for_another_package(tmp_path):
     result = run_kpictl("init", "--install", "requests==2.0", str(tmp_path / "kpis"), cwd=tmp_path)
     assert result.code == 2 and "installs requests, not kpictl" in result.err
