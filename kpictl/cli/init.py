@@ -10,6 +10,7 @@ from kpictl.errors import EXIT_OK
 from kpictl.git.repository import work_tree_prefix
 from kpictl.printable import printable
 from kpictl.scaffold.init import current_branch, init_repository
+from kpictl.scaffold.install_spec import explicit, running_install
 
 
 @click.command()
@@ -20,7 +21,15 @@ from kpictl.scaffold.init import current_branch, init_repository
     help="Replace scaffold files that differ but are still what kpictl wrote; for a file you "
     "changed (and kpictl.yaml, always), write kpictl's version beside it as FILE.new.",
 )
-def init(directory: Path, force: bool) -> int:
+@click.option(
+    "--install",
+    "install_spec",
+    metavar="SPEC",
+    help="The pip requirement for kpictl that the workflows install, e.g. 'kpictl==0.2.0' or "
+    "'kpictl @ git+https://github.com/org/kpictl@<commit id>'. Default: the kpictl running "
+    "now, as pip recorded its install.",
+)
+def init(directory: Path, force: bool, install_spec: str | None) -> int:
     """Set up a KPI repository: projects/, kpictl.yaml, the site, pre-commit and CI workflows.
 
     Never overwrites a file that differs without --force, nor with it a file you changed;
@@ -29,8 +38,12 @@ def init(directory: Path, force: bool) -> int:
     \b
     Example:
       kpictl init my-kpis && cd my-kpis && git init -b main && kpictl validate
+      kpictl init --install 'kpictl @ git+https://github.com/org/kpictl@<commit id>'
     """
-    results = init_repository(directory, force=force)
+    install = explicit(install_spec) if install_spec is not None else running_install()
+    results = init_repository(directory, force=force, install=install)
+    if install.warning:
+        click.echo(f"kpictl: warning: {printable(install.warning)}", err=True)
     prefix = work_tree_prefix(directory)
     if prefix:
         click.echo(

@@ -20,6 +20,7 @@ from kpictl.errors import KpictlError
 from kpictl.git.repository import Git
 from kpictl.project.schema import schema_text
 from kpictl.project.validate import discover
+from kpictl.scaffold.install_spec import InstallSpec, running_install
 from kpictl.scaffold.new import render_project
 from kpictl.scaffold.work_tree import refuse_git_dir
 from kpictl.scratch import user_path
@@ -45,8 +46,19 @@ class Written:
 RECORD = ".kpictl/scaffold.json"  # what kpictl wrote: path → SHA-256 of the text
 
 
-def scaffold_text(name: str) -> str:
+def scaffold_text(name: str, install: InstallSpec | None = None) -> str:
+    """A template with this kpictl's version and ``install`` (default: the running kpictl)."""
     text = resources.files("kpictl.scaffold").joinpath(f"templates/{name}").read_text("utf-8")
+    if "__INSTALL_" in text:
+        spec = install or running_install()
+        text = re.sub(
+            r"^( *)# __INSTALL_COMMENT__$",
+            lambda found: "\n".join(f"{found[1]}# {line}" for line in spec.comment),
+            text,
+            flags=re.MULTILINE,
+        )
+        text = text.replace("__INSTALL_RUN__", spec.pip_install())
+        text = text.replace("__INSTALL_SHELL__", shlex.quote(spec.requirement))
     return text.replace("__VERSION__", __version__)
 
 
@@ -78,17 +90,19 @@ def current_branch(root: Path) -> str:
     return found.stdout.decode("utf-8", "replace").strip() or "main"
 
 
-def scaffold(root: Path) -> dict[str, str]:
+def scaffold(root: Path, install: InstallSpec | None = None) -> dict[str, str]:
     """The files to write; an existing kpictl.yaml is followed (its projects folder, and its
-    milestones in the schema), and the workflows publish from the current branch."""
+    milestones in the schema), the workflows publish from the current branch and install
+    ``install`` (default: the kpictl running now)."""
     # Anything at kpictl.yaml is read or refused (a FIFO, a folder, a link: exit 2), never
     # taken for "none", which would scaffold from the defaults beside the user's own.
     present = os.path.lexists(root / "kpictl.yaml")
     config = load_config(root) if present else default_config(root)
     folder = config.projects_dir.strip("/")
     branch = current_branch(root)
+    spec = install or running_install()
     files = {
-        target: scaffold_text(source)
+        target: scaffold_text(source, spec)
         .replace("|projects/", f"|{re.escape(folder)}/")
         .replace("__PROJECTS__", shlex.quote(folder))
         .replace("__SITE__", shlex.quote(config.site_dir.strip("/")))
@@ -109,7 +123,9 @@ def scaffold(root: Path) -> dict[str, str]:
     return files
 
 
-def init_repository(root: Path, *, force: bool = False) -> list[Written]:
+def init_repository(
+    root: Path, *, force: bool = False, install: InstallSpec | None = None
+) -> list[Written]:
     """Write the scaffold under ``root``. A file that differs is kept; with ``force`` it is
     replaced only when it is still what kpictl wrote (kpictl records that), and otherwise
     kpictl's version goes beside it as ``<name>.new``. kpictl.yaml is never replaced.
@@ -120,7 +136,7 @@ def init_repository(root: Path, *, force: bool = False) -> list[Written]:
         refuse_git_dir(root, "kpictl init")
         root.mkdir(parents=True, exist_ok=True)
     recorded = _read_record(root)
-    files = scaffold(root)
+    files = scaffold(root, install)
     example = next(k for k in files if k.endswith("/example-project.yaml"))
     if _has_projects(root, besides=root / example):
         del files[example]  # the repository has projects of its own: no example among them

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -219,6 +220,80 @@ def test_init_scaffolds_workflows_for_the_current_branch(tmp_path):
     assert pages[True]["push"]["branches"] == ["master"]  # PyYAML reads `on` as True
     fresh = run_kpictl("init", str(tmp_path / "new"), cwd=tmp_path)
     assert "next: git init -b main, edit projects/" in fresh.out
+
+
+GIT_SPEC = "kpictl @ git+https://github.com/example/kpictl@" + "0123456789abcdef" * 2 + "01234567"
+SCAFFOLDED_WORKFLOWS = (".github/workflows/kpis-pr.yml", ".github/workflows/kpis-pages.yml")
+
+
+def _installs(root: Path) -> list[str]:
+    """The requirement each scaffolded workflow's pip step installs."""
+    found = []
+    for name in SCAFFOLDED_WORKFLOWS:
+        for job in yaml.safe_load((root / name).read_text())["jobs"].values():
+            for step in job.get("steps", []):
+                if step.get("run", "").startswith("pip install"):
+                    words = shlex.split(step["run"])
+                    assert words[:2] == ["pip", "install"] and len(words) == 3, step["run"]
+                    found.append(words[2])
+    return found
+
+
+def test_init_install_writes_that_requirement_and_keeps_the_record_working(tmp_path):
+    root = tmp_path / "kpis"
+    result = run_kpictl("init", "--install", GIT_SPEC, str(root), cwd=tmp_path)
+    assert result.code == 0 and result.err == "", result.err
+    assert _installs(root) == [GIT_SPEC, GIT_SPEC]
+    assert f"pip install pre-commit '{GIT_SPEC}'" in (root / ".pre-commit-config.yaml").read_text()
+    again = run_kpictl("init", "--install", GIT_SPEC, str(root), cwd=tmp_path)
+    assert again.out.count("unchanged") == 10 and "created" not in again.out
+
+    other = "kpictl==0.2.0"
+    kept = run_kpictl("init", "--install", other, str(root), cwd=tmp_path)
+    assert "kept  .github/workflows/kpis-pr.yml (differs; --force replaces it)" in kept.out
+    assert _installs(root) == [GIT_SPEC, GIT_SPEC]
+    forced = run_kpictl("init", "--force", "--install", other, str(root), cwd=tmp_path)
+    for name in (*SCAFFOLDED_WORKFLOWS, ".pre-commit-config.yaml"):
+        assert f"overwritten  {name}" in forced.out
+    assert _installs(root) == [other, other] and "written beside" not in forced.out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("install", [(), ("--install", GIT_SPEC)], ids=["placeholder", "git"])
+def test_the_scaffolded_workflows_pass_the_github_workflow_schema(tmp_path, install):
+    assert run_kpictl("init", *install, str(tmp_path), cwd=tmp_path).code == 0
+    files = [str(tmp_path / name) for name in SCAFFOLDED_WORKFLOWS]
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_init_install_refuses_a_requirement_for_another_package(tmp_path):
+    result = run_kpictl("init", "--install", "requests==2.0", str(tmp_path / "kpis"), cwd=tmp_path)
+    assert result.code == 2 and "installs requests, not kpictl" in result.err
+    assert not (tmp_path / "kpis").exists()
+
+
+def test_init_from_an_editable_install_warns_and_writes_a_placeholder(tmp_path):
+    """The test environment's own kpictl (pip install -e .), run as a user would."""
+    from kpictl.scaffold.install_spec import PLACEHOLDER
+
+    kpictl = Path(sys.executable).parent / "kpictl"
+    done = subprocess.run(
+        [str(kpictl), "init", "kpis"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kpictl: warning: kpictl is an editable install of file://" in done.stderr
+    assert "kpictl==X.Y.Z" in done.stderr and "--install" in done.stderr
+    assert _installs(tmp_path / "kpis") == [PLACEHOLDER, PLACEHOLDER]
+    text = (tmp_path / "kpis" / SCAFFOLDED_WORKFLOWS[0]).read_text()
+    assert "# REPLACE the requirement below" in text and "kpictl==0.1.0" not in text
+    pre_commit = (tmp_path / "kpis" / ".pre-commit-config.yaml").read_text()
+    assert f"pip install pre-commit '{PLACEHOLDER}'" in pre_commit
 
 
 def test_diff_reports_status_changes_and_moving_kpis(tmp_path):
