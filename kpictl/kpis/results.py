@@ -70,6 +70,10 @@ class Forecast:
     reason: str | None = None
     # longer on its current step than 85% of the projects that took it (None: not known)
     past_p85: bool | None = None
+    # the launch will not be earlier than this (set where the portfolio has seen nothing as long)
+    not_before: int | None = None
+    # the chance that the project launches at all (competing risk: archived before launch)
+    p_launch: float | None = None
 
 
 @dataclass(frozen=True)
