@@ -352,6 +352,12 @@ HISTORY_SCHEMA: dict[str, Any] = {
                         "updates": {"type": "array", "items": _item("live_at")},
                         "feedback_rounds": {"type": "array", "items": _item("addressed_at")},
                         "costs": {"type": "array", "items": {"type": "object"}},
+                        "benefits": {
+                            "type": "array",
+                            "items": {"type": "object"},
+                            "description": "each with measured_at and measured_commit: the "
+                            "landing that made it a measurement (null while an estimate)",
+                        },
                         "events": {"type": "array", "items": {"type": "object"}},
                     }
                 ),

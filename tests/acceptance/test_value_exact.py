@@ -201,3 +201,18 @@ def test_value_by_team_with_group_by(repo):
 def test_the_json_holds_to_its_schema(data):
     schema = json.loads((REPO / "docs/reference/report.schema.json").read_text(encoding="utf-8"))
     assert list(Draft202012Validator(schema).iter_errors(data)) == []
+
+
+def test_history_dates_the_measurement_like_a_milestone(repo):
+    result = run_kpictl("history", "--format", "json", "alpha", cwd=repo.path)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    (benefit,) = data["projects"][0]["benefits"]
+    assert (benefit["basis"], benefit["measured_at"], benefit["measured_commit"]) == (
+        "measured",
+        "2024-06-01T12:00:00Z",
+        repo.measured,
+    )
+    assert benefit["added_at"] == "2024-01-01T00:00:00Z"
+    schema = json.loads((REPO / "docs/reference/history.schema.json").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(data)) == []
