@@ -24,7 +24,11 @@ from kpictl.output.forecast import (
     launches_markdown,
 )
 from kpictl.output.report_json import left_out_words, report_json, rounded
-from kpictl.output.value_text import portfolio_value_sentence, project_value_sentence
+from kpictl.output.value_text import (
+    group_value_line,
+    portfolio_value_sentence,
+    project_value_sentence,
+)
 from kpictl.printable import bidi_visible, printable
 
 ReportFormat = Literal["table", "json", "csv", "markdown"]
@@ -167,6 +171,8 @@ def report_table(report: Report, view: ReportView) -> str:
             for name, summaries in p.groups[group_by].items():
                 lines += ["", f"{group_by.capitalize()} {printable(name)}"]
                 lines += _summary_rows(report, summaries, units)
+                value = group_value_line(report, group_by, name)
+                lines += [printable(value)] if value else []
         lines.append("")
     for r in shown:
         archived = "  (archived)" if r.archived else ""

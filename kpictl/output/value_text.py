@@ -51,6 +51,20 @@ def portfolio_value_sentence(report: Report) -> str | None:
     return words
 
 
+def group_value_line(report: Report, kind: str, name: str) -> str | None:
+    """A team's or label's value, cost and pooled return, for the report's group tables."""
+    v = None if report.value_withheld else report.portfolio.value
+    group = v.groups.get(kind, {}).get(name) if v is not None else None
+    if group is None:
+        return None
+    c = report.currency
+    words = f"  Value: {amount(group.to_date, c)} to date{_measured(group.measured, group.to_date)}"
+    if group.cost is not None:
+        words += f", cost {amount(group.cost, c)}, return "
+        words += "unknown" if group.roi is None else percent(group.roi)
+    return words
+
+
 def project_value_sentence(
     v: ProjectValue | None, currency: str, shown: Callable[[str], str] = str
 ) -> str | None:

@@ -196,6 +196,10 @@ def test_value_by_team_with_group_by(repo):
     platform = value["groups"]["team"]["platform"]
     assert platform["to_date"] == value["to_date"]
     assert platform["roi"] == value["roi"]
+    table = run_kpictl("report", "--as-of", AS_OF, "--group-by", "team", cwd=repo.path).out
+    group = table.split("\nTeam platform\n", 1)[1].split("\n\n", 1)[0]
+    assert f"Value: {value['to_date']:,.0f} USD to date" in group
+    assert f"return {value['roi'] * 100:,.1f}%" in group
 
 
 def test_the_json_holds_to_its_schema(data):
