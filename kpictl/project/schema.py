@@ -77,11 +77,9 @@ def _status_or_detail(statuses_ref: str, what: str) -> dict[str, Any]:
         ["status"],
         f"The {what}'s status with an optional declared date and note.",
     )
-    return {
-        "if": {"type": "string"},
-        "then": {"$ref": statuses_ref},
-        "else": detail,
-    }
+    # anyOf, not if/then/else: editors complete the status words only from anyOf. Each branch
+    # names its type, so a finding explains the branch the value's type picks.
+    return {"anyOf": [{"type": "string", "$ref": statuses_ref}, detail]}
 
 
 def _catalog(config: Config | None) -> tuple[dict[str, Any], dict[str, Any]]:
