@@ -94,6 +94,9 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
             checks.append(object_extras(node))
         if len(checks) == 1:
             return checks[0]
+        if len(checks) == 2:  # a status word's type and words: no generator per value
+            first, second = checks
+            return lambda v: first(v) and second(v)
         return lambda v: all(c(v) for c in checks)
 
     def object_extras(node: dict[str, Any]) -> Check:
@@ -171,6 +174,9 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
             return lambda v: not sub(v)
         if key == "anyOf":
             branches = [build(s) for s in arg]
+            if len(branches) == 2:  # a milestone: a status word, or the mapping
+                word, mapping = branches
+                return lambda v: word(v) or mapping(v)
             return lambda v: any(b(v) for b in branches)
         if key == "if":
             test = build(arg)
