@@ -79,11 +79,9 @@ def _status_or_detail(statuses_ref: str, what: str) -> dict[str, Any]:
         ["status"],
         f"The {what}'s status with an optional declared date and note.",
     )
-    return {
-        "if": {"type": "string"},
-        "then": {"$ref": statuses_ref},
-        "else": detail,
-    }
+    # anyOf, not if/then/else: editors complete the status words only from anyOf. Each branch
+    # names its type, so a finding explains the branch the value's type picks.
+    return {"anyOf": [{"type": "string", "$ref": statuses_ref}, detail]}
 
 
 def _catalog(config: Config | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -284,8 +282,9 @@ SCHEMA_FILE = "schema/project.schema.json"  # where `kpictl init` writes it, for
 
 
 def stale_schema(config: Config, *, error: bool) -> Diagnostic | None:
-    """A finding when the committed schema file no longer matches the configuration (editors and
-    check-jsonschema would then reject valid files); None when it matches or does not exist."""
+    """A finding when the committed schema file no longer matches the configuration or this
+    kpictl's schema (editors and check-jsonschema would then judge files by another schema);
+    None when it matches or does not exist."""
     path = config.root / SCHEMA_FILE
     try:
         committed = path.read_text(encoding="utf-8")
@@ -299,6 +298,7 @@ def stale_schema(config: Config, *, error: bool) -> Diagnostic | None:
         1,
         ERROR if error else WARNING,
         "stale-schema",
-        f"{SCHEMA_FILE} does not match kpictl.yaml (its milestones or environments changed), "
-        f"so editors would flag valid files; regenerate it: kpictl schema > {SCHEMA_FILE}",
+        f"{SCHEMA_FILE} does not match kpictl.yaml and this kpictl (a milestone or environment "
+        "changed, or kpictl was upgraded), so editors would flag valid files or miss mistakes; "
+        f"regenerate it: kpictl schema > {SCHEMA_FILE}",
     )
