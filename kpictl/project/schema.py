@@ -20,6 +20,8 @@ UPDATE_STATUSES = ("requested", "in_progress", "live")
 UPDATE_KINDS = ("simple", "version")
 COST_PERIODS = ("once", "month", "year")
 COST_CATEGORIES = ("people", "infrastructure", "inference", "licences", "services", "other")
+BENEFIT_KINDS = ("savings", "revenue", "avoided_cost", "other")
+BENEFIT_BASES = ("estimate", "measured")
 DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?(?!\n)$"
 CURRENCY = r"^[A-Z]{3}(?!\n)$"
 LINK_URL = r"^(https?://|mailto:)[^\s]+(?!\n)$"
@@ -212,6 +214,45 @@ def project_schema(config: Config | None) -> dict[str, Any]:
                         },
                         ["item", "category", "amount", "currency", "per"],
                         "A cost: once, or recurring per month or year.",
+                    ),
+                },
+                "benefits": {
+                    "type": "array",
+                    "description": "What the project gives back: one-off and recurring, "
+                    "estimated or measured.",
+                    "items": _closed(
+                        {
+                            "item": _text(
+                                "What is gained; unique within the project. Keep it when the "
+                                "benefit moves from estimate to measured.",
+                                200,
+                            ),
+                            "kind": {"enum": list(BENEFIT_KINDS)},
+                            "amount": {"type": "number", "minimum": 0, "maximum": 1e12},
+                            "currency": {
+                                "type": "string",
+                                "pattern": CURRENCY,
+                                "description": "An ISO 4217 code such as USD or EUR.",
+                            },
+                            "per": {"enum": list(COST_PERIODS)},
+                            "from": _date("When a recurring benefit starts (once: the day)."),
+                            "until": _date("When a recurring benefit ends."),
+                            "basis": {
+                                "enum": list(BENEFIT_BASES),
+                                "description": "estimate (a business case) or measured "
+                                "(observed; give its source).",
+                            },
+                            "source": {
+                                "type": "string",
+                                "pattern": LINK_URL,
+                                "maxLength": 2000,
+                                "description": "Where the measurement is (http, https or mailto).",
+                            },
+                            "note": _text("A short note.", 1000),
+                        },
+                        ["item", "kind", "amount", "currency", "per", "basis"],
+                        "A benefit: once, or recurring per month or year; an estimate or a "
+                        "measurement.",
                     ),
                 },
                 "links": {
