@@ -18,7 +18,7 @@ from kpictl import __version__
 from kpictl.history.model import LogEntry
 
 _COMMIT_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
-_CACHE_FORMAT = 3  # 3: paths, authors and subjects escaped (printable)
+_CACHE_FORMAT = 4  # 3: paths, authors and subjects escaped (printable); 4: landing bounds
 
 
 _MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload
