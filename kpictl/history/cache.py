@@ -18,7 +18,7 @@ from kpictl import __version__
 from kpictl.history.model import LogEntry
 
 _COMMIT_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
-_CACHE_FORMAT = 4  # 3: paths, authors and subjects escaped (printable); 4: landing bounds
+_CACHE_FORMAT = 4  # 3: paths, authors and subjects escaped; 4: landing bounds, the ledger
 
 
 _MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload
@@ -65,7 +65,9 @@ def read_marshal(path: Path) -> Any:
 
 
 class RevisionCache:
-    """Parsed revisions by blob id and the log up to a head, in one marshal file."""
+    """Parsed revisions by blob id, the log up to a head and, when the log was replayed as git
+    gave it, the replay's ledger at that head (``IdentityLedger.snapshot``), in one marshal
+    file: one payload, so the ledger shares its data with the parsed revisions."""
 
     def __init__(
         self, folder: Path, key_parts: tuple[str, ...], enabled: bool, load: bool = True
@@ -78,6 +80,7 @@ class RevisionCache:
         self.blobs: dict[str, Any] = {}
         self.head: str | None = None
         self.log: list[LogEntry] = []
+        self.ledger: Any = None  # the replay's ledger at ``head``, as plain data
         self.loaded = False  # whether anything was read from the cache file
         if enabled and load:
             data = read_marshal(self.path)
@@ -91,6 +94,8 @@ class RevisionCache:
                 and isinstance(data.get("log"), list)
             ):
                 self.blobs, self.head, self.log = data["blobs"], data["head"], data["log"]
+                ledger = data.get("ledger")
+                self.ledger = ledger if isinstance(ledger, tuple) and len(ledger) == 6 else None
                 self.loaded = True
 
     @property
@@ -98,10 +103,10 @@ class RevisionCache:
         """Where the per-project JSON of `kpictl history` is kept, when caching is on."""
         return self.path.with_name(self.path.stem + "-json.marshal") if self.enabled else None
 
-    def save(self, head: str, log: list[LogEntry]) -> None:
+    def save(self, head: str, log: list[LogEntry], ledger: Any = None) -> None:
         if self.enabled:
-            payload = marshal.dumps({"blobs": self.blobs, "head": head, "log": log})
-            write_atomically(self.path, payload)
+            kept = {"blobs": self.blobs, "head": head, "log": log, "ledger": ledger}
+            write_atomically(self.path, marshal.dumps(kept))
 
 
 class FragmentCache:

@@ -29,6 +29,42 @@ class IdentityLedger:
         self.holder: dict[str, str] = {}  # path → the id its last valid revision declared
         self.latest: dict[str, dict[str, Any]] = {}  # path → its last valid data
         self.owner: dict[str, str] = {}  # id → the path that carries its history
+        self.previous: Commit | None = None  # the last commit replayed
+
+    def snapshot(self) -> Any:
+        """The ledger as plain data (marshal keeps the data shared with the parsed revisions), so
+        a later run resumes it with the commits after these instead of replaying them all."""
+        projects = {
+            project_id: [(_plain(r.commit), r.landed_at, r.path, r.data) for r in p.revisions]
+            for project_id, p in self.projects.items()
+        }
+        plain = (self.holder, self.latest, self.owner, _plain(self.previous))
+        return (projects, list(self.warnings), *(dict(d) for d in plain[:3]), plain[3])
+
+    @classmethod
+    def restore(cls, plain: Any) -> IdentityLedger:
+        """The ledger a ``snapshot`` was taken of."""
+        projects, warnings, holder, latest, owner, previous = plain
+        ledger = cls()
+        commits: dict[tuple[str, int, int, str, str], Commit] = {}
+
+        def commit_of(fields: Any) -> Commit:
+            found = commits.get(fields)
+            if found is None:
+                found = commits[fields] = Commit(*fields)
+            return found
+
+        for project_id, revisions in projects.items():
+            ledger.projects[project_id] = ProjectHistory(
+                project_id,
+                [Revision(commit_of(c), at, path, data) for c, at, path, data in revisions],
+            )
+        ledger.warnings = list(warnings)
+        ledger.holder, ledger.latest, ledger.owner = dict(holder), dict(latest), dict(owner)
+        ledger.previous = None if previous is None else commit_of(previous)
+        if not all(isinstance(x, str) for x in (*ledger.holder.values(), *ledger.owner.values())):
+            raise TypeError("the replay checkpoint has another shape")
+        return ledger
 
     def release(self, path: str, lost: dict[str, str]) -> None:
         """``path`` was deleted: the id it held may be archived or handed over."""
@@ -81,17 +117,25 @@ class IdentityLedger:
         return project
 
 
+def _plain(commit: Commit | None) -> tuple[str, int, int, str, str] | None:
+    if commit is None:
+        return None
+    return (commit.sha, commit.landed_at, commit.authored_at, commit.author, commit.subject)
+
+
 def replay(
     log: list[LogEntry],
     blobs: Mapping[str, Parsed],
     ref: str,
     head: str,
     landing_rule: LandingRule,
-) -> BranchHistory:
-    """Follow every project through ``log``; ``blobs`` maps a blob id to its verdict (its data
-    and date lines, or a one-item list holding the reason it did not validate)."""
-    ledger = IdentityLedger()
-    previous: Commit | None = None
+    ledger: IdentityLedger | None = None,
+) -> tuple[BranchHistory, IdentityLedger]:
+    """Follow every project through ``log``; ``blobs`` maps a blob id to its verdict (its data,
+    date lines and landing bound, or a one-item list holding the reason it did not validate).
+    Given the ``ledger`` of the commits before ``log``, it goes on from there."""
+    ledger = ledger if ledger is not None else IdentityLedger()
+    previous = ledger.previous
     for (sha, landed, authored, author, subject), changes in log:
         if not usable(landed):
             paths = ", ".join(sorted({path for path, _ in changes}))
@@ -114,7 +158,7 @@ def replay(
                 f"branch ({previous.sha[:10]}, {iso(previous.landed_at)}): clock skew or "
                 "rewritten history; durations that span it may be wrong"
             )
-        previous = commit
+        previous = ledger.previous = commit
         lost: dict[str, str] = {}
         # Deletions first, so a rename (a delete and an add in one commit) keeps the project.
         for path, blob in changes:
@@ -137,4 +181,4 @@ def replay(
             )
         for project_id, path in lost.items():
             ledger.settle(commit, project_id, path)
-    return BranchHistory(ref, head, ledger.projects, ledger.warnings, 0)
+    return BranchHistory(ref, head, ledger.projects, list(ledger.warnings), 0), ledger
