@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from kpictl.config import Config
 from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
-from kpictl.history.cache import RevisionCache
+from kpictl.history.cache import RevisionCache, no_cycle_collection
 from kpictl.history.late_commits import date_late_commits
 from kpictl.history.model import ZERO_SHA, BranchHistory, LogEntry, ProjectHistory, Revision
 from kpictl.history.outside_catalog import outside_catalog
@@ -165,15 +165,18 @@ def _replay_with(
     # as a ledger, and a later run whose log extends it replays only its new commits from there.
     unread = any(sha not in blobs for sha in wanted)  # a broken clone: read again next time
     as_git_gave = not late and landed_line is None and not crashed and not unread
-    resumed = None
-    if as_git_gave and extends and cache.ledger is not None:
-        resumed = IdentityLedger.restore(cache.ledger)
-    replayed = new if resumed is not None else dated
-    history, ledger = replay(replayed, blobs, branch.ref, branch.head, refused_at_landing, resumed)
-    stale = cache.head != branch.head or len(cache.blobs) > cached
-    if stale or (as_git_gave and cache.ledger is None):
-        # The cache keeps git's times: the log before re-dating.
-        cache.save(branch.head, log, ledger.snapshot() if as_git_gave else None)
+    with no_cycle_collection():  # objects by the hundred thousand, and no cycle among them
+        resumed = None
+        if as_git_gave and extends and cache.ledger is not None:
+            resumed = IdentityLedger.restore(cache.ledger)
+        replayed = new if resumed is not None else dated
+        history, ledger = replay(
+            replayed, blobs, branch.ref, branch.head, refused_at_landing, resumed
+        )
+        stale = cache.head != branch.head or len(cache.blobs) > cached
+        if stale or (as_git_gave and cache.ledger is None):
+            # The cache keeps git's times: the log before re-dating.
+            cache.save(branch.head, log, ledger.snapshot() if as_git_gave else None)
     history.pending_commits = pending
     history.warnings[:0] = late
     return history, dated, new, bool(late)
