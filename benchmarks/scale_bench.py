@@ -1,6 +1,7 @@
 """The figures of a large organisation's repository, each beside its reference in the same run.
 
-    python benchmarks/scale_bench.py [--sizes 1000x13,3000x13,10000x20] [--repeat 3] [--no-site]
+    python benchmarks/scale_bench.py [--sizes 1000x13,3000x13,10000x20] [--repeat 3]
+                                     [--figures cold,warm,site]
 
 Run it with the python where kpictl is installed. For each size N x R (N projects, R revisions,
 one commit each; the generator of history_bench.py) it prints, min and median of --repeat runs,
@@ -33,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from history_bench import ENV, generate, git, reference_once
 
+ENV["NO_MKDOCS_2_WARNING"] = "1"  # a banner on every mkdocs run, not a figure
 BIN = Path(sys.executable).parent
 OUT = Path(__file__).resolve().parent / "out"
 BUILT = "refs/tags/scale-bench-built"
@@ -195,34 +197,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sizes", default="1000x13,3000x13", help="N x R, comma separated (also 10000x20)"
     )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-site", action="store_true", help="skip the site figures")
+    parser.add_argument(
+        "--figures",
+        default="cold,warm,site",
+        help="which figures, comma separated (cold, warm, site); the site is built at 1,000",
+    )
     args = parser.parse_args(argv)
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
+    figures = set(args.figures.split(","))
     print(
         f"Python {sys.version.split()[0]}; {git(Path.cwd(), '--version').decode().strip()}; "
         f"{os.cpu_count()} cores; min and median of {args.repeat} runs",
         flush=True,
     )
+    floor = [run([str(BIN / "kpictl"), "--version"], Path.cwd())[0] for _ in range(args.repeat)]
+    show("start-up: kpictl --version", floor, "s (in every figure below)", None, True)
     for projects, revisions in sizes:
         commits = projects * revisions
         print(f"{projects} projects x {revisions} revisions = {commits} commits", flush=True)
         repo = repository(projects, revisions)
         with tempfile.TemporaryDirectory(prefix="kpictl-scale-bench-") as tmp:
-            cold(repo, args.repeat, commits, Path(tmp))
-            commit = OneMoreCommit(repo)
-            kpictl = str(BIN / "kpictl")
-            warm(
-                repo,
-                args.repeat,
-                commits,
-                "history",
-                [kpictl, "history", "--format", "json"],
-                commit,
-            )
-            warm(
-                repo, args.repeat, commits, "report", [kpictl, "report", "--format", "json"], commit
-            )
-            if projects == 1000 and not args.no_site:
+            if "cold" in figures:
+                cold(repo, args.repeat, commits, Path(tmp))
+            commit, kpictl = OneMoreCommit(repo), str(BIN / "kpictl")
+            for name in ("history", "report") if "warm" in figures else ():
+                warm(repo, args.repeat, commits, name, [kpictl, name, "--format", "json"], commit)
+            if projects == 1000 and "site" in figures:
                 site(repository(projects, revisions), Path(tmp))
     return 0
 
