@@ -21,7 +21,7 @@ from kpictl import __version__
 from kpictl.history.model import LogEntry
 
 _COMMIT_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
-_CACHE_FORMAT = 4  # 3: paths, authors and subjects escaped; 4: landing bounds, the ledger
+_CACHE_FORMAT = 5  # 3: paths, authors and subjects escaped; 5: landing bounds, the ledger
 
 
 _MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload
@@ -117,7 +117,7 @@ class RevisionCache:
             ):
                 self.blobs, self.head, self.log = data["blobs"], data["head"], data["log"]
                 ledger = data.get("ledger")
-                self.ledger = ledger if isinstance(ledger, tuple) and len(ledger) == 6 else None
+                self.ledger = ledger if isinstance(ledger, tuple) and len(ledger) == 7 else None
                 self.loaded = True
 
     @property

@@ -34,36 +34,44 @@ class IdentityLedger:
     def snapshot(self) -> Any:
         """The ledger as plain data (marshal keeps the data shared with the parsed revisions), so
         a later run resumes it with the commits after these instead of replaying them all."""
+        commits: list[tuple[str, int, int, str, str]] = []
+        index: dict[int, int] = {}  # each Commit object (by id) → its place in commits
+
+        def place(commit: Commit | None) -> int:
+            if commit is None:
+                return -1
+            found = index.get(id(commit))
+            if found is None:
+                found = index[id(commit)] = len(commits)
+                c = commit
+                commits.append((c.sha, c.landed_at, c.authored_at, c.author, c.subject))
+            return found
+
         projects = {
-            project_id: [(_plain(r.commit), r.landed_at, r.path, r.data) for r in p.revisions]
+            project_id: [(place(r.commit), r.landed_at, r.path, r.data) for r in p.revisions]
             for project_id, p in self.projects.items()
         }
-        plain = (self.holder, self.latest, self.owner, _plain(self.previous))
-        return (projects, list(self.warnings), *(dict(d) for d in plain[:3]), plain[3])
+        previous = place(self.previous)
+        maps = (dict(self.holder), dict(self.latest), dict(self.owner))
+        return (commits, projects, list(self.warnings), *maps, previous)
 
     @classmethod
     def restore(cls, plain: Any) -> IdentityLedger:
         """The ledger a ``snapshot`` was taken of."""
-        projects, warnings, holder, latest, owner, previous = plain
+        listed, projects, warnings, holder, latest, owner, previous = plain
+        commits: list[Commit | None] = [Commit(*fields) for fields in listed]
+        commits.append(None)  # at -1: no commit
         ledger = cls()
-        commits: dict[tuple[str, int, int, str, str], Commit] = {}
-
-        def commit_of(fields: Any) -> Commit:
-            found = commits.get(fields)
-            if found is None:
-                found = commits[fields] = Commit(*fields)
-            return found
-
         for project_id, revisions in projects.items():
             ledger.projects[project_id] = ProjectHistory(
                 project_id,
-                [Revision(commit_of(c), at, path, data) for c, at, path, data in revisions],
+                [Revision(commits[at], landed, path, data) for at, landed, path, data in revisions],
             )
         ledger.warnings = list(warnings)
         ledger.holder, ledger.latest, ledger.owner = dict(holder), dict(latest), dict(owner)
-        ledger.previous = None if previous is None else commit_of(previous)
+        ledger.previous = commits[previous]
         if not all(isinstance(x, str) for x in (*ledger.holder.values(), *ledger.owner.values())):
-            raise TypeError("the replay checkpoint has another shape")
+            raise TypeError("the replay ledger in the cache has another shape")
         return ledger
 
     def release(self, path: str, lost: dict[str, str]) -> None:
@@ -115,12 +123,6 @@ class IdentityLedger:
         if project is None:  # not setdefault: that would build a ProjectHistory every time
             project = self.projects[project_id] = ProjectHistory(project_id)
         return project
-
-
-def _plain(commit: Commit | None) -> tuple[str, int, int, str, str] | None:
-    if commit is None:
-        return None
-    return (commit.sha, commit.landed_at, commit.authored_at, commit.author, commit.subject)
 
 
 def replay(
