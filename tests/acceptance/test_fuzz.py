@@ -5,8 +5,8 @@ cache gives the answer of --no-cache."""
 from __future__ import annotations
 
 import json
-import re
 import marshal
+import re
 import signal
 import tempfile
 from collections.abc import Iterator
