@@ -28,10 +28,12 @@ def forecast_json(f: Forecast | None) -> dict[str, Any] | None:
         "milestone": f.milestone,
         "p50": iso(f.p50),
         "p85": iso(f.p85),
+        "not_before": iso(f.not_before),
+        "p_launch": None if f.p_launch is None else round(f.p_launch, 3),
+        "past_p85": f.past_p85,
         "next": None if f.next is None else _milestone_json(f.next),
         "basis": f.basis,
         "reason": f.reason,
-        "past_p85": f.past_p85,
     }
 
 
@@ -59,11 +61,14 @@ def _day(epoch: int | None) -> str:
 def forecast_line(f: Forecast) -> str:
     """One line for people: the launch's p50 and p85, the next milestone, or why not."""
     if f.p50 is None:
-        text = f"{f.milestone}: no forecast; {f.reason}"
+        text = f"{f.milestone}: {f.reason}" if f.not_before else f"{f.milestone}: no forecast"
+        text += "" if f.not_before or not f.reason else f"; {f.reason}"
     else:
         text = f"{f.milestone} p50 {_day(f.p50)}, p85 {_day(f.p85)} (from {f.basis} projects)"
         if f.reason:
             text += f"; {f.reason}"
+    if f.p_launch is not None and f.p_launch < 0.995:
+        text += f"; chance of launching at all {f.p_launch:.0%} (the dates are if it launches)"
     if f.next is not None and f.next.milestone != f.milestone:
         n = f.next
         when = "no forecast" if n.p50 is None else f"p50 {_day(n.p50)}, p85 {_day(n.p85)}"

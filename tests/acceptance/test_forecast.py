@@ -68,7 +68,18 @@ def test_report_json_carries_each_running_projects_forecast_and_the_quarters(sim
     dated = [p["forecast"] for p in running if p["forecast"]["p50"] is not None]
     assert len(dated) > len(running) // 2
     f = dated[0]
-    assert set(f) == {"milestone", "p50", "p85", "next", "basis", "reason", "past_p85"}
+    assert list(f) == [
+        "milestone",
+        "p50",
+        "p85",
+        "not_before",
+        "p_launch",
+        "past_p85",
+        "next",
+        "basis",
+        "reason",
+    ]
+    assert f["not_before"] is None and 0 < f["p_launch"] <= 1
     assert f["past_p85"] in (True, False)
     assert f["milestone"] == "launched" and f["basis"] >= 5
     assert f["p50"] <= f["p85"] and f["p50"].endswith("Z") and f["p50"] > data["as_of"]
