@@ -212,6 +212,21 @@ def backtest_data(b: Backtest, head: str) -> dict[str, Any]:
         "all": _score_json(b.overall),
         "without_date": b.without_date,
         "abandoned": b.abandoned,
+        "p_launch": {
+            "scored": len(b.outcomes),
+            "brier": None if b.brier is None else round(b.brier, 4),
+            "reliability": [
+                {
+                    "from": r.low,
+                    "to": r.high,
+                    "forecasts": r.forecasts,
+                    "mean_p_launch": round(r.mean_p_launch, 3),
+                    "launched": round(r.launched / r.forecasts, 3),
+                }
+                for r in b.reliability()
+            ],
+        },
+        "quarters": {"scored": b.quarters, "held_at_least_85": b.quarters_held},
     }
 
 
@@ -248,7 +263,28 @@ def backtest_text(b: Backtest, head: str) -> str:
         f"archived since without launching (not scored): {b.abandoned}."
     )
     lines += ["", *textwrap.wrap(notes, 100, initial_indent="  ", subsequent_indent="  ")]
+    lines += ["", *_p_launch_lines(b)]
     return "\n".join(lines) + "\n"
+
+
+def _p_launch_lines(b: Backtest) -> list[str]:
+    held = _percent(b.quarters_held / b.quarters if b.quarters else None, b.quarters)
+    lines = [
+        f"  Launches per quarter: the count reached with 85% confidence was reached in {held} "
+        "quarters",
+        f"  Chance of launching at all, scored on {len(b.outcomes)} forecasts of projects launched "
+        "or archived since:",
+    ]
+    if b.brier is None:
+        return lines
+    lines.append(f"    Brier score {b.brier:.3f} (0 is perfect; always saying 50% scores 0.250)")
+    lines.append(f"    {'p_launch':<12}{'forecasts':>10}{'mean p_launch':>15}{'launched':>10}")
+    for r in b.reliability():
+        lines.append(
+            f"    {f'{r.low:.0%}–{r.high:.0%}':<12}{r.forecasts:>10}{r.mean_p_launch:>15.0%}"
+            f"{r.launched / r.forecasts:>10.0%}"
+        )
+    return lines
 
 
 FORECAST_FORMATS: dict[ForecastFormat, Callable[[Report, list[str]], str]] = {

@@ -54,8 +54,16 @@ def test_the_backtest_finds_launches_landing_by_p50_and_p85_as_often_as_they_say
     assert near["horizon"] == "within 90 days" and near["scored_p85"] > 200
     assert abs(near["landed_by_p85"] - 0.85) <= 2 * noise85, near
     assert scores["abandoned"] > 0  # archived without launching: counted apart, not scored
+    chance = scores["p_launch"]
+    assert chance["scored"] > 500 and chance["brier"] < 0.1, chance  # 95% launch: 0.05 is chance
+    assert sum(r["forecasts"] for r in chance["reliability"]) == chance["scored"]
+    top = chance["reliability"][-1]
+    assert top["from"] == 0.9 and abs(top["launched"] - top["mean_p_launch"]) < 0.1, top
+    quarters = scores["quarters"]
+    assert quarters["held_at_least_85"] >= 0.8 * quarters["scored"] > 50, quarters
     text = run_kpictl("forecast", "--backtest", cwd=repo)
     assert "landed by p85" in text.out and "within 90 days" in text.out
+    assert "Brier score" in text.out and "count reached with 85% confidence" in text.out
 
 
 def test_report_json_carries_each_running_projects_forecast_and_the_quarters(simulated):
