@@ -229,12 +229,15 @@ class Coverage:
         )
 
 
-def coverage(projects: list[SimProject], as_ofs: list[int], config: object) -> Coverage:
-    """Forecast the portfolio at each as-of date and score the forecasts against the truth."""
+def coverage(
+    projects: list[SimProject], as_ofs: list[int], config: object, into: Coverage | None = None
+) -> Coverage:
+    """Forecast the portfolio at each as-of date and score the forecasts against the truth
+    (added to ``into`` when given)."""
     from kpictl.kpis.forecast.forecaster import forecast_portfolio
 
     by_id = {p.id: p for p in projects}
-    out = Coverage()
+    out = Coverage() if into is None else into
     for as_of in as_ofs:
         result = forecast_portfolio(timelines_at(projects, as_of), config, as_of)  # type: ignore[arg-type]
         for pid, f in result.projects.items():
@@ -245,7 +248,7 @@ def coverage(projects: list[SimProject], as_ofs: list[int], config: object) -> C
                 continue
             out.with_history += 1
             if f.reason:
-                out.reasons.add(f.reason.split(":")[0])
+                out.reasons.add(f.reason)
             if f.p50 is None and f.not_before is None:
                 out.unanswered.append(f"{pid} at {as_of}: {f.reason}")
             if f.p_launch is not None:
@@ -255,7 +258,7 @@ def coverage(projects: list[SimProject], as_ofs: list[int], config: object) -> C
                 out.dated += 1
                 out.by_p50 += truth.launch <= f.p50
                 out.by_p85 += truth.launch <= f.p85
-                out.distinct.add(pid)
+                out.distinct.add(f"{id(projects)}:{pid}")
         for count in result.launches:
             actual = sum(
                 1

@@ -12,6 +12,7 @@ from kpictl.dates import DAY
 from kpictl.kpis.forecast.competing import Archiving
 from kpictl.kpis.forecast.distributions import KaplanMeier, quantile
 from kpictl.kpis.forecast.forecaster import forecast_portfolio
+from kpictl.kpis.forecast.pace import log_rank
 from kpictl.kpis.forecast.quarters import quarter_bounds
 from kpictl.kpis.timeline import Timeline
 from tests.kpis.test_forecast import config, history, launched_project, timeline
@@ -105,3 +106,14 @@ def test_an_as_of_at_a_quarters_last_second_starts_with_the_next_quarter():
     assert len(bounds) == 5
     day_left = calendar.timegm((2025, 7, 1, 0, 0, 0)) - DAY
     assert quarter_bounds(day_left)[0][0] == "2025-Q2"
+
+
+# -- a change of pace --------------------------------------------------------------------------
+
+
+def test_the_log_rank_score_is_positive_when_a_group_ends_sooner():
+    quick = [(d, True) for d in (5, 6, 7, 8, 9)]
+    slow = [(d, True) for d in (10, 11, 12, 13, 14)]
+    assert log_rank(quick, slow) > 2 > -2 > log_rank(slow, quick)
+    assert log_rank(quick, quick) == 0.0
+    assert log_rank([(5, False)], [(6, False)]) == 0.0  # nothing ended: nothing to tell

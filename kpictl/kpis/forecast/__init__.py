@@ -24,6 +24,8 @@ One module per concern, each using only those above it:
   convolution, percentiles); plain numbers, nothing of projects;
 - ``competing``: the chance of being archived on a step (a competing risk, Aalen–Johansen);
 - ``path``: the catalog's path to launch and each step's observations across the portfolio;
+- ``pace``: whether the portfolio has been getting faster or slower (then each step is
+  estimated at today's pace, and the forecasts say so);
 - ``quarters``: the launches per calendar quarter, a Poisson-binomial count;
 - ``forecaster``: each running project's forecast, and the portfolio's (``forecast_portfolio``).
 """

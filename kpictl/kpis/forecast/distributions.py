@@ -60,15 +60,19 @@ class KaplanMeier:
         """The longest completed duration, in days (not rounded)."""
         return self.moments[-1] if self.moments else None
 
-    def conditional(self, elapsed: float) -> Atoms:
+    def conditional(self, elapsed: float, scale: float = 1.0) -> Atoms:
         """The whole days it takes, given it has lasted exactly ``elapsed`` days and is not
-        done: only what ended after that moment is still possible."""
-        first = bisect_right(self.moments, elapsed)
+        done: only what ended after that moment is still possible. With ``scale``, every
+        duration is that many times as long (a project slower or faster than the portfolio)."""
+        first = bisect_right(self.moments, elapsed / scale)
         masses = self.moment_masses[first:]
         left = sum(masses) + self.tail
         if left <= EPSILON or not masses:
             return Atoms([], [])
-        return _by_day(self.moments[first:], [m / left for m in masses])
+        moments = self.moments[first:]
+        if scale != 1.0:
+            moments = [m * scale for m in moments]
+        return _by_day(moments, [m / left for m in masses])
 
     def unconditional(self) -> Atoms:
         return Atoms(list(self.days), list(self.masses))

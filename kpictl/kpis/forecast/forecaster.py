@@ -17,14 +17,16 @@ from kpictl.kpis.forecast.distributions import (
     earliest,
     quantile,
 )
+from kpictl.kpis.forecast.pace import pace
 from kpictl.kpis.forecast.path import (
     PRODUCTION,
+    YEAR,
     LaunchPath,
     Step,
     StepDef,
     anchor_of_go,
+    seen,
     status,
-    step_durations,
 )
 from kpictl.kpis.forecast.quarters import launch_counts
 from kpictl.kpis.results import Forecast, LaunchCount, MilestoneForecast
@@ -58,8 +60,11 @@ def _day(epoch: int) -> str:
 
 
 class _Forecaster:
-    def __init__(self, config: Config, as_of: int, steps: dict[str, Step]) -> None:
+    def __init__(
+        self, config: Config, as_of: int, steps: dict[str, Step], per_year: float = 1.0
+    ) -> None:
         self.config = config
+        self.per_year = per_year
         self.as_of = as_of
         self.steps = steps
         self.path = LaunchPath.of(config)
@@ -134,25 +139,32 @@ class _Forecaster:
                 done = (t.milestones[m].done_at for m in path.production if m in t.milestones)
                 anchor = max([anchor, *(d for d in done if d is not None and d <= self.as_of)])
                 step, ahead = path.lag, None
-        elapsed = (self.as_of - anchor) / DAY
+        scale = self._scale(anchor)
+        elapsed = (self.as_of - anchor) / DAY / scale  # at the portfolio's pace now
         current = self.steps[step.key]
         f.past_p85 = self._past_p85(step, elapsed)
         f.p_launch = self._p_launch(used, step, elapsed)
-        first = current.conditional(elapsed)
+        first = current.conditional(elapsed * scale, scale)
         if not first.days:
             # past everything the portfolio has seen end: a bound, not a date
-            since = max(self.as_of, anchor + round((current.longest_exact or 0) * DAY))
+            since = max(self.as_of, anchor + round((current.longest_exact or 0) * scale * DAY))
             shortest = 0 if ahead is None else earliest(ahead) or 0
             f.not_before = since + shortest * DAY
             f.reason = (
                 f"not before {_day(f.not_before)}: already longer {step.words} "
-                f"({elapsed:.0f} days) than any project that finished it ({current.longest} days)"
+                f"({(self.as_of - anchor) / DAY:.0f} days) than any project that finished it "
+                f"({current.longest} days)"
             )
             return outlook
         outlook.anchor = anchor
         dist: Distribution = first if ahead is None else Sum(first, ahead)
         self._fill(outlook, dist)
         return outlook
+
+    def _scale(self, anchor: int) -> float:
+        """How many times as long as the portfolio's steps now a step started at ``anchor``
+        takes (1 unless the pace has changed)."""
+        return float(self.per_year ** ((anchor - self.as_of) / YEAR))
 
     def _lag(self) -> Array:
         lag = self.steps[self.path.lag.key].unconditional()
@@ -215,7 +227,7 @@ class _Forecaster:
             if anchor is None or step.completed < self.min_basis:
                 candidates.append(MilestoneForecast(name, None, None))
                 continue
-            dist = step.conditional((self.as_of - anchor) / DAY)
+            dist = step.conditional((self.as_of - anchor) / DAY, self._scale(anchor))
             p50, p85 = (quantile(dist, q) if dist.days else None for q in QUANTILES)
             candidates.append(MilestoneForecast(name, _date(anchor, p50), _date(anchor, p85)))
         if in_production:
@@ -231,14 +243,25 @@ def forecast_portfolio(
 ) -> PortfolioForecast:
     """A forecast for every project neither launched nor archived, and the launches expected in
     the rest of this quarter and each of the next four."""
-    steps = step_durations(timelines, config, as_of)
-    forecaster = _Forecaster(config, as_of, steps)
+    observed = seen(timelines, config, as_of)
+    path = LaunchPath.of(config)
+    changed = pace(
+        observed, [s.key for s in (path.go, path.built, path.lag)], config.forecast.min_basis
+    )
+    if changed is None or not changed.changed:
+        changed = None
+    per_year = 1.0 if changed is None else changed.per_year
+    forecaster = _Forecaster(config, as_of, observed.steps(as_of, per_year), per_year)
     launch = config.roles.launch
     outlooks: dict[str, _Outlook] = {}
     for t in timelines:
         if t.archived or (t.milestones.get(launch) or Dated("planned")).status == "done":
             continue
-        outlooks[t.id] = forecaster.project(t)
+        outlooks[t.id] = o = forecaster.project(t)
+        if changed is not None and o.forecast.reason is None:
+            o.forecast.reason = changed.note()
+        elif changed is not None:
+            o.forecast.reason = f"{o.forecast.reason}; {changed.note()}"
     counted = [(o.anchor, o.dist, o.forecast.p_launch) for o in outlooks.values() if o.dist]
     return PortfolioForecast(
         projects={i: o.forecast for i, o in outlooks.items()},

@@ -9,6 +9,7 @@ the project was archived.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from kpictl.kpis.forecast.competing import Archiving
 from kpictl.kpis.forecast.distributions import KaplanMeier
 from kpictl.kpis.timeline import Dated, Timeline
 
+YEAR = 365 * DAY
 PRODUCTION = "(production)"  # the key of the step from the go milestone to the last production one
 
 
@@ -120,8 +122,9 @@ class _Observer:
         self.path = LaunchPath.of(config)
         self.definitions = self.path.definitions(config)
         self.seen: dict[str, list[tuple[float, bool]]] = {key: [] for key in self.definitions}
-        # the censored durations (in seen too) that ended with the project archived
-        self.archived: dict[str, list[float]] = {key: [] for key in self.definitions}
+        # beside each observation: whether it ended with the project archived
+        self.archived: dict[str, list[bool]] = {key: [] for key in self.definitions}
+        self.anchors: dict[str, list[int]] = {key: [] for key in self.definitions}  # step starts
         self._archived_now = False
 
     def _see(self, key: str, anchor: int, end: int, done: bool) -> None:
@@ -129,8 +132,8 @@ class _Observer:
             return
         days = max(0.0, (end - anchor) / DAY)
         self.seen[key].append((days, done))
-        if not done and self._archived_now:
-            self.archived[key].append(days)
+        self.anchors[key].append(anchor)
+        self.archived[key].append(not done and self._archived_now)
 
     def add(self, t: Timeline) -> None:
         roles, path = self.config.roles, self.path
@@ -198,10 +201,38 @@ def observations(
     return _observe(timelines, config, as_of).seen
 
 
+@dataclass(frozen=True)
+class Seen:
+    """Every step's observations: durations (days, completed), and beside each when the step
+    started and whether it ended with the project archived."""
+
+    definitions: dict[str, StepDef]
+    durations: dict[str, list[tuple[float, bool]]]
+    anchors: dict[str, list[int]]
+    archived: dict[str, list[bool]]
+
+    def steps(self, as_of: int, per_year: float = 1.0) -> dict[str, Step]:
+        """Every step's estimate; with a change of pace (a step started a year later takes
+        ``per_year`` times as long), each duration as it would have taken started at the as-of
+        date."""
+        out = {}
+        for key, durations in self.durations.items():
+            paced = [
+                (d * per_year ** ((as_of - a) / YEAR), done) if per_year != 1.0 else (d, done)
+                for (d, done), a in zip(durations, self.anchors[key], strict=True)
+            ]
+            gone = [d for (d, _), g in zip(paced, self.archived[key], strict=True) if g]
+            out[key] = step = Step(self.definitions[key], paced, gone)
+            # in days as they were taken, for people
+            step.longest = max((math.ceil(d) for d, done in durations if done), default=None)
+        return out
+
+
+def seen(timelines: Iterable[Timeline], config: Config, as_of: int) -> Seen:
+    o = _observe(timelines, config, as_of)
+    return Seen(o.definitions, o.seen, o.anchors, o.archived)
+
+
 def step_durations(timelines: Iterable[Timeline], config: Config, as_of: int) -> dict[str, Step]:
     """Every step of the path, estimated from the portfolio as of ``as_of``."""
-    observer = _observe(timelines, config, as_of)
-    return {
-        key: Step(observer.definitions[key], durations, observer.archived[key])
-        for key, durations in observer.seen.items()
-    }
+    return seen(timelines, config, as_of).steps(as_of)
