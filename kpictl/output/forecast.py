@@ -146,6 +146,19 @@ def csv_rows(
     return rows
 
 
+def launches_csv_rows(report: Report) -> list[tuple[object, ...]]:
+    """The launches expected per quarter as CSV rows of the portfolio (no project): the median
+    count and the count reached with 85% confidence, from and to the quarter's bounds."""
+    rows: list[tuple[object, ...]] = []
+    for c in report.portfolio.launches_expected or []:
+        for name, count in (("median", c.median), (AT_LEAST, c.at_least_85)):
+            kpi = f"launches_expected:{c.quarter}:{name}"
+            note = "projects running now; projects not yet started are not counted"
+            when = (iso(c.begin), iso(c.end))
+            rows.append(("", "", "", kpi, count, "launches", "forecast", None, *when, None, note))
+    return rows
+
+
 def forecast_data(report: Report, warnings: list[str]) -> dict[str, Any]:
     """`kpictl forecast --format json`: the report's forecasts alone."""
     p = report.portfolio

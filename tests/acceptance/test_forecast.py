@@ -170,3 +170,26 @@ def test_a_change_that_does_not_touch_a_projects_history_leaves_its_forecast(tmp
     ]
     assert forecasts[0] is not None and forecasts[0].p50 is not None
     assert forecasts[0] == forecasts[1]
+
+
+def test_forecast_shows_one_project_counts_the_worktree_and_the_csv_has_the_quarters(tmp_path):
+    repo = _running_repo(tmp_path, launched=6)
+    one = json.loads(
+        run_kpictl("forecast", "--project", "new", "--format", "json", cwd=repo.path).out
+    )
+    assert [p["id"] for p in one["projects"]] == ["new"]
+    assert one["projects"][0]["forecast"]["p50"] is not None and one["launches_expected"]
+    missing = run_kpictl("forecast", "--project", "nope", cwd=repo.path)
+    assert missing.code == 2 and "no project with the id nope" in missing.err  # as report
+    # the go decision undone in the worktree: with --worktree, new is forecast from its start
+    (repo.path / "projects/new.yaml").write_text(project_yaml("new", kickoff="done"), "utf-8")
+    committed = run_kpictl("forecast", "--project", "new", cwd=repo.path).out
+    worktree = run_kpictl("forecast", "--project", "new", "--worktree", cwd=repo.path).out
+    assert "new (production)" in committed and "new (poc)" in worktree
+    rows = run_kpictl("report", "--format", "csv", cwd=repo.path).out.splitlines()
+    quarters = [r for r in rows if r.startswith(",,,launches_expected:")]
+    assert len(quarters) == 10 and quarters[1].split(",")[3].endswith(
+        ":at_least_with_85pct_confidence"
+    )
+    shown = run_kpictl("report", "--format", "csv", "--project", "new", cwd=repo.path).out
+    assert "launches_expected" not in shown  # the portfolio's rows, not one project's

@@ -54,6 +54,13 @@ class KaplanMeier:
         self.tail = survival  # never seen to end: the slowest are still running
         whole = _by_day(self.moments, self.moment_masses)
         self.days, self.masses = whole.days, whole.probabilities
+        # for conditioning fast: each moment's mass and all after it, and its day's place
+        self._after = [*accumulate(reversed(self.moment_masses))][::-1]
+        self._after.append(0.0)
+        self._day_of = [bisect_right(self.days, math.ceil(m)) - 1 for m in self.moments]
+        self._day_start = [0] * len(self.days)  # each day's first moment
+        for k in range(len(self.moments) - 1, -1, -1):
+            self._day_start[self._day_of[k]] = k
 
     @property
     def longest_exact(self) -> float | None:
@@ -65,14 +72,17 @@ class KaplanMeier:
         done: only what ended after that moment is still possible. With ``scale``, every
         duration is that many times as long (a project slower or faster than the portfolio)."""
         first = bisect_right(self.moments, elapsed / scale)
-        masses = self.moment_masses[first:]
-        left = sum(masses) + self.tail
-        if left <= EPSILON or not masses:
+        left = self._after[first] + self.tail
+        if left <= EPSILON or first == len(self.moments):
             return Atoms([], [])
-        moments = self.moments[first:]
         if scale != 1.0:
-            moments = [m * scale for m in moments]
-        return _by_day(moments, [m / left for m in masses])
+            moments = [m * scale for m in self.moments[first:]]
+            return _by_day(moments, [m / left for m in self.moment_masses[first:]])
+        # whole days from the first moment's on; that day holds only the moments after elapsed
+        j = self._day_of[first]
+        next_day = self._after[self._day_start[j + 1]] if j + 1 < len(self.days) else 0.0
+        partial = self._after[first] - next_day
+        return Atoms(self.days[j:], [partial / left, *(m / left for m in self.masses[j + 1 :])])
 
     def unconditional(self) -> Atoms:
         return Atoms(list(self.days), list(self.masses))

@@ -73,19 +73,31 @@ def pace(seen: Seen, keys: Sequence[str], min_basis: int) -> Pace | None:
 def log_rank(group: list[tuple[float, bool]], other: list[tuple[float, bool]]) -> float:
     """The log-rank statistic (a z-score) of ``group`` against ``other``: positive when the
     group's steps end sooner than the other's."""
-    events = sorted({d for d, done in group + other if done})
+    merged = sorted(
+        [(d, done, True) for d, done in group] + [(d, done, False) for d, done in other]
+    )
+    n1, n2 = len(group), len(other)
     observed = expected = variance = 0.0
-    for moment in events:
-        n1 = sum(1 for d, _ in group if d >= moment)
-        n2 = sum(1 for d, _ in other if d >= moment)
-        d1 = sum(1 for d, done in group if done and d == moment)
-        d = d1 + sum(1 for d2, done in other if done and d2 == moment)
-        n = n1 + n2
-        if n < 2:
-            continue
-        observed += d1
-        expected += d * n1 / n
-        variance += d * (n1 / n) * (n2 / n) * (n - d) / (n - 1)
+    i = 0
+    while i < len(merged):
+        moment = merged[i][0]
+        d1 = d2 = left1 = left2 = 0
+        while i < len(merged) and merged[i][0] == moment:
+            _, done, mine = merged[i]
+            if mine:
+                d1 += done
+                left1 += 1
+            else:
+                d2 += done
+                left2 += 1
+            i += 1
+        n, d = n1 + n2, d1 + d2
+        if d and n >= 2:
+            observed += d1
+            expected += d * n1 / n
+            variance += d * (n1 / n) * (n2 / n) * (n - d) / (n - 1)
+        n1 -= left1
+        n2 -= left2
     return 0.0 if variance <= 0 else (observed - expected) / math.sqrt(variance)
 
 
