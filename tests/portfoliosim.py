@@ -65,16 +65,21 @@ def simulate(
     abandon: float = 0.05,
     spread: float = 0.45,
     pace_per_year: float = 1.0,
+    team_spread: float = 0.0,
 ) -> list[SimProject]:
     """``count`` projects started over ``span_days``; ``spread`` is the lognormal's sigma
     (a heavier tail above 0.45), ``abandon`` the share archived before launch, and each year
-    later a project starts its steps take ``pace_per_year`` times as long (0.7: 30% faster)."""
+    later a project starts its steps take ``pace_per_year`` times as long (0.7: 30% faster);
+    ``team_spread`` (a lognormal sigma) gives each project a pace of its own for all its steps,
+    so a project slow before its go decision tends to be slow after it."""
     rng = random.Random(seed)
     projects = []
     for i in range(count):
         offset = rng.uniform(0, span_days)
         start = T0 + int(offset * DAY)
         pace = pace_per_year ** (offset / 365)
+        if team_spread:
+            pace *= math.exp(rng.gauss(0, team_spread))
 
         def days(m: str, pace: float = pace) -> float:
             return draw(rng, MEDIAN_DAYS[m], spread) * pace
