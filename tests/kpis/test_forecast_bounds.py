@@ -12,7 +12,8 @@ from kpictl.dates import DAY
 from kpictl.kpis.forecast.competing import Archiving
 from kpictl.kpis.forecast.distributions import KaplanMeier, quantile
 from kpictl.kpis.forecast.forecaster import forecast_portfolio
-from kpictl.kpis.forecast.pace import log_rank
+from kpictl.kpis.forecast.pace import log_rank, pace
+from kpictl.kpis.forecast.path import Seen, StepDef
 from kpictl.kpis.forecast.quarters import quarter_bounds
 from kpictl.kpis.timeline import Timeline
 from tests.kpis.test_forecast import config, history, launched_project, timeline
@@ -117,3 +118,32 @@ def test_the_log_rank_score_is_positive_when_a_group_ends_sooner():
     assert log_rank(quick, slow) > 2 > -2 > log_rank(slow, quick)
     assert log_rank(quick, quick) == 0.0
     assert log_rank([(5, False)], [(6, False)]) == 0.0  # nothing ended: nothing to tell
+
+
+def seen_of(gap_days: float, earlier: list[float], later: list[float]) -> Seen:
+    durations = [(d, True) for d in [*earlier, *later]]
+    anchors = [T0] * len(earlier) + [T0 + int(gap_days * DAY)] * len(later)
+    step = StepDef("go_decision", "kickoff → go_decision")
+    return Seen(
+        {"go_decision": step},
+        {"go_decision": durations},
+        {"go_decision": anchors},
+        {"go_decision": [False] * len(durations)},
+    )
+
+
+def test_a_change_of_pace_is_named_only_when_large_clear_and_spread_over_time():
+    slow = [float(d) for d in range(40, 60)] * 2
+    quick = [d * 0.7 for d in slow]  # 30% less time
+    year = pace(seen_of(365, slow, quick), ["go_decision"], 5)
+    assert year is not None and year.changed and year.ratio == pytest.approx(0.7, abs=0.02)
+    assert year.z > 3
+    assert year.per_year == pytest.approx(year.ratio, rel=0.01)  # halves a year apart
+    assert "teams have been getting faster" in year.note()
+    assert pace(seen_of(30, slow, quick), ["go_decision"], 5) is None  # a month says nothing
+    half = pace(seen_of(120, slow, quick), ["go_decision"], 5)  # 0.71 in 4 months
+    assert half is not None and half.per_year == 0.5  # held: at most halving in a year
+    alike = pace(seen_of(365, slow, list(reversed(slow))), ["go_decision"], 5)
+    assert alike is not None and not alike.changed
+    slower = pace(seen_of(365, quick, slow), ["go_decision"], 5)
+    assert slower is not None and slower.changed and "getting slower" in slower.note()

@@ -10,12 +10,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kpictl.dates import DAY
 from kpictl.kpis.forecast.distributions import KaplanMeier, quantile
 from kpictl.kpis.forecast.path import YEAR, Seen
 
 # the later half's steps taking this much less (more) time than the earlier half's is a trend
 FASTER, SLOWER = 0.85, 1 / 0.85
 Z = 3.0  # and the log-rank test says so at three standard errors
+MIN_GAP_DAYS = 90  # halves whose typical starts are closer say nothing of a pace per year
+MOST_PER_YEAR = 2.0  # a rate per year from a short record is held within halving or doubling
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,15 @@ def pace(seen: Seen, keys: Sequence[str], min_basis: int) -> Pace | None:
             continue
         before, after = _median(early_km), _median(late_km)
         gap = _middle([a for a in starts if a >= cut]) - _middle([a for a in starts if a < cut])
-        if before and after and gap > 0:
+        if before and after and gap >= MIN_GAP_DAYS * DAY:
             logs.append(math.log(after / before))
             rates.append(logs[-1] / (gap / YEAR))
             scores.append(log_rank(later, earlier))
     if not logs:
         return None
     z = sum(scores) / math.sqrt(len(scores))
-    return Pace(math.exp(sum(logs) / len(logs)), len(logs), math.exp(sum(rates) / len(rates)), z)
+    per_year = min(MOST_PER_YEAR, max(1 / MOST_PER_YEAR, math.exp(sum(rates) / len(rates))))
+    return Pace(math.exp(sum(logs) / len(logs)), len(logs), per_year, z)
 
 
 def log_rank(group: list[tuple[float, bool]], other: list[tuple[float, bool]]) -> float:
