@@ -137,6 +137,27 @@ PEOPLE = [
     "Fatima Zahra",
     "Noah Williams",
 ]
+# What each project expects to give back (item, kind, amount a month, currency), first as the
+# business case's estimate, later measured for most launched ones. The HR bot is the launched
+# project that never pays back: it measures far below its case.
+BENEFITS = {
+    "support-assistant": ("Support tickets deflected", "savings", 39000, "USD"),
+    "contract-review": ("Outside counsel hours avoided", "avoided_cost", 18000, "USD"),
+    "invoice-matching": ("Manual matching hours saved", "savings", 28000, "USD"),
+    "sales-email-drafts": ("Upsell revenue", "revenue", 36000, "USD"),
+    "hr-policy-bot": ("HR questions answered", "savings", 14000, "USD"),
+    "code-review-helper": ("Review time saved", "savings", 32000, "USD"),
+    "marketing-copy": ("Agency copywriting avoided", "avoided_cost", 12000, "USD"),
+    "field-service-qa": ("Repeat site visits avoided", "avoided_cost", 26000, "USD"),
+    "expense-checker": ("Audit findings avoided", "avoided_cost", 18000, "USD"),
+    "release-notes": ("Writer hours saved", "savings", 10000, "USD"),
+    "churn-insights": ("Retained revenue", "revenue", 45000, "USD"),
+    "procurement-assist": ("Negotiated savings", "savings", 22000, "USD"),
+    "onboarding-buddy": ("Onboarding time saved", "savings", 15000, "USD"),
+    "translation-hub": ("Translation agency avoided", "avoided_cost", 21000, "EUR"),
+}
+NEVER_PAID_BACK = "hr-policy-bot"
+NOT_MEASURED = ("release-notes",)  # launched, still on its estimate
 LAUNCH_DAY = 218  # days from kickoff to launch for the first team
 MILESTONES = [
     "kickoff",
@@ -189,6 +210,54 @@ def _set_item(section: str, item_id: str, status: str) -> Callable[[dict[str, An
     return apply
 
 
+def _measure(item: str, amount: int, source: str) -> Callable[[dict[str, Any]], None]:
+    def apply(state: dict[str, Any]) -> None:
+        for entry in state["benefits"]:
+            if entry["item"] == item:
+                entry.update(amount=amount, basis="measured", source=source)
+
+    return apply
+
+
+def _benefit_changes(pid: str, fate: str, kickoff: datetime, pace: float) -> list[Change]:
+    """The business case's estimate of a project's benefit, and for most launched projects its
+    measurement three months after launch. A random source of its own, so that the rest of the
+    story (dates, costs) stays as it was before benefits were told."""
+    rng = random.Random(f"benefits:{pid}")
+    item, kind, monthly, currency = BENEFITS[pid]
+    # A stalled proof of concept's case expects value only once it launches, after the story.
+    launch = END + timedelta(days=90)
+    if fate == "launch":
+        launch = kickoff + timedelta(days=LAUNCH_DAY * pace)
+    expected_launch = launch.date().isoformat()
+    estimate = {
+        "item": item,
+        "kind": kind,
+        "amount": monthly,
+        "currency": currency,
+        "per": "month",
+        "from": expected_launch,
+        "basis": "estimate",
+    }
+    case_day = 95 if fate == "launch" else 45
+    changes = [
+        Change(
+            _working_hours(kickoff + timedelta(days=case_day * pace), rng),
+            pid,
+            f"Business case: {item.lower()}",
+            _append("benefits", estimate),
+        )
+    ]
+    if fate == "launch" and pid not in NOT_MEASURED:
+        factor = 0.2 if pid == NEVER_PAID_BACK else rng.uniform(0.7, 1.3)
+        amount = int(round(monthly * factor, -2))
+        source = f"https://wiki.example.com/{pid}/benefits"
+        when = _working_hours(kickoff + timedelta(days=LAUNCH_DAY * pace + 90), rng)
+        measured = _measure(item, amount, source)
+        changes.append(Change(when, pid, f"Measured: {item.lower()}", measured))
+    return [c for c in changes if c.when < END]
+
+
 def _working_hours(moment: datetime, rng: random.Random) -> datetime:
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     while day.weekday() >= 5:
@@ -221,6 +290,7 @@ def plan(rng: random.Random) -> Plan:
             "environments": {"dev": "planned", "uat": "planned", "prod": "planned"},
             "feedback_rounds": [],
             "updates": [],
+            "benefits": [],
             "costs": [
                 {
                     "item": "Proof of concept sprint",
@@ -361,5 +431,6 @@ def plan(rng: random.Random) -> Plan:
             if when < END:
                 result.changes.append(Change(when, pid, title, apply))
         result.changes.append(Change(kickoff, pid, "Kick off", lambda state: None))
+        result.changes += _benefit_changes(pid, fate, kickoff, pace)
     result.changes.sort(key=lambda c: (c.when, c.project))
     return result

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from kpictl.config import KpiDef
 from kpictl.site import charts, phrases
 from kpictl.site.page_context import PageContext
+from kpictl.site.value_pages import home_value
 
 LATEST = 10  # milestones in the home page's latest list
 
@@ -54,6 +55,7 @@ def home_page(site: PageContext) -> str:
         latest=latest[:LATEST],
         warnings=site.warnings,
         expected_launches=_expected_launches(site),
+        value=home_value(site),
     )
 
 
