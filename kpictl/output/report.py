@@ -20,6 +20,7 @@ from kpictl.output.forecast import (
     csv_rows,
     forecast_line,
     forecast_markdown,
+    launches_csv_rows,
     launches_lines,
     launches_markdown,
 )
@@ -256,6 +257,8 @@ def report_csv(report: Report, view: ReportView) -> str:
         for kpi, days, status, when, note in csv_rows(r.forecast, report.as_of):
             row = (r.id, r.team, r.phase, kpi, days, "days", status, None, as_of, when, None, note)
             writer.writerow(row)
+    if view.portfolio:
+        writer.writerows(launches_csv_rows(report))
     return out.getvalue()
 
 
