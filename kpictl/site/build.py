@@ -115,9 +115,11 @@ def build_site(
     out: Path | None = None,
     strict: bool = False,
     where: str | None = None,
+    served_at: str | None = None,
 ) -> BuildResult:
     """Write the site of ``computed`` into ``out`` (default: site.out in kpictl.yaml);
-    ``where`` names the folder as the user gave it, for messages."""
+    ``where`` names the folder as the user gave it, for messages; ``served_at`` is the address
+    `kpictl serve` serves it at, which wins over the published one (its 404 page's links)."""
     where = where or out_setting(config, out)
     target = site_target(config, out)
     if strict and computed.warnings:
@@ -136,7 +138,7 @@ def build_site(
     ):
         config_file, count, data = write_sources(computed, config, work)
         stamp = computed.history.head_landed_at
-        url, note = _site_url(computed, config)
+        url, note = (served_at, None) if served_at else _site_url(computed, config)
         messages = run_mkdocs(config_file, strict=strict, stamp=stamp, site_url=url)
         built = work / "site"
         _compact_html(built)

@@ -144,7 +144,8 @@ def _serve(
             if not first:
                 config = load_config(config.root)  # kpictl.yaml may have changed too
             computed = compute_as_of(config, as_of="now", worktree=True)
-            result = build_site(computed, config, out=target)
+            address = f"http://127.0.0.1:{server.server_address[1]}/"
+            result = build_site(computed, config, out=target, served_at=address)
         except KpictlError as exc:
             if first:
                 raise  # nothing to serve yet: a fatal error at start exits, with its message
