@@ -199,8 +199,9 @@ DEMO_PAGES = [
     "about.html",
 ]
 
-# The large demo's pages beside the ones both demos have: a stuck proof of concept in a long-named
-# team, a project costed in a currency without a rate, an archived one and a late one.
+# The large demo's pages: those both demos have, the roadmap, the attention list, the teams and a
+# long-named team, the most urgent stuck proof of concept, a project with costs in a currency
+# without a rate, and the warnings (a revision that does not validate).
 LARGE_DEMO_PAGES = [
     "index.html",
     "portfolio.html",
@@ -208,6 +209,14 @@ LARGE_DEMO_PAGES = [
     "kpis/index.html",
     "kpis/environment_promotion_time.html",
     "kpis/cost_per_additional_project.html",
+    "roadmap.html",
+    "attention.html",
+    "teams/index.html",
+    "teams/engineering.html",
+    "projects/voice-invoice-assistant.html",
+    "projects/agentic-invoice-copilot.html",
     "warnings.html",
 ]
+# The pages of an organisation's size, on both demos (the small demo's team page is its first).
+SIZE_PAGES = ["roadmap.html", "attention.html", "teams/index.html"]
 LARGE_DEMO_SUB_PATH = "ai-portfolio-kpis"  # its repo_url's name: GitHub Pages serves it there

@@ -28,7 +28,7 @@ def make_repo(path: Path) -> HistoryRepo:
         security_review="done",
         launched="done",
     )
-    events: list[tuple[str, dict[str, str]]] = []
+    events: list[tuple[str, dict[str, str | None]]] = []
     for k, (start, team) in enumerate(
         [("2024-01-08", "red"), ("2024-04-01", "blue"), ("2024-07-01", "red")]
     ):

@@ -42,6 +42,17 @@ class Attention:
         found += ["stuck"] if self.stuck else []
         return found + (["late"] if self.late else [])
 
+    def short_parts(self, most: int = 2) -> list[tuple[str, str]]:
+        """(status, the rest in words) for a one-line summary: the ``most`` furthest overdue
+        KPIs and how many more, each limit, late."""
+        parts = [("overdue", f" on {o.kpi.title} by {o.by}") for o in self.overdue[:most]]
+        if len(self.overdue) > most:
+            parts.append(("overdue", f" on {phrases.plural(len(self.overdue) - most, 'more KPI')}"))
+        parts += [("stuck", f": {limit}") for limit in self.stuck]
+        if self.late:
+            parts.append(("late", ": longer on its current step than 85% of projects took"))
+        return parts
+
 
 def attention_items(site: PageContext, projects: Iterable[ProjectResult]) -> list[Attention]:
     """The projects of ``projects`` that need attention, most urgent first (the most days past a

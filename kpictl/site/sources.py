@@ -36,8 +36,6 @@ def _nav(extra_pages: list[str]) -> list[Any]:
         {"KPIs": "kpis/index.md"},
         {"Projects": "projects/index.md"},
         {"Roadmap": "roadmap.md"},
-        {"Attention": "attention.md"},
-        {"Teams": "teams/index.md"},
     ]
     nav.extend(extra_pages)
     return nav
