@@ -7,8 +7,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kpictl import __version__
 from kpictl.scaffold.demo_story import TEAM_NAMES
 from kpictl.scaffold.init import scaffold
+from kpictl.scaffold.install_spec import InstallSpec
+
+# The demo's workflows install a release, not the kpictl that made it (an editable install, a
+# source folder), so that the demo is the same commits on every machine.
+DEMO_INSTALL = InstallSpec(
+    f"kpictl=={__version__}", ("The demo's workflows install the kpictl release that made it.",)
+)
 
 SMALL_SETTINGS = (
     "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\nteams:\n"
@@ -20,7 +28,8 @@ def setup_files(root: Path, settings: str = SMALL_SETTINGS) -> dict[str, str]:
     """The first commit's files (path → text), in path order: what `kpictl init` writes in the
     demo's repository ``root`` (its workflows name its branch), with the demo's own kpictl.yaml
     (``settings``) and no project yet."""
-    files = {k: v for k, v in scaffold(root).items() if not k.startswith("projects/")}
+    made = scaffold(root, DEMO_INSTALL)
+    files = {k: v for k, v in made.items() if not k.startswith("projects/")}
     files["kpictl.yaml"] = settings
     return dict(sorted(files.items()))
 
