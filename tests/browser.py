@@ -213,8 +213,8 @@ LARGE_DEMO_PAGES = [
     "attention.html",
     "teams/index.html",
     "teams/engineering.html",
-    "projects/voice-invoice-assistant.html",
-    "projects/agentic-invoice-copilot.html",
+    "projects/voice-incident-assistant.html",
+    "projects/agentic-incident-triage.html",
     "warnings.html",
 ]
 # The pages of an organisation's size, on both demos (the small demo's team page is its first).

@@ -26,16 +26,16 @@ from kpictl.scaffold.demo_story import (
 
 REPO_URL = "https://github.com/example-org/ai-portfolio-kpis"
 SIZE = 150
-# team id: (display name, office, currency, units of the currency per US dollar)
+# team id: (display name, office, currency, units of the currency per US dollar, projects)
 TEAMS = {
-    "customer-operations": ("Customer operations and service excellence", "+0100", "EUR", 0.93),
-    "finance": ("Finance, procurement and controlling", "+0000", "GBP", 0.79),
-    "people": ("People, HR and workplace", "-0500", "USD", 1.0),
-    "engineering": ("Engineering productivity and developer platform", "+0530", "INR", 83.0),
-    "legal": ("Legal, risk and compliance", "+0100", "EUR", 0.93),
-    "marketing": ("Marketing and brand communications", "-0500", "USD", 1.0),
-    "sales": ("Sales and partner channels", "-0500", "USD", 1.0),
-    "supply-chain": ("Supply chain and field service operations", "+0000", "GBP", 0.79),
+    "customer-operations": ("Customer operations and service excellence", "+0100", "EUR", 0.93, 30),
+    "finance": ("Finance, procurement and controlling", "+0000", "GBP", 0.79, 24),
+    "people": ("People, HR and workplace", "-0500", "USD", 1.0, 14),
+    "engineering": ("Engineering productivity and developer platform", "+0530", "INR", 83.0, 26),
+    "legal": ("Legal, risk and compliance", "+0100", "EUR", 0.93, 12),
+    "marketing": ("Marketing and brand communications", "-0500", "USD", 1.0, 16),
+    "sales": ("Sales and partner channels", "-0500", "USD", 1.0, 18),
+    "supply-chain": ("Supply chain and field service operations", "+0000", "GBP", 0.79, 10),
 }
 # The rates kpictl.yaml declares; CHF (the Zurich office's projects) has none.
 RATES = {"EUR": 1.08, "GBP": 1.27, "INR": 0.012}
@@ -71,12 +71,14 @@ def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def _names(rng: random.Random) -> list[tuple[str, str, str]]:
-    """(id, name, team) of every project, teams in turn, each name used once."""
+    """(id, name, team) of every project, in kickoff order, each name used once; teams of
+    different sizes take turns at random."""
     found: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    teams = list(TEAMS)
+    teams = [team for team, spec in TEAMS.items() for _ in range(spec[4])]
+    rng.shuffle(teams)
     while len(found) < SIZE:
-        team = teams[len(found) % len(teams)]
+        team = teams[len(found)]
         name = f"{rng.choice(PREFIXES)}{rng.choice(TOPICS[team])} {rng.choice(KINDS)}"
         name = name[:1].upper() + name[1:]
         pid = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
@@ -96,7 +98,7 @@ def large_plan(rng: random.Random) -> Plan:
         fate = FATES[k % len(FATES)]
         if fate == "archive" and k >= 140:
             fate = "launch"
-        _, office, currency, scale = TEAMS[team]
+        _, office, currency, scale, _ = TEAMS[team]
         if k % 29 == 7:
             office, currency, scale = ZURICH
         owner = people[k % len(people)]

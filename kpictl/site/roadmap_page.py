@@ -84,11 +84,11 @@ def _no_date(reason: str | None) -> str:
     if reason is None:
         return "no forecast"
     if "longer than any project" in reason:
-        return "no date: longer on its current step than any project that finished it"
+        return "no date: slower than every project that finished its step"
     if "still running" in reason:
-        return "no date yet: too many comparable projects are still running"
+        return "no date yet: comparable projects still running"
     if "too little history" in reason:
-        return "no date yet: too few projects have finished its steps"
+        return "no date yet: too few finished projects"
     if "skipped" in reason:
         return "no launch planned (skipped)"
     return "no date yet"
