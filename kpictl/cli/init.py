@@ -9,7 +9,7 @@ import click
 from kpictl.errors import EXIT_OK
 from kpictl.git.repository import work_tree_prefix
 from kpictl.printable import printable
-from kpictl.scaffold.init import current_branch, init_repository
+from kpictl.scaffold.init import current_branch, init_repository, remembered_install
 from kpictl.scaffold.install_spec import explicit, running_install
 
 
@@ -26,8 +26,9 @@ from kpictl.scaffold.install_spec import explicit, running_install
     "install_spec",
     metavar="SPEC",
     help="The pip requirement for kpictl that the workflows install, e.g. 'kpictl==0.2.0' or "
-    "'kpictl @ git+https://github.com/org/kpictl@<commit id>'. Default: the kpictl running "
-    "now, as pip recorded its install.",
+    "'kpictl @ git+https://github.com/org/kpictl@<commit id>'. Remembered for later runs. "
+    "Default: the one an earlier --install gave, else the kpictl running now, as pip "
+    "recorded its install.",
 )
 def init(directory: Path, force: bool, install_spec: str | None) -> int:
     """Set up a KPI repository: projects/, kpictl.yaml, the site, pre-commit and CI workflows.
@@ -40,8 +41,9 @@ def init(directory: Path, force: bool, install_spec: str | None) -> int:
       kpictl init my-kpis && cd my-kpis && git init -b main && kpictl validate
       kpictl init --install 'kpictl @ git+https://github.com/org/kpictl@<commit id>'
     """
-    install = explicit(install_spec) if install_spec is not None else running_install()
-    results = init_repository(directory, force=force, install=install)
+    given = explicit(install_spec) if install_spec is not None else None
+    install = given or remembered_install(directory) or running_install()
+    results = init_repository(directory, force=force, install=install, remember=given is not None)
     if install.warning:
         click.echo(f"kpictl: warning: {printable(install.warning)}", err=True)
     prefix = work_tree_prefix(directory)

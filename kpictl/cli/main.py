@@ -94,7 +94,8 @@ class CommandModules(MutableMapping[str, click.Command]):
 )
 @click.version_option(__version__, prog_name="kpictl")
 def cli(root: Path | None) -> None:
-    """Measure generative-AI projects from their YAML files and git history.
+    """Measure generative-AI projects from their YAML files and git history: the 15 KPIs of
+    the strategy and, beside them, value and return.
 
     \b
     Example:

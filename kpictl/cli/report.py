@@ -79,7 +79,9 @@ def report(
     worktree: bool,
     strict: bool,
 ) -> int:
-    """The 15 KPIs per project and across the portfolio, with statuses and provenance.
+    """The 15 KPIs of the strategy and, beside them, value and return (what the portfolio
+    gives back: value to date, net value, return on investment, payback), per project and
+    across the portfolio, with statuses and provenance.
 
     \b
     Example:

@@ -9,9 +9,11 @@ from typing import Any, Literal
 from kpictl.config.definitions import (
     DIRECTIONS,
     ITEM_LISTS,
+    KPI_PHASES,
     MEASURE_TYPES,
     MILESTONE_STATUSES,
     PHASES,
+    VALUE_MEASURES,
     CostMeasure,
     DurationMeasure,
     EnvironmentsMeasure,
@@ -22,6 +24,7 @@ from kpictl.config.definitions import (
     MilestoneDef,
     Roles,
     TcoMeasure,
+    ValueMeasure,
     one_of,
 )
 from kpictl.config.merge import check_removed
@@ -66,6 +69,7 @@ def build_config(
             people=data["publish"]["people"],
             emails=bool(data["publish"]["emails"]),
             costs=_published_costs(data["publish"]["costs"]),
+            value=_published_costs(data["publish"]["value"]),
         ),
         repo_url=data.get("repo_url"),
         site_dir=data["site"]["dir"],
@@ -131,7 +135,7 @@ def _kpis(data: dict[str, Any], known: set[str], source: str | None) -> tuple[Kp
             KpiDef(
                 kpi["id"],
                 kpi["title"],
-                one_of(kpi["phase"], PHASES, f"the phase of the KPI {kpi['id']!r}"),
+                one_of(kpi["phase"], KPI_PHASES, f"the phase of the KPI {kpi['id']!r}"),
                 kpi.get("description", ""),
                 _measure(kpi, known, source),
                 kpi.get("target"),
@@ -166,6 +170,7 @@ def _measure(kpi: dict[str, Any], known: set[str], source: str | None) -> Measur
         "environments": ("from",),
         "items": ("items",),
         "tco": (),
+        "value": ("of",),
     }[kind]
     for key in needs:
         if key not in measure:
@@ -180,12 +185,15 @@ def _measure(kpi: dict[str, Any], known: set[str], source: str | None) -> Measur
     elif kind == "items":
         items = one_of(measure["items"], ITEM_LISTS, f"measure.items of {kpi['id']!r}")
         built = ItemsMeasure(items, measure.get("kind"))
+    elif kind == "value":
+        built = ValueMeasure(one_of(measure["of"], VALUE_MEASURES, f"measure.of of {kpi['id']!r}"))
     else:
         built = TcoMeasure(float(measure.get("projection_years", 5)))
     if kpi.get("unit") != built.unit:
         raise KpictlError(
             f"{source}: the KPI {kpi['id']!r} measures {kind}, so its unit is {built.unit!r}, "
-            f"not {kpi.get('unit')!r} (durations are in days; costs in the reporting currency)"
+            f"not {kpi.get('unit')!r} (durations are in days; costs in the reporting currency; "
+            "a return is a ratio)"
         )
     for event in built.events:
         milestone = event.removesuffix(".started")

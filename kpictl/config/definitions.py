@@ -11,13 +11,22 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeVar, get_args
 
 Phase = Literal["poc", "production", "scale"]
+# A KPI's phase: the strategy's three, or value (what the portfolio gives back), kept apart so
+# that the 15 KPIs of the strategy stay recognisable.
+KpiPhase = Literal["poc", "production", "scale", "value"]
 MilestoneStatus = Literal["planned", "in_progress", "done", "skipped"]
 Direction = Literal["lower", "higher"]
-Unit = Literal["days", "currency"]  # currency: an amount in the reporting currency
+# currency: an amount in the reporting currency; ratio: a fraction (0.25 is 25%)
+Unit = Literal["days", "currency", "ratio"]
 ItemList = Literal["updates", "feedback_rounds"]
-MeasureType = Literal["duration", "items", "environments", "cost", "tco"]
+MeasureType = Literal["duration", "items", "environments", "cost", "tco", "value"]
+# What a value measure measures: benefits accrued to date, net of the costs accrued to date,
+# the return on those costs, or the days from the start until value first covers cost.
+ValueOf = Literal["to_date", "net", "roi", "payback"]
 
 PHASES: tuple[Phase, ...] = get_args(Phase)
+KPI_PHASES: tuple[KpiPhase, ...] = get_args(KpiPhase)
+VALUE_MEASURES: tuple[ValueOf, ...] = get_args(ValueOf)
 MILESTONE_STATUSES: tuple[MilestoneStatus, ...] = get_args(MilestoneStatus)
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 ITEM_LISTS: tuple[ItemList, ...] = get_args(ItemList)
@@ -149,14 +158,46 @@ class TcoMeasure:
         return f"costs accrued until the as-of date; projected to {self.projection_years:g} years"
 
 
-Measure = DurationMeasure | ItemsMeasure | EnvironmentsMeasure | CostMeasure | TcoMeasure
+@dataclass(frozen=True)
+class ValueMeasure:
+    """What the benefits give back, as of the as-of date (see ``ValueOf``)."""
+
+    type: ClassVar[MeasureType] = "value"
+    of: ValueOf
+
+    @property
+    def unit(self) -> Unit:
+        if self.of == "roi":
+            return "ratio"
+        return "days" if self.of == "payback" else "currency"
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def definition(self) -> str:
+        return _VALUE_DEFINITIONS[self.of]
+
+
+_VALUE_DEFINITIONS: dict[ValueOf, str] = {
+    "to_date": "benefits accrued until the as-of date",
+    "net": "benefits minus costs accrued until the as-of date",
+    "roi": "(benefits − costs) / costs, accrued until the as-of date",
+    "payback": "start → the moment accrued benefits first reach accrued costs",
+}
+
+
+Measure = (
+    DurationMeasure | ItemsMeasure | EnvironmentsMeasure | CostMeasure | TcoMeasure | ValueMeasure
+)
 
 
 @dataclass(frozen=True)
 class KpiDef:
     id: str
     title: str
-    phase: Phase
+    phase: KpiPhase
     description: str
     measure: Measure
     target: float | None
@@ -170,7 +211,7 @@ class KpiDef:
         return self.measure.unit
 
     def unit_in(self, currency: str) -> str:
-        """The unit values are shown in: days, or ``currency`` for an amount."""
+        """The unit values are shown in: days, ratio, or ``currency`` for an amount."""
         return currency if self.unit == "currency" else self.unit
 
     @property

@@ -7,9 +7,11 @@ from typing import Any
 from kpictl.config.definitions import (
     DIRECTIONS,
     ITEM_LISTS,
+    KPI_PHASES,
     MEASURE_TYPES,
     MILESTONE_STATUSES,
     PHASES,
+    VALUE_MEASURES,
 )
 
 # (?!\n) before $: in Python, $ also matches before a final line break; in JSON Schema
@@ -22,7 +24,7 @@ MIN_RATE = 1e-9
 MAX_RATE = 1e9
 
 
-def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
+def _catalog_entry(extra: dict[str, Any], phases: tuple[str, ...] = PHASES) -> dict[str, Any]:
     """A milestone or KPI entry of kpictl.yaml: an id, and what it changes or adds."""
     return {
         "type": "object",
@@ -32,7 +34,7 @@ def _catalog_entry(extra: dict[str, Any]) -> dict[str, Any]:
         "properties": {
             "id": {"type": "string", "pattern": MILESTONE_ID},
             "title": {"type": "string", "minLength": 1},
-            "phase": {"enum": list(PHASES)},
+            "phase": {"enum": list(phases)},
             "description": {"type": "string"},
             "removed": {"type": "boolean"},
             **extra,
@@ -115,6 +117,7 @@ def config_schema() -> dict[str, Any]:
                     "people": {"enum": ["names", "initials", "none"]},
                     "emails": {"type": "boolean"},
                     "costs": {"enum": [True, "totals", False]},
+                    "value": {"enum": [True, "totals", False]},
                 },
             },
             "teams": {
@@ -141,6 +144,7 @@ def config_schema() -> dict[str, Any]:
                                 "to": text,
                                 "items": {"enum": list(ITEM_LISTS)},
                                 "kind": text,
+                                "of": {"enum": list(VALUE_MEASURES)},
                                 "projection_years": {
                                     "type": "number",
                                     "exclusiveMinimum": 0,
@@ -148,7 +152,8 @@ def config_schema() -> dict[str, Any]:
                                 },
                             },
                         },
-                    }
+                    },
+                    KPI_PHASES,
                 ),
             },
             "gates": {

@@ -12,11 +12,18 @@ from kpictl.config.definitions import Gate, KpiDef, MilestoneDef, Roles
 @dataclass(frozen=True)
 class Publish:
     """What the published site shows: people by name, initials or not at all; owners'
-    e-mail addresses or not; costs in full, totals only, or not at all."""
+    e-mail addresses or not; costs, and value (benefits), in full, totals only, or not at all.
+    Net value, return and payback reveal one from the other, so they need both."""
 
     people: Literal["names", "initials", "none"] = "names"
     emails: bool = False
     costs: Literal["true", "totals", "false"] = "true"
+    value: Literal["true", "totals", "false"] = "true"
+
+    @property
+    def returns(self) -> bool:
+        """Whether net value, return on investment and payback may be published."""
+        return self.costs != "false" and self.value != "false"
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from kpictl.config import Config
 from kpictl.kpis.forecast.forecaster import forecast_portfolio
 from kpictl.kpis.measures import project_result
-from kpictl.kpis.money import Money, missing_rate_warnings
+from kpictl.kpis.money import Money, benefit_rate_warnings, missing_rate_warnings
 from kpictl.kpis.portfolio import cost_over_time, spend, summarise_portfolio
 from kpictl.kpis.results import Report
 from kpictl.kpis.timeline import Timeline
+from kpictl.kpis.value import portfolio_value
 
 
 def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) -> Report:
@@ -16,6 +17,7 @@ def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) ->
     portfolio = summarise_portfolio(projects, config, as_of)
     portfolio.cost_over_time = cost_over_time(timelines, config, as_of)
     portfolio.spend = spend(portfolio.cost_over_time, config, as_of)
+    portfolio.value = portfolio_value(timelines, projects, config, as_of, portfolio.spend.to_date)
     if config.forecast.enabled:
         forecasts = forecast_portfolio(timelines, config, as_of)
         for p in projects:
@@ -23,6 +25,7 @@ def compute(timelines: list[Timeline], config: Config, as_of: int, head: str) ->
         portfolio.launches_expected = forecasts.launches
         portfolio.launches_not_counted = forecasts.not_counted
     warnings = missing_rate_warnings(timelines, Money(config))
+    warnings += benefit_rate_warnings(timelines, Money(config))
     return Report(
         as_of, head, config.reporting_currency, config.kpis, projects, portfolio, warnings
     )

@@ -16,6 +16,7 @@ from kpictl.config.definitions import (
     EnvironmentsMeasure,
     ItemsMeasure,
     TcoMeasure,
+    ValueMeasure,
 )
 from kpictl.dates import DAY, day_text
 from kpictl.kpis.judge import judge, judge_running
@@ -24,6 +25,7 @@ from kpictl.kpis.results import KpiValue, ProjectResult
 from kpictl.kpis.state import standing
 from kpictl.kpis.stats import median
 from kpictl.kpis.timeline import Dated, Timeline
+from kpictl.kpis.value import project_value, value_kpi
 from kpictl.project.status import phase_of
 
 
@@ -244,6 +246,16 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
     clock = min(as_of, t.last_change_at) if t.archived else as_of
     start_id = config.roles.start
     money = Money(config)
+    categories: dict[str, float] = defaultdict(float)
+    for cost in t.costs:
+        if money.has_rate(cost):  # the rest leave the cost to date unknown (costs_left_out)
+            categories[cost.category] += money.accrued(cost, None, clock)
+    left_out = money.left_out(t.costs, clock)
+    accrued = [c for c in t.costs if money.accrues(c, None, clock)]
+    cost_to_date = None if left_out else round(sum(categories.values()), 2)
+    value = project_value(t, config, as_of, cost_to_date)
+    start = t.milestones.get(start_id)
+    started = start.done_at if start else None
     results: dict[str, KpiValue] = {}
     for kpi in config.kpis:
         unit = kpi.unit_in(config.reporting_currency)
@@ -256,19 +268,14 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
             results[kpi.id] = _environments(kpi, m, t, clock, unit, config.environments, start_id)
         elif isinstance(m, CostMeasure):
             results[kpi.id] = _cost(kpi, m, t, clock, unit, money, start_id)
+        elif isinstance(m, ValueMeasure):
+            results[kpi.id] = value_kpi(kpi, m, value, started, clock, unit)
         else:
             results[kpi.id] = _tco(kpi, m, t, clock, unit, money, start_id)
     if t.archived:  # a deleted project's clocks stopped: none of them is still running late
-        for value in results.values():
-            if value.status == "overdue":
-                value.status = "running"
-    categories: dict[str, float] = defaultdict(float)
-    for cost in t.costs:
-        if money.has_rate(cost):  # the rest leave the cost to date unknown (costs_left_out)
-            categories[cost.category] += money.accrued(cost, None, clock)
-    left_out = money.left_out(t.costs, clock)
-    accrued = [c for c in t.costs if money.accrues(c, None, clock)]
-    start = t.milestones.get(start_id)
+        for kpi_value in results.values():
+            if kpi_value.status == "overdue":
+                kpi_value.status = "running"
     phase = phase_of(t.data.get("milestones") or {}, config.roles)
     return ProjectResult(
         id=t.id,
@@ -278,11 +285,12 @@ def project_result(t: Timeline, config: Config, as_of: int) -> ProjectResult:
         path=t.path,
         phase=phase,
         archived=t.archived,
-        start_at=start.done_at if start else None,
+        start_at=started,
         last_change_at=t.last_change_at,
         kpis=results,
         costs_by_category={k: round(v, 2) for k, v in sorted(categories.items())},
         standing=standing(t, phase, config, as_of),
         costs_left_out=tuple(left_out),
         costs_note=money.missing_note(accrued) if left_out else None,
+        value=value,
     )

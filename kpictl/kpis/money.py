@@ -10,14 +10,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Protocol
 
 from kpictl.config import Config
 from kpictl.dates import DAY
-from kpictl.kpis.timeline import Cost, Timeline
+from kpictl.kpis.timeline import Timeline
 
 YEAR_DAYS = 365.25
 # The most a converted amount is multiplied by when accrued: monthly, over ten thousand years.
 _MOST_ACCRUED = 12 * 10_000
+
+
+class Accruing(Protocol):
+    """A cost or a benefit: an amount once, or per month or year, over a span."""
+
+    @property
+    def amount(self) -> float: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def per(self) -> str: ...
+    @property
+    def starts_at(self) -> int: ...
+    @property
+    def ends_at(self) -> int | None: ...
+
+
+Cost = Accruing  # what the methods below say, for costs and benefits alike
 
 
 class Money:
@@ -53,8 +72,20 @@ class Money:
         stop = end if cost.ends_at is None else min(end, cost.ends_at)
         if stop <= begin:
             return 0.0
-        per_day = amount * 12 / YEAR_DAYS if cost.per == "month" else amount / YEAR_DAYS
-        return per_day * (stop - begin) / DAY
+        return Money._per_day(cost, amount) * (stop - begin) / DAY
+
+    @staticmethod
+    def _per_day(cost: Cost, amount: float) -> float:
+        return amount * 12 / YEAR_DAYS if cost.per == "month" else amount / YEAR_DAYS
+
+    def rate_at(self, cost: Cost, moment: float) -> float:
+        """What a recurring ``cost`` adds per second just after ``moment`` (0 outside its span,
+        and for a one-off), in the reporting currency; only for a cost that ``has_rate``."""
+        if cost.per == "once" or moment < cost.starts_at:
+            return 0.0
+        if cost.ends_at is not None and moment >= cost.ends_at:
+            return 0.0
+        return self._per_day(cost, self.convert(cost)) / DAY
 
     def missing_rates(self, costs: Iterable[Cost]) -> list[str]:
         """The currencies of the ``costs`` that do not convert (``has_rate``), sorted."""
@@ -103,4 +134,14 @@ def missing_rate_warnings(timelines: Iterable[Timeline], money: Money) -> list[s
         f"cost totals leave them out; {fix}"
         for t in timelines
         for why, fix in map(money.problem, money.missing_rates(t.costs))
+    ]
+
+
+def benefit_rate_warnings(timelines: Iterable[Timeline], money: Money) -> list[str]:
+    """One warning per project and currency of a benefit that does not convert."""
+    return [
+        f"{t.path}: {why.replace('costs in', 'benefits in')}, so this project's value KPIs "
+        f"are unknown and the portfolio's value leaves them out; {fix}"
+        for t in timelines
+        for why, fix in map(money.problem, money.missing_rates(t.benefits))
     ]

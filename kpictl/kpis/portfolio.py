@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kpictl.config import Config, KpiDef
-from kpictl.config.definitions import PHASES, TcoMeasure
+from kpictl.config.definitions import PHASES, TcoMeasure, ValueMeasure
 from kpictl.dates import full_quarters, is_partial, quarter, quarters, zone
 from kpictl.kpis.judge import judge_current, judge_portfolio, miss
 from kpictl.kpis.money import Money
@@ -40,7 +40,7 @@ def _current(
     """The KPI over the values whose end event falls in the last full quarters."""
     window = full_quarters(as_of, config.current_quarters, zone(config.timezone))
     start, end = window[0][1], window[-1][2]
-    as_of_values = isinstance(kpi.measure, TcoMeasure)
+    as_of_values = isinstance(kpi.measure, (TcoMeasure, ValueMeasure))
     if as_of_values:  # every value is as of the as-of date: the window is the present
         summary = all_time
     else:

@@ -46,6 +46,7 @@ class KpiValue:
     note: str | None = None
     n: int | None = None  # how many items a median is over
     projected: float | None = None  # total cost of ownership at the projection horizon
+    projected_at: int | None = None  # payback running: when the current rates would reach it
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,33 @@ class Standing:
     milestones_total: int
 
 
+@dataclass(frozen=True)
+class ProjectValue:
+    """What a project gives back by the as-of date, beside what it cost (``kpis.value``).
+    Amounts are in the reporting currency; None is unknown, and ``note`` says why."""
+
+    to_date: float | None  # every benefit accrued by the as-of date
+    measured: float | None  # the part of it from benefits measured now
+    cost: float | None  # every cost accrued by the as-of date (the costs themselves)
+    net: float | None
+    roi: float | None  # net / cost: 0.25 is 25%
+    paid_back_at: int | None  # when accrued value first reached accrued cost
+    projected_payback_at: int | None  # not paid back: when the current rates would reach it
+    note: str | None = None  # why the value is unknown
+    roi_note: str | None = None  # why the return is unknown while the value is known
+    payback_note: str | None = None
+    left_out: tuple[str, ...] = ()  # currencies of benefits that do not convert
+    measurements: tuple[tuple[str, int, str | None], ...] = ()  # (item, became measured, commit)
+    # Cumulative (moment, cost, estimated value, measured value): the value-against-cost chart.
+    curve: tuple[tuple[int, float, float, float], ...] = ()
+
+    @property
+    def estimated(self) -> float | None:
+        if self.to_date is None or self.measured is None:
+            return None
+        return round(self.to_date - self.measured, 2)
+
+
 @dataclass
 class ProjectResult:
     id: str
@@ -129,6 +157,7 @@ class ProjectResult:
     # The currencies of costs accrued by the as-of date that do not convert, and why.
     costs_left_out: tuple[str, ...] = ()
     costs_note: str | None = None
+    value: ProjectValue | None = None  # None: withheld from the site (publish: {value: false})
 
     @property
     def cost_to_date(self) -> float | None:
@@ -181,6 +210,32 @@ class Spend:
     last_quarter: tuple[str, float] | None  # the last full quarter and what it cost
 
 
+@dataclass(frozen=True)
+class GroupValue:
+    """A team's or label's value and cost to date (what converts) and its pooled return."""
+
+    to_date: float
+    measured: float
+    cost: float | None  # None: withheld from the site
+    roi: float | None
+
+
+@dataclass(frozen=True)
+class PortfolioValue:
+    """What the portfolio gives back: to date, the measured part, quarter by quarter (as
+    ``Spend``: the last quarter may be partial), and the pooled return on the cost to date."""
+
+    to_date: float
+    measured_to_date: float
+    cost_to_date: float | None  # None: withheld from the site (publish: {costs: false})
+    roi: float | None  # pooled: total net value over total cost; None when that cost is 0
+    by_quarter: tuple[tuple[str, float, float, bool], ...]  # (quarter, value, measured, partial)
+    last_quarter: tuple[str, float] | None
+    paid_back: tuple[str, ...]  # the projects whose value has reached their cost
+    groups: dict[str, dict[str, GroupValue]]  # team or label → group → its value
+    left_out: LeftOut | None = None  # benefits that do not convert
+
+
 @dataclass
 class Portfolio:
     kpis: dict[str, Summary]
@@ -202,6 +257,7 @@ class Portfolio:
     launches_expected: list[LaunchCount] | None = None  # None when forecasts are off
     launches_not_counted: list[str] = field(default_factory=list)  # running, without a forecast
     costs_left_out: LeftOut | None = None  # None: the cost totals leave nothing out
+    value: PortfolioValue | None = None  # None: no project records a benefit
 
 
 @dataclass
@@ -214,6 +270,7 @@ class Report:
     portfolio: Portfolio
     warnings: list[str] = field(default_factory=list)  # what the computation left out, and why
     costs_withheld: bool = False  # publish: {costs: false}: no money at all, not even a zero
+    value_withheld: bool = False  # publish: {value: false}: no value to date, not even a zero
 
     @property
     def units(self) -> dict[str, str]:

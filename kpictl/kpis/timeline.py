@@ -14,6 +14,7 @@ from kpictl.config import Config
 from kpictl.config.definitions import MilestoneStatus
 from kpictl.dates import parse_declared, zone
 from kpictl.history.model import BranchHistory, ProjectHistory, Revision
+from kpictl.kpis.benefits import Benefit, Benefits
 from kpictl.project.status import status_of
 
 STARTED = ("in_progress", "done")
@@ -92,6 +93,7 @@ class Timeline:
     updates: list[Item] = field(default_factory=list)
     feedback_rounds: list[Item] = field(default_factory=list)
     costs: list[Cost] = field(default_factory=list)
+    benefits: list[Benefit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     last_change_at: int = 0
 
@@ -382,13 +384,14 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
     updates = _Items("updates", "live", log)
     feedback_rounds = _Items("feedback_rounds", "addressed", log)
     costs = _Costs(log)
+    benefits = Benefits(log)
     previous: dict[str, Any] | None = None
     for revision in project.revisions:
         timeline.last_change_at = max(timeline.last_change_at, revision.landed_at)
         data = identity.see(revision, previous)
         if data is None:
             continue
-        for section in (milestones, environments, updates, feedback_rounds, costs):
+        for section in (milestones, environments, updates, feedback_rounds, costs, benefits):
             section.see(revision, data, previous)
         previous = data
     tz = zone(config.timezone)
@@ -397,6 +400,7 @@ def build_timeline(project: ProjectHistory, config: Config) -> Timeline:
     timeline.updates = updates.settle(latest_data)
     timeline.feedback_rounds = feedback_rounds.settle(latest_data)
     timeline.costs = costs.settle(latest_data, tz)
+    timeline.benefits = benefits.settle(latest_data, tz)
     return timeline
 
 

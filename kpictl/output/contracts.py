@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kpictl.output.value_contract import PORTFOLIO_VALUE, PROJECT_VALUE
+
 REPORT_SCHEMA_VERSION = 1
 HISTORY_SCHEMA_VERSION = 1
 
@@ -32,7 +34,8 @@ _KPI_VALUE = _object(
     {
         "value": {
             **_NUMBER,
-            "description": "days as computed (seconds / 86,400, six decimals), or money",
+            "description": "days as computed (seconds / 86,400, six decimals), money to the "
+            "cent, or a ratio to four decimals (unit: ratio; 0.25 is 25%)",
         },
         "unit": {"type": "string"},
         "status": {
@@ -53,6 +56,10 @@ _KPI_VALUE = _object(
         "commit": _COMMIT,
         "n": {"type": "integer"},
         "projected": {"type": "number"},
+        "projected_at": {
+            **_TIME,
+            "description": "payback running: when the current rates would reach cost",
+        },
         "note": {"type": "string"},
     },
     required=["value", "unit", "status", "target", "from", "to", "commit"],
@@ -132,7 +139,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                     {
                         "id": _ID,
                         "title": {"type": "string"},
-                        "phase": {"enum": ["poc", "production", "scale"]},
+                        "phase": {"enum": ["poc", "production", "scale", "value"]},
                         "unit": {"type": "string"},
                         "target": _NUMBER,
                         "direction": {"enum": ["lower", "higher"]},
@@ -189,6 +196,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                                 "note": {"type": "string"},
                             }
                         ),
+                        "value": PROJECT_VALUE,
                     },
                     required=[
                         "id",
@@ -269,6 +277,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                         "costs_by_category and cost_over_time); left_out, when present, names "
                         "the projects and currencies these totals leave out",
                     },
+                    "value": PORTFOLIO_VALUE,
                     "launches_expected": _LAUNCHES,
                     "launches_not_counted": {"type": "array", "items": _ID},
                 },
@@ -343,6 +352,12 @@ HISTORY_SCHEMA: dict[str, Any] = {
                         "updates": {"type": "array", "items": _item("live_at")},
                         "feedback_rounds": {"type": "array", "items": _item("addressed_at")},
                         "costs": {"type": "array", "items": {"type": "object"}},
+                        "benefits": {
+                            "type": "array",
+                            "items": {"type": "object"},
+                            "description": "each with measured_at and measured_commit: the "
+                            "landing that made it a measurement (null while an estimate)",
+                        },
                         "events": {"type": "array", "items": {"type": "object"}},
                     }
                 ),

@@ -4,8 +4,9 @@ Both sides are computed at the same moment, each with its own kpictl.yaml, so a 
 because the change moves it: through a project file, or through the configuration.
 
 The summary is posted where the site's readers may read it (a pull request), so it follows
-`publish: {costs: ...}` as the site does, the stricter of the two sides: `totals` leaves out
-cost line items (items, vendors, amounts), `false` every amount and the KPIs counted in money.
+`publish: {costs: ..., value: ...}` as the site does, the stricter of the two sides: `totals`
+leaves out line items (items, vendors, amounts), `false` every amount and the KPIs counted in
+it (net value, return and payback need both).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from kpictl.config.definitions import Gate
 from kpictl.dates import day_text, minute_text
 from kpictl.kpis import Forecast, KpiValue, ProjectResult
 from kpictl.kpis.timeline import Timeline
+from kpictl.output.benefits_diff import (
+    benefit_changes,
+    new_project_benefits,
+    shown_catalog,
+    value_shown,
+)
 from kpictl.output.id_changes import IdChange, find_id_changes, id_change_note
 from kpictl.output.markdown import code, md_text
 from kpictl.output.report import STATUS_WORDS, number_text
@@ -78,9 +85,8 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
         for pid in before.timelines.keys() | after.timelines.keys()
         if _content_changed(before.timelines.get(pid), after.timelines.get(pid))
     )
-    catalog = after_side.report.catalog
-    if costs == "false":  # no money at all: the KPIs counted in money are left out
-        catalog = tuple(k for k in catalog if k.unit != "currency")
+    value = value_shown(before_side.config, after_side.config)
+    catalog = shown_catalog(after_side.report.catalog, costs, value)
     moved_elsewhere = [
         pid
         for pid in sorted(before.results.keys() & after.results.keys())
@@ -90,7 +96,7 @@ def diff_markdown(before_side: Computed, after_side: Computed, base: str, head: 
         lines.append("No change to any project file, to kpictl.yaml, or to any KPI.")
         return "\n".join(lines) + "\n"
     for pid in touched:
-        lines += _project(pid, before, after, catalog, costs, id_changes.get(pid))
+        lines += _project(pid, before, after, catalog, (costs, value), id_changes.get(pid))
     if moved_elsewhere:
         lines += [
             "### Projects whose KPIs move without a change to their file",
@@ -194,15 +200,16 @@ def _project(
     before: _Side,
     after: _Side,
     catalog: tuple[KpiDef, ...],
-    costs: str,
+    shown: tuple[str, str],
     id_change: IdChange | None,
 ) -> list[str]:
+    costs, value = shown
     old_t, new_t = before.timelines.get(pid), after.timelines.get(pid)
     old = old_t.data if old_t else {}
     new = new_t.data if new_t else {}
     name = md_text(str(new.get("name") or old.get("name") or pid))
     if old_t is None and new_t is not None:
-        return _new_project(pid, name, new_t, after.results.get(pid), catalog, costs)
+        return _new_project(pid, name, new_t, after.results.get(pid), catalog, shown)
     states = []
     if old_t is not None and new_t is not None:
         if new_t.archived and not old_t.archived and id_change is not None:
@@ -232,6 +239,7 @@ def _project(
             if (old.get("costs") or []) != (new.get("costs") or [])
             else []
         ),
+        *benefit_changes(old, new, value),
     ]
     if not changes and not states:
         changes = ["- milestones, updates and costs unchanged; a revision landed and was undone"]
@@ -250,8 +258,9 @@ def _new_project(
     timeline: Timeline,
     result: ProjectResult | None,
     catalog: tuple[KpiDef, ...],
-    costs: str,
+    shown: tuple[str, str],
 ) -> list[str]:
+    costs, value = shown
     team = md_text(str(timeline.data.get("team", "")))
     lines = [
         f"### {name} ({code(pid)}), new project",
@@ -265,6 +274,7 @@ def _new_project(
         lines.append(f"- costs: {_WITHHELD[costs]}")
     for cost in items if costs == "true" else []:
         lines.append(f"- cost: **{md_text(str(cost['item']))}**, {md_text(_describe(cost))}")
+    lines += new_project_benefits(timeline.data, value)
     if result is not None:
         final = [
             f"{md_text(k.title)} {_value(result.kpis[k.id])}"
@@ -332,7 +342,8 @@ def _value(v: KpiValue | None) -> str:
         return "—"
     if v.value is None:
         return STATUS_WORDS.get(v.status, v.status)
-    return f"{number_text(v.value, v.unit)} {v.unit} ({STATUS_WORDS.get(v.status, v.status)})"
+    unit = "" if v.unit == "ratio" else f" {v.unit}"  # a return reads as a percentage
+    return f"{number_text(v.value, v.unit)}{unit} ({STATUS_WORDS.get(v.status, v.status)})"
 
 
 def _target(target: float | None, unit: str) -> str:
@@ -346,7 +357,7 @@ def _moved(before: KpiValue | None, after: KpiValue | None) -> bool:
         return True
     if before.value is None or after.value is None:
         return before.value != after.value
-    tolerance = 0.05 if after.unit == "days" else 0.5
+    tolerance = {"days": 0.05, "ratio": 0.0005}.get(after.unit, 0.5)
     return abs(before.value - after.value) > tolerance
 
 

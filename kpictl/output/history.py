@@ -89,6 +89,23 @@ def timeline_json(t: Timeline) -> dict[str, Any]:
             }
             for c in t.costs
         ],
+        "benefits": [
+            {
+                "item": b.item,
+                "kind": b.kind,
+                "amount": b.amount,
+                "currency": b.currency,
+                "per": b.per,
+                "basis": b.basis,
+                "added_at": iso(b.added_at),
+                "starts_at": iso(b.starts_at),
+                "ends_at": iso(b.ends_at),
+                "commit": b.commit,
+                "measured_at": iso(b.measured_at),
+                "measured_commit": b.measured_commit,
+            }
+            for b in t.benefits
+        ],
         "events": [_event(e) for e in t.events],
     }
 

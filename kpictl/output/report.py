@@ -24,6 +24,11 @@ from kpictl.output.forecast import (
     launches_markdown,
 )
 from kpictl.output.report_json import left_out_words, report_json, rounded
+from kpictl.output.value_text import (
+    group_value_line,
+    portfolio_value_sentence,
+    project_value_sentence,
+)
 from kpictl.printable import bidi_visible, printable
 
 ReportFormat = Literal["table", "json", "csv", "markdown"]
@@ -69,11 +74,13 @@ def number_text(value: float | None, unit: str = "days") -> str:
         return "—"
     if unit == "days":
         return f"{value:,.1f}"
+    if unit == "ratio":
+        return f"{value * 100:,.1f}%"
     return f"{value:,.0f}"
 
 
 def _title(k: KpiDef, unit: str, width: int) -> str:
-    label = printable(f"{k.title} ({'days' if unit == 'days' else unit})")
+    label = printable(f"{k.title} ({'%' if unit == 'ratio' else unit})")
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
@@ -111,7 +118,11 @@ def _now_notes(report: Report) -> list[str]:
             )
     quiet = [k.id for k in report.catalog if current[k.id].status == "no_recent_data"]
     window = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
-    note = f"Now ({window}): {len(missed)} of {len(report.catalog)} KPIs miss their target"
+    value = sum(1 for k in report.catalog if k.phase == "value")
+    counted = f"{len(report.catalog)} KPIs"
+    if value:
+        counted += f" ({len(report.catalog) - value} of the strategy, {value} of value and return)"
+    note = f"Now ({window}): {len(missed)} of the {counted} miss their target"
     note += f": {'; '.join(missed)}" if missed else ""
     notes = [note]
     if quiet:
@@ -152,6 +163,8 @@ def report_table(report: Report, view: ReportView) -> str:
             )
         if p.costs_left_out is not None:
             notes.append(f"Costs: {left_out_words(p.costs_left_out, report.currency)}")
+        value = portfolio_value_sentence(report)
+        notes += [value] if value else []
         for note in notes:
             lines += textwrap.wrap(note, 100, initial_indent="  ", subsequent_indent="    ")
         lines += launches_lines(report)
@@ -159,6 +172,8 @@ def report_table(report: Report, view: ReportView) -> str:
             for name, summaries in p.groups[group_by].items():
                 lines += ["", f"{group_by.capitalize()} {printable(name)}"]
                 lines += _summary_rows(report, summaries, units)
+                value = group_value_line(report, group_by, name)
+                lines += [printable(value)] if value else []
         lines.append("")
     for r in shown:
         archived = "  (archived)" if r.archived else ""
@@ -181,6 +196,9 @@ def report_table(report: Report, view: ReportView) -> str:
                 initial_indent="  ",
                 subsequent_indent="    ",
             )
+        value = project_value_sentence(r.value, report.currency, printable)
+        if value:
+            lines += textwrap.wrap(value, 100, initial_indent="  ", subsequent_indent="    ")
         if r.forecast is not None:
             lines += textwrap.wrap(
                 f"Launch forecast: {forecast_line(r.forecast)}",
@@ -231,6 +249,9 @@ def report_csv(report: Report, view: ReportView) -> str:
                     v.note,
                 ]
             )
+        if r.value is not None and r.value.measured is not None:
+            measured = [r.id, r.team, r.phase, "value_measured", r.value.measured]
+            writer.writerow([*measured, report.currency, "measured", None, None, iso(report.as_of)])
         as_of = iso(report.as_of)
         for kpi, days, status, when, note in csv_rows(r.forecast, report.as_of):
             row = (r.id, r.team, r.phase, kpi, days, "days", status, None, as_of, when, None, note)
@@ -273,6 +294,8 @@ def report_markdown(report: Report, view: ReportView) -> str:
     if p.costs_left_out is not None:
         words = left_out_words(p.costs_left_out, report.currency)
         lines += ["", f"Costs: {md_escape(words)}."]
+    value = portfolio_value_sentence(report)
+    lines += ["", f"{md_escape(value)}."] if value else []
     lines += launches_markdown(report, md_escape)
     for r in view.projects:
         lines += [
@@ -292,6 +315,8 @@ def report_markdown(report: Report, view: ReportView) -> str:
             )
         if r.costs_note is not None:
             lines += ["", f"Cost to date: unknown: {md_escape(r.costs_note)}."]
+        value = project_value_sentence(r.value, report.currency)
+        lines += ["", f"{md_escape(value)}."] if value else []
         lines += forecast_markdown(r.forecast, md_escape)
     return "\n".join(lines) + "\n"
 

@@ -12,6 +12,7 @@ from kpictl.kpis.stats import Curve, Summary
 from kpictl.output.contracts import REPORT_SCHEMA_VERSION
 from kpictl.output.forecast import forecast_json, launches_json
 from kpictl.output.jsontext import json_text
+from kpictl.output.value_json import portfolio_value_json, project_value_json
 
 
 def rounded(value: float | None, unit: str) -> float | None:
@@ -19,7 +20,7 @@ def rounded(value: float | None, unit: str) -> float | None:
     money to the cent. Text, Markdown and the site round for reading."""
     if value is None:
         return None
-    return round(value, 6 if unit == "days" else 2)
+    return round(value, {"days": 6, "ratio": 4}.get(unit, 2))
 
 
 def _kpi_json(v: KpiValue) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def _kpi_json(v: KpiValue) -> dict[str, Any]:
         out["n"] = v.n
     if v.projected is not None:
         out["projected"] = v.projected
+    if v.projected_at is not None:
+        out["projected_at"] = iso(v.projected_at)
     if v.note:
         out["note"] = v.note
     return out
@@ -182,6 +185,8 @@ def report_data(
         "cost_over_time": [{"quarter": q, **totals} for q, totals in p.cost_over_time],
         "spend": _spend_json(p.spend, p.costs_left_out, report.currency),
     }
+    if not report.value_withheld:
+        portfolio["value"] = portfolio_value_json(p.value, report.currency, group_by)
     forecasts = p.launches_expected is not None  # off in kpictl.yaml: no forecast keys at all
     if p.launches_expected is not None:
         portfolio["launches_expected"] = launches_json(p.launches_expected)
@@ -223,6 +228,7 @@ def report_data(
                 "archived": r.archived,
                 "kpis": {k: _kpi_json(v) for k, v in r.kpis.items()},
                 "costs_by_category": r.costs_by_category,
+                **project_value_json(r.value),
                 **({"forecast": forecast_json(r.forecast)} if forecasts else {}),
             }
             for r in (report.projects if projects is None else projects)

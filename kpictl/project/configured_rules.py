@@ -144,16 +144,23 @@ def _dates_now(view: Accepted, config: Config, now: datetime) -> Iterator[Findin
 
 
 def _currencies(view: Accepted, config: Config) -> Iterator[Finding]:
-    costs = view.data.get("costs")
-    if not isinstance(costs, list):
+    for section, what in (("costs", "cost"), ("benefits", "benefit")):
+        yield from _section_currencies(view, config, section, what)
+
+
+def _section_currencies(
+    view: Accepted, config: Config, section: str, what: str
+) -> Iterator[Finding]:
+    entries = view.data.get(section)
+    if not isinstance(entries, list):
         return
     known = currencies()
     rated = {config.reporting_currency, *(code for code, _ in config.rates)}
-    for index, cost in enumerate(costs):
-        code = cost.get("currency") if isinstance(cost, dict) else None
+    for index, entry in enumerate(entries):
+        code = entry.get("currency") if isinstance(entry, dict) else None
         if not isinstance(code, str) or not re.match(CURRENCY, code):
             continue
-        path = ("costs", index, "currency")
+        path = (section, index, "currency")
         if code not in known:
             close = difflib.get_close_matches(code.upper(), sorted(known), n=1, cutoff=0.6)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
@@ -170,15 +177,15 @@ def _currencies(view: Accepted, config: Config) -> Iterator[Finding]:
                 "no-rate",
                 f"kpictl.yaml has no conversion rate for {code} to the reporting currency "
                 f"{reporting}; add one under currency: {{rates: {{{code}: "
-                f"<{reporting} per {code}>}}}}, or write the cost in {reporting}",
+                f"<{reporting} per {code}>}}}}, or write the {what} in {reporting}",
             )
         else:
-            yield from _converted(index, cost.get("amount"), code, config)
+            yield from _converted((section, index, "amount"), entry.get("amount"), code, config)
 
 
-def _converted(index: int, amount: Any, code: str, config: Config) -> Iterator[Finding]:
-    """A cost whose amount in the reporting currency is not a finite number, which no total or
-    KPI could count (kpictl.yaml's bounds on rates keep it from happening; this keeps it so)."""
+def _converted(path: PathKey, amount: Any, code: str, config: Config) -> Iterator[Finding]:
+    """An amount whose value in the reporting currency is not a finite number, which no total
+    or KPI could count (kpictl.yaml's bounds on rates keep it from happening; this keeps it so)."""
     if not isinstance(amount, (int, float)) or isinstance(amount, bool):
         return
     reporting = config.reporting_currency
@@ -189,7 +196,7 @@ def _converted(index: int, amount: Any, code: str, config: Config) -> Iterator[F
         converted = math.inf
     if not math.isfinite(converted):
         yield Finding(
-            ("costs", index, "amount"),
+            path,
             "amount-too-large",
             f"{show(amount)} {code} at the rate in kpictl.yaml ({rate:g} {reporting} per "
             f"{code}) is too large to count; correct the amount, or the rate under "

@@ -31,7 +31,7 @@ from kpictl.project.schema import DATE
 from kpictl.yamlfile import ERROR, WARNING, Diagnostic, Document, PathKey
 
 # Bump when a content rule changes: history's cached verdicts are keyed by it.
-CONTENT_RULES_VERSION = 3
+CONTENT_RULES_VERSION = 4
 
 _DATE = re.compile(DATE)
 
@@ -106,37 +106,57 @@ def _unique(section: str, key: str) -> ContentRule:
     return rule
 
 
-def _cost_dates(costs: Any, line_of: LineOf) -> Iterator[Finding]:
-    if not isinstance(costs, list):
-        return
-    for index, cost in enumerate(costs):
-        if not isinstance(cost, dict):
-            continue
-        readable: dict[str, tuple[str, datetime, bool]] = {}
-        for key in ("from", "until"):
-            value = cost.get(key)
-            problems = list(_date_parses(("costs", index, key), value))
-            yield from problems
-            if isinstance(value, str) and _DATE.match(value) and not problems:
-                readable[key] = (value, *parse_declared(value))
-        if "from" in readable and "until" in readable:
-            start, end = readable["from"], readable["until"]
-            # By the day written, unless both carry a time: the same verdict in every time zone.
-            before = end[1] < start[1] if start[2] and end[2] else end[0][:10] < start[0][:10]
-            if before:
+def _money_dates(section: str, what: str) -> ContentRule:
+    """`from` and `until` of a cost or a benefit parse, in order; a one-off has no `until`."""
+
+    def rule(entries: Any, line_of: LineOf) -> Iterator[Finding]:
+        if not isinstance(entries, list):
+            return
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            readable: dict[str, tuple[str, datetime, bool]] = {}
+            for key in ("from", "until"):
+                value = entry.get(key)
+                problems = list(_date_parses((section, index, key), value))
+                yield from problems
+                if isinstance(value, str) and _DATE.match(value) and not problems:
+                    readable[key] = (value, *parse_declared(value))
+            if "from" in readable and "until" in readable:
+                start, end = readable["from"], readable["until"]
+                # By the day written, unless both carry a time: the same verdict in every zone.
+                before = end[1] < start[1] if start[2] and end[2] else end[0][:10] < start[0][:10]
+                if before:
+                    yield Finding(
+                        (section, index, "until"),
+                        "invalid-date",
+                        f"until ({end[0]}) is before from ({start[0]}); swap or correct them",
+                    )
+            if entry.get("per") == "once" and "until" in entry:
                 yield Finding(
-                    ("costs", index, "until"),
-                    "invalid-date",
-                    f"until ({end[0]}) is before from ({start[0]}); swap or correct them",
+                    (section, index, "until"),
+                    "once-with-until",
+                    f"a one-off {what} (per: once) has no end; until is ignored (from is its "
+                    f"day). Use per: month or per: year for a recurring {what}",
+                    WARNING,
+                    key=True,
                 )
-        if cost.get("per") == "once" and "until" in cost:
+
+    return rule
+
+
+def _measured_source(entries: Any, line_of: LineOf) -> Iterator[Finding]:
+    """A measured benefit says where it was measured (a warning: the figure still counts)."""
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and entry.get("basis") == "measured" and "source" not in entry:
             yield Finding(
-                ("costs", index, "until"),
-                "once-with-until",
-                "a one-off cost (per: once) has no end; until is ignored (from is the day it "
-                "was paid). Use per: month or per: year for a recurring cost",
+                ("benefits", index, "basis"),
+                "measured-without-source",
+                "a measured benefit has no source; add source: <link to the measurement> so "
+                "readers can check the figure",
                 WARNING,
-                key=True,
             )
 
 
@@ -202,7 +222,12 @@ _CONTENT: dict[str, tuple[ContentRule, ...]] = {
     "environments": (_declared_dates("environments"),),
     "feedback_rounds": (_unique("feedback_rounds", "id"),),
     "updates": (_unique("updates", "id"),),
-    "costs": (_unique("costs", "item"), _cost_dates),
+    "costs": (_unique("costs", "item"), _money_dates("costs", "cost")),
+    "benefits": (
+        _unique("benefits", "item"),
+        _money_dates("benefits", "benefit"),
+        _measured_source,
+    ),
 }
 
 

@@ -20,6 +20,8 @@ UPDATE_STATUSES = ("requested", "in_progress", "live")
 UPDATE_KINDS = ("simple", "version")
 COST_PERIODS = ("once", "month", "year")
 COST_CATEGORIES = ("people", "infrastructure", "inference", "licences", "services", "other")
+BENEFIT_KINDS = ("savings", "revenue", "avoided_cost", "other")
+BENEFIT_BASES = ("estimate", "measured")
 DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?(?!\n)$"
 CURRENCY = r"^[A-Z]{3}(?!\n)$"
 LINK_URL = r"^(https?://|mailto:)[^\s]+(?!\n)$"
@@ -77,11 +79,9 @@ def _status_or_detail(statuses_ref: str, what: str) -> dict[str, Any]:
         ["status"],
         f"The {what}'s status with an optional declared date and note.",
     )
-    return {
-        "if": {"type": "string"},
-        "then": {"$ref": statuses_ref},
-        "else": detail,
-    }
+    # anyOf, not if/then/else: editors complete the status words only from anyOf. Each branch
+    # names its type, so a finding explains the branch the value's type picks.
+    return {"anyOf": [{"type": "string", "$ref": statuses_ref}, detail]}
 
 
 def _catalog(config: Config | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -216,6 +216,45 @@ def project_schema(config: Config | None) -> dict[str, Any]:
                         "A cost: once, or recurring per month or year.",
                     ),
                 },
+                "benefits": {
+                    "type": "array",
+                    "description": "What the project gives back: one-off and recurring, "
+                    "estimated or measured.",
+                    "items": _closed(
+                        {
+                            "item": _text(
+                                "What is gained; unique within the project. Keep it when the "
+                                "benefit moves from estimate to measured.",
+                                200,
+                            ),
+                            "kind": {"enum": list(BENEFIT_KINDS)},
+                            "amount": {"type": "number", "minimum": 0, "maximum": 1e12},
+                            "currency": {
+                                "type": "string",
+                                "pattern": CURRENCY,
+                                "description": "An ISO 4217 code such as USD or EUR.",
+                            },
+                            "per": {"enum": list(COST_PERIODS)},
+                            "from": _date("When a recurring benefit starts (once: the day)."),
+                            "until": _date("When a recurring benefit ends."),
+                            "basis": {
+                                "enum": list(BENEFIT_BASES),
+                                "description": "estimate (a business case) or measured "
+                                "(observed; give its source).",
+                            },
+                            "source": {
+                                "type": "string",
+                                "pattern": LINK_URL,
+                                "maxLength": 2000,
+                                "description": "Where the measurement is (http, https or mailto).",
+                            },
+                            "note": _text("A short note.", 1000),
+                        },
+                        ["item", "kind", "amount", "currency", "per", "basis"],
+                        "A benefit: once, or recurring per month or year; an estimate or a "
+                        "measurement.",
+                    ),
+                },
                 "links": {
                     "type": "array",
                     "description": "Links shown on the project's page (http, https or mailto).",
@@ -243,8 +282,9 @@ SCHEMA_FILE = "schema/project.schema.json"  # where `kpictl init` writes it, for
 
 
 def stale_schema(config: Config, *, error: bool) -> Diagnostic | None:
-    """A finding when the committed schema file no longer matches the configuration (editors and
-    check-jsonschema would then reject valid files); None when it matches or does not exist."""
+    """A finding when the committed schema file no longer matches the configuration or this
+    kpictl's schema (editors and check-jsonschema would then judge files by another schema);
+    None when it matches or does not exist."""
     path = config.root / SCHEMA_FILE
     try:
         committed = path.read_text(encoding="utf-8")
@@ -258,6 +298,7 @@ def stale_schema(config: Config, *, error: bool) -> Diagnostic | None:
         1,
         ERROR if error else WARNING,
         "stale-schema",
-        f"{SCHEMA_FILE} does not match kpictl.yaml (its milestones or environments changed), "
-        f"so editors would flag valid files; regenerate it: kpictl schema > {SCHEMA_FILE}",
+        f"{SCHEMA_FILE} does not match kpictl.yaml and this kpictl (a milestone or environment "
+        "changed, or kpictl was upgraded), so editors would flag valid files or miss mistakes; "
+        f"regenerate it: kpictl schema > {SCHEMA_FILE}",
     )

@@ -39,7 +39,7 @@ from kpictl.yamlfile import (
     load_file,
     read_regular_file,
 )
-from kpictl.yamlfile.fastschema import compile_parts
+from kpictl.yamlfile.fastschema import compile_parts, picked_branches
 from kpictl.yamlfile.wording import TYPE_NAMES, did_you_mean, field_name, show
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class ProjectValidator:
             self._explainer = Draft202012Validator(self._schema_data)
         found: list[Diagnostic] = []
         refused: set[PathKey] = set()
-        for error in self._explainer.iter_errors(doc.data):
+        for error in picked_branches(self._explainer.iter_errors(doc.data)):
             found.extend(self._describe(error, doc))
             refused.update(_refused(error))
         return found, refused
@@ -321,8 +321,9 @@ _NAME_HINTS = {
 
 def _is_status(error: ValidationError) -> bool:
     """A milestone or environment written as neither a status word nor a mapping (`[done]`,
-    `1`, nothing): the `else` of the schema's "a status, or a mapping with one"."""
-    return error.validator == "type" and list(error.absolute_schema_path)[-2:] == ["else", "type"]
+    `1`, nothing): the schema's anyOf "a status, or a mapping with one" left unpicked."""
+    branches = error.validator_value if error.validator == "anyOf" else []
+    return any(isinstance(b, dict) and b.get("$ref") == "#/$defs/status" for b in branches)
 
 
 def _status_message(error: ValidationError, where: PathKey) -> str:

@@ -64,7 +64,7 @@ def project_file(state: dict[str, Any]) -> str:
         "environments:",
         *(f"  {e}: {s}" for e, s in state["environments"].items()),
     ]
-    for section in ("feedback_rounds", "updates", "costs"):
+    for section in ("feedback_rounds", "updates", "costs", "benefits"):
         entries = state[section]
         lines.append(f"{section}:" + ("" if entries else " []"))
         lines.extend(f"  - {_flow(e)}" for e in entries)

@@ -11,18 +11,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from kpictl.scaffold.demo_story import (
-    END,
-    LAUNCH_DAY,
-    START,
-    Change,
-    Plan,
-    Step,
-    launch_steps,
-    new_state,
-    poc_steps,
-    working_hours,
-)
+from kpictl.scaffold.demo_steps import Step, launch_steps, new_state, poc_steps
+from kpictl.scaffold.demo_story import END, LAUNCH_DAY, START, Change, Plan, working_hours
 
 REPO_URL = "https://github.com/example-org/ai-portfolio-kpis"
 SIZE = 150

@@ -20,7 +20,7 @@ from kpictl.errors import KpictlError
 from kpictl.git.repository import Git
 from kpictl.project.schema import schema_text
 from kpictl.project.validate import discover
-from kpictl.scaffold.install_spec import InstallSpec, running_install
+from kpictl.scaffold.install_spec import InstallSpec, explicit, running_install
 from kpictl.scaffold.new import render_project
 from kpictl.scaffold.work_tree import refuse_git_dir
 from kpictl.scratch import user_path
@@ -44,6 +44,7 @@ class Written:
 
 
 RECORD = ".kpictl/scaffold.json"  # what kpictl wrote: path → SHA-256 of the text
+INSTALL_KEY = "--install"  # in RECORD: the requirement last given with `init --install`
 
 
 def scaffold_text(name: str, install: InstallSpec | None = None) -> str:
@@ -123,12 +124,30 @@ def scaffold(root: Path, install: InstallSpec | None = None) -> dict[str, str]:
     return files
 
 
+def remembered_install(root: Path) -> InstallSpec | None:
+    """The requirement an earlier ``init --install`` gave, if the record holds a valid one: a
+    later ``init`` without ``--install`` keeps it rather than fall back to the running kpictl
+    (from a source checkout, a placeholder)."""
+    text = _read_record(root).get(INSTALL_KEY)
+    if text is None:
+        return None
+    try:
+        return explicit(text)  # the same comment as when given: a re-run changes nothing
+    except KpictlError:
+        return None  # damaged by hand: the running kpictl decides, as with no record
+
+
 def init_repository(
-    root: Path, *, force: bool = False, install: InstallSpec | None = None
+    root: Path,
+    *,
+    force: bool = False,
+    install: InstallSpec | None = None,
+    remember: bool = False,
 ) -> list[Written]:
     """Write the scaffold under ``root``. A file that differs is kept; with ``force`` it is
     replaced only when it is still what kpictl wrote (kpictl records that), and otherwise
     kpictl's version goes beside it as ``<name>.new``. kpictl.yaml is never replaced.
+    With ``remember``, ``install`` is recorded for later runs (see ``remembered_install``).
     ``root`` is made if it does not exist; an OSError on it or a file in it is the user's."""
     with user_path(str(root)):
         if root.exists() and not root.is_dir():
@@ -144,6 +163,8 @@ def init_repository(
     for relative, text in sorted(files.items()):
         with user_path(str(root / relative)):
             results.append(_scaffold_file(root, relative, text, recorded, force=force))
+    if remember and install is not None:
+        recorded[INSTALL_KEY] = install.requirement
     with user_path(str(root / RECORD)):
         _write(root / RECORD, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
     return results

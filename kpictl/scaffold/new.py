@@ -33,6 +33,14 @@ environments:
 feedback_rounds: []
 updates: []
 costs: []
+# What the project gives back, shaped like costs; keep an item's name when its basis moves
+# from estimate to measured, so its history follows it. kind: savings | revenue |
+# avoided_cost | other; per: once | month | year; basis: estimate | measured.
+benefits: []
+#  - {{item: Support tickets deflected, kind: savings, amount: 20000, currency: USD,
+#     per: month, from: 2024-04-01, basis: estimate}}
+#  - {{item: Upsell revenue, kind: revenue, amount: 10000, currency: USD, per: once,
+#     from: 2024-09-01, basis: measured, source: https://wiki.example.com/upsell}}
 """
 
 

@@ -100,12 +100,17 @@ def kpis_markdown(config: Config) -> str:
         "is when it was done, `<milestone>.started` when it started. Lower is better unless "
         "the direction says otherwise. Change any of this under `kpis:` in `kpictl.yaml`.",
         "",
+        "The 15 KPIs of the strategy are in the phases poc, production and scale; beside them, "
+        "value and return (phase value) say what the portfolio gives back, from the "
+        "`benefits:` in the project files, as of the as-of date. A return is a ratio (0.25 is "
+        "25%).",
+        "",
         "| id | KPI | phase | definition | unit | target |",
         "|---|---|---|---|---|---|",
     ]
     for k in config.kpis:
         unit = k.unit_in("reporting currency")
-        shown = number_text(k.target, "days" if k.unit == "days" else "currency")
+        shown = number_text(k.target, k.unit)
         target = "—" if k.target is None else f"{shown} ({k.direction} is better)"
         lines.append(f"| `{k.id}` | {k.title} | {k.phase} | {k.definition} | {unit} | {target} |")
     curves = [f"`{k.id}`" for k in config.kpis if k.learning_curve]

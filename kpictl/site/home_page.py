@@ -14,6 +14,7 @@ from kpictl.site import charts, phrases
 from kpictl.site.attention_page import attention_items
 from kpictl.site.page_context import PageContext
 from kpictl.site.roadmap_page import RUNNING
+from kpictl.site.value_pages import home_value
 
 LATEST = 5  # milestones in the home page's latest list
 STUCK_SHOWN = 5  # the most urgent stuck projects; the attention list has them all
@@ -67,6 +68,7 @@ def home_page(site: PageContext) -> str:
         latest=latest[:LATEST],
         warnings=site.warnings,
         expected_launches=_expected_launches(site),
+        value=home_value(site),
     )
 
 

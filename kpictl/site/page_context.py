@@ -104,6 +104,8 @@ class PageContext:
         """How a chart writes a value of ``unit``: 22.4 (days) or $174k."""
         if unit == "days":
             return lambda v: f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
+        if unit == "ratio":
+            return phrases.percent
         return lambda v: phrases.money(v, unit)
 
     def quarters(self, first: int | None, medians: dict[str, float | None]) -> list[QuarterPoint]:

@@ -14,6 +14,7 @@ from kpictl.config.definitions import (
     ItemsMeasure,
     KpiDef,
     Measure,
+    ValueMeasure,
 )
 
 # A project's state, as readers say it.
@@ -34,6 +35,7 @@ PHASE_TITLES = {
     "poc": "Proof of concept",
     "production": "Going to production",
     "scale": "After launch: iterate and scale",
+    "value": "Value and return",
 }
 # A value's status, as a word; the mark beside it helps scanning, the word carries the meaning.
 STATUS_WORDS = {
@@ -92,18 +94,20 @@ def whole(value: float | None) -> str:
 
 
 def money(value: float, currency: str) -> str:
-    """An amount as a reader scans it: $2.25M, $310k, $950; 1.2M CHF without a known sign."""
+    """An amount as a reader scans it: $2.25M, $310k, $950, −$12k; 1.2M CHF without a known
+    sign."""
     size = abs(value)
     if size >= 999_500:
-        shown = f"{value / 1e6:.2f}".rstrip("0").rstrip(".") + "M"
+        shown = f"{size / 1e6:.2f}".rstrip("0").rstrip(".") + "M"
     elif size >= 9_995:
-        shown = f"{value / 1e3:.0f}k"
+        shown = f"{size / 1e3:.0f}k"
     elif size >= 1_000:
-        shown = f"{value / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
+        shown = f"{size / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
     else:
-        shown = f"{value:.0f}"
+        shown = f"{size:.0f}"
+    minus = "−" if value < 0 and shown != "0" else ""
     sign = CURRENCY_SIGNS.get(currency)
-    return f"{sign}{shown}" if sign else f"{shown} {currency}"
+    return f"{minus}{sign}{shown}" if sign else f"{minus}{shown} {currency}"
 
 
 def cost_unknown(currencies: tuple[str, ...], converted: float, currency: str) -> str:
@@ -130,13 +134,23 @@ def amount(value: float | None, unit: str) -> str:
         return ""
     if unit == "days":
         return f"{value:,.1f} days"
+    if unit == "ratio":
+        return percent(value)
     return f"{value:,.0f} {unit}"
+
+
+def percent(ratio: float) -> str:
+    """A return as readers say it: 37%, −21%, 4.5% (a ratio of 0.045)."""
+    shown = f"{abs(ratio) * 100:.1f}" if abs(ratio) < 0.1 else f"{abs(ratio) * 100:,.0f}"
+    return f"{'−' if ratio < 0 and shown.strip('0.') else ''}{shown}%"
 
 
 def short_amount(value: float | None, unit: str) -> str:
     """A value with its unit, compact: 22.4 days, $174k."""
     if value is None:
         return ""
+    if unit == "ratio":
+        return percent(value)
     return f"{value:,.1f} days" if unit == "days" else money(value, unit)
 
 
@@ -182,6 +196,8 @@ def measure_words(
             f"the median time between environments ({chain}), the first from "
             f"{_event(titles, measure.from_event)}"
         )
+    if isinstance(measure, ValueMeasure):
+        return measure.definition
     return (
         f"every cost to the as-of date; projected to {measure.projection_years:g} years after "
         "the start"

@@ -12,6 +12,7 @@ from kpictl.dates import is_partial, quarters
 from kpictl.site import charts, trends
 from kpictl.site.page_context import PageContext
 from kpictl.site.trends import QuarterPoint
+from kpictl.site.value_pages import portfolio_value
 
 
 def portfolio_page(site: PageContext) -> str:
@@ -90,6 +91,7 @@ def portfolio_page(site: PageContext) -> str:
         key_kpis=key_kpis,
         teams=p.groups["team"],
         team_sizes=team_sizes,
+        value_section=portfolio_value(site),
     )
 
 

@@ -18,6 +18,7 @@ from kpictl.site import charts, phrases
 from kpictl.site.environment import took
 from kpictl.site.links import without_userinfo
 from kpictl.site.page_context import PageContext
+from kpictl.site.value_pages import project_value_facts, project_value_section
 
 SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -68,6 +69,8 @@ def project_page(site: PageContext, result: ProjectResult) -> str:
         edit=site.links.edit(t.path),
         took=took,
         expected_launch=_expected_launch(site, result),
+        value_facts=project_value_facts(site, result),
+        value_section=project_value_section(site, result, t),
     )
 
 

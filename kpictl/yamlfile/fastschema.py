@@ -4,15 +4,19 @@
 Most files are valid, and reading history checks every revision ever landed, so the common case
 must be cheap. This module compiles the subset of JSON Schema that kpictl's own schema uses into
 plain Python functions that answer "valid?" only; when the answer is no, jsonschema runs to say
-why. A keyword outside the subset is refused at compile time, so a constraint is never ignored
+why (``picked_branches`` turns its errors from an anyOf into those of the branch that applies).
+A keyword outside the subset is refused at compile time, so a constraint is never ignored
 silently, and a property test keeps the two in agreement.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 Check = Callable[[Any], bool]
 
@@ -90,6 +94,9 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
             checks.append(object_extras(node))
         if len(checks) == 1:
             return checks[0]
+        if len(checks) == 2:  # a status word's type and words: no generator per value
+            first, second = checks
+            return lambda v: first(v) and second(v)
         return lambda v: all(c(v) for c in checks)
 
     def object_extras(node: dict[str, Any]) -> Check:
@@ -165,6 +172,12 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
         if key == "not":
             sub = build(arg)
             return lambda v: not sub(v)
+        if key == "anyOf":
+            branches = [build(s) for s in arg]
+            if len(branches) == 2:  # a milestone: a status word, or the mapping
+                word, mapping = branches
+                return lambda v: word(v) or mapping(v)
+            return lambda v: any(b(v) for b in branches)
         if key == "if":
             test = build(arg)
             then = build(node.get("then", True))
@@ -175,3 +188,30 @@ def compile_parts(schema: dict[str, Any]) -> tuple[Check, dict[str, Check]]:
     whole = build(schema)
     parts = {key: build(node) for key, node in schema.get("properties", {}).items()}
     return whole, parts
+
+
+def picked_branches(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    """jsonschema's errors, each from an anyOf replaced by the errors of the one branch whose
+    ``type`` the value has (a milestone's status word, or its mapping), so that a finding
+    explains that branch; the anyOf's own error stays when no branch, or several, fit."""
+    for error in errors:
+        if error.validator != "anyOf":
+            yield error
+            continue
+        fits = [
+            index
+            for index, branch in enumerate(error.validator_value)
+            if _has_type(error.instance, branch)
+        ]
+        if len(fits) != 1:
+            yield error
+            continue
+        yield from picked_branches(e for e in error.context if e.relative_schema_path[0] == fits[0])
+
+
+def _has_type(value: Any, branch: Any) -> bool:
+    wanted = branch.get("type") if isinstance(branch, dict) else None
+    if wanted is None:
+        return True
+    names = [wanted] if isinstance(wanted, str) else wanted
+    return any(_TYPES[name](value) for name in names)

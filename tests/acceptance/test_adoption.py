@@ -258,6 +258,29 @@ def test_init_install_writes_that_requirement_and_keeps_the_record_working(tmp_p
     assert _installs(root) == [other, other] and "written beside" not in forced.out
 
 
+def test_init_remembers_the_requirement_install_gave(tmp_path):
+    """A later `init` (an upgrade's --force too) keeps what --install chose, rather than fall
+    back to the running kpictl: here an editable install, whose requirement is a placeholder."""
+    root = tmp_path / "kpis"
+    assert run_kpictl("init", "--install", GIT_SPEC, str(root), cwd=tmp_path).code == 0
+    again = run_kpictl("init", str(root), cwd=tmp_path)
+    assert again.code == 0 and again.err == "", again.err
+    assert again.out.count("unchanged") == 10 and "kept" not in again.out
+    (root / ".github/workflows/kpis-pr.yml").unlink()
+    restored = run_kpictl("init", "--force", str(root), cwd=tmp_path)
+    assert "created  .github/workflows/kpis-pr.yml" in restored.out
+    assert _installs(root) == [GIT_SPEC, GIT_SPEC]
+
+    record = root / ".kpictl" / "scaffold.json"
+    damaged = json.loads(record.read_text())
+    damaged["--install"] = "requests==2.0"
+    record.write_text(json.dumps(damaged))
+    (root / ".github/workflows/kpis-pr.yml").unlink()
+    fallback = run_kpictl("init", str(root), cwd=tmp_path)
+    assert fallback.code == 0 and "warning" in fallback.err  # the running (editable) kpictl
+    assert "requests" not in (root / ".github/workflows/kpis-pr.yml").read_text()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("install", [(), ("--install", GIT_SPEC)], ids=["placeholder", "git"])
 def test_the_scaffolded_workflows_pass_the_github_workflow_schema(tmp_path, install):

@@ -66,7 +66,9 @@ def test_the_json_says_unknown_and_why_and_what_the_portfolio_leaves_out(repo):
 
 def test_csv_table_and_markdown_never_show_a_zero_for_it(repo):
     rows = list(csv.DictReader(io.StringIO(report(repo, "--format", "csv"))))
+    cost_kpis = ("cost_per_additional_project", "total_cost_of_ownership")
     money = {row["kpi"]: row for row in rows if row["project"] == "franc" and row["unit"] == "USD"}
+    money = {kpi: row for kpi, row in money.items() if kpi in cost_kpis}
     assert len(money) == 2
     for row in money.values():
         assert (row["value"], row["status"]) == ("", "unknown"), row
@@ -74,7 +76,7 @@ def test_csv_table_and_markdown_never_show_a_zero_for_it(repo):
     table = report(repo)
     franc = next(block for block in table.split("\n\n") if block.startswith("franc  ·"))
     assert "Cost to date: unknown: costs in CHF have no conversion rate to USD" in franc
-    amounts = [line.split()[-3] for line in franc.splitlines() if "(USD)" in line]
+    amounts = [line.split()[-3] for line in franc.splitlines() if "(USD)" in line and "ost" in line]
     assert amounts == ["—", "—"]  # its cost KPIs: no value, never 0
     assert "Costs: the cost totals leave out the costs in CHF of 1 project (franc)" in table
     markdown = unescape(report(repo, "--format", "markdown"))

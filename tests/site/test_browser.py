@@ -165,7 +165,9 @@ def test_the_home_page_shows_tiles_that_lead_to_their_kpi(browser, served):
     visit = Visit(browser, served, "index.html")
     try:
         tiles = visit.page.locator("a.kpictl-tile")
-        assert tiles.count() == 15
+        assert tiles.count() == 15 + 4  # the strategy's, and beside them value and return
+        value = visit.page.locator("h2#kpis-value + div.kpictl-tiles a.kpictl-tile")
+        assert value.count() == 4
         launch = visit.page.locator("a.kpictl-tile", has_text="Time for the next team to launch")
         text = launch.inner_text()
         assert "days" in text and "all time" in text

@@ -78,7 +78,11 @@ def test_no_people_and_no_money(tmp_path, people):
     for withheld in (PERSON, "G. H.", OWNER, VENDOR, "987,654", "987654", "987.7k", "$988k"):
         assert withheld not in text, withheld
     data = json.loads((site / "kpis.json").read_text())
-    assert all(k["unit"] != "USD" for k in data["catalog"])
+    # No KPI counted in costs; value to date is value, published unless `value: false` says so.
+    assert [k["id"] for k in data["catalog"] if k["unit"] == "USD"] == ["value_to_date"]
+    assert not {"net_value", "return_on_investment", "payback_time"} & {
+        k["id"] for k in data["catalog"]
+    }
     assert data["portfolio"]["costs_by_category"] == {} and data["portfolio"]["spend"] is None
     assert "cost_to_date" not in data["projects"][0]  # no money at all, not even a zero
 

@@ -38,11 +38,23 @@ def demo_site(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
 
 
 def shown(value: float, unit: str) -> str:
+    if unit == "ratio":  # a return, in a table: -14.6%
+        return f"{value * 100:,.1f}%"
     return f"{value:,.1f}" if unit == "days" else f"{value:,.0f}"
 
 
+def percent(ratio: float) -> str:
+    """A return as a sentence or a tile says it: 27%, −4.5%."""
+    size = abs(ratio) * 100
+    number = f"{size:.1f}" if size < 10 else f"{size:,.0f}"
+    return ("−" if ratio < 0 and number.strip("0.") else "") + number + "%"
+
+
 def compact(value: float) -> str:
-    """Dollars as a reader scans them: $2.25M, $311k, $8.4k, $950."""
+    """Dollars as a reader scans them: $2.25M, $311k, $8.4k, $950, −$35k."""
+    if value < 0 and compact(-value) != "$0":
+        return "−" + compact(-value)
+    value = abs(value)
     if value >= 999_500:
         number = f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".")
         return f"${number}M"
@@ -54,6 +66,8 @@ def compact(value: float) -> str:
 
 
 def short(value: float, unit: str) -> str:
+    if unit == "ratio":
+        return percent(value)
     return f"{value:,.1f} days" if unit == "days" else compact(value)
 
 
@@ -158,7 +172,7 @@ def test_home_tiles_show_each_kpi_now_against_all_time_with_the_status_of_kpis_j
         if now["median"] is None:
             assert "No recent data" in tile, (kpi_id, tile)
             continue
-        value = shown(now["median"], unit) if unit == "days" else compact(now["median"])
+        value = shown(now["median"], unit) if unit == "days" else short(now["median"], unit)
         assert value in tile and "now" in tile, (kpi_id, tile)
         assert f"{now['n']} project" in tile, (kpi_id, tile)
         if now["status"] == "missed":
@@ -238,8 +252,13 @@ def test_kpi_pages_and_index_show_the_statistics_and_the_value_now_of_kpis_json(
             for key in ("median", "p85", "min", "max"):
                 assert shown(summary[key], unit) in text, (kpi_id, key)
         if now["median"] is not None:
-            assert f"{shown(now['median'], unit)} {unit} now" in text, kpi_id
-            assert f"{shown(now['median'], unit)} {unit}" in index[kpi_id], kpi_id
+            said = (
+                percent(now["median"])
+                if unit == "ratio"
+                else f"{shown(now['median'], unit)} {unit}"
+            )
+            assert f"{said} now" in text, kpi_id
+            assert said in index[kpi_id], kpi_id
         word = "missed by" if now["status"] == "missed" else now["status"].replace("_", " ")
         assert word in index[kpi_id], (kpi_id, index[kpi_id])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from jsonschema import Draft202012Validator
 from kpictl.config import default_config
 from kpictl.project.schema import project_schema
 from kpictl.yamlfile import load_file
-from kpictl.yamlfile.fastschema import UnsupportedSchema, compile_schema
+from kpictl.yamlfile.fastschema import UnsupportedSchema, compile_schema, picked_branches
 from tests.conftest import REPO
 
 SCHEMA = project_schema(default_config(Path.cwd()))
@@ -124,3 +125,53 @@ def test_json_equality_is_respected():
 def test_an_unknown_keyword_is_refused_not_ignored():
     with pytest.raises(UnsupportedSchema):
         compile_schema({"oneOf": [{"type": "string"}]})
+
+
+STATUS_OR_MAPPING = {
+    "$defs": {"word": {"enum": ["done", "planned"]}},
+    "anyOf": [
+        {"type": "string", "$ref": "#/$defs/word"},
+        {"type": "object", "properties": {"status": {"$ref": "#/$defs/word"}}},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("done", True),
+        ("donee", False),
+        ({"status": "done"}, True),
+        ({"status": 1}, False),
+        ({}, True),
+        ([], False),
+        (None, False),
+        (1, False),
+    ],
+)
+def test_any_of_is_valid_when_one_branch_is(value, valid):
+    assert compile_schema(STATUS_OR_MAPPING)(value) is valid
+    assert Draft202012Validator(STATUS_OR_MAPPING).is_valid(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("value", "explained"),
+    [
+        ("donee", [("enum", ())]),  # a word: the word's branch says why
+        ({"status": "donee"}, [("enum", ("status",))]),  # a mapping: the mapping's branch
+        ([1], [("anyOf", ())]),  # neither type: the anyOf itself
+        (None, [("anyOf", ())]),
+    ],
+)
+def test_a_finding_from_any_of_explains_the_branch_the_values_type_picks(value, explained):
+    errors = Draft202012Validator(STATUS_OR_MAPPING).iter_errors(value)
+    assert [(e.validator, tuple(e.absolute_path)) for e in picked_branches(errors)] == explained
+
+
+def test_the_project_schema_states_a_status_or_a_mapping_with_any_of_for_editors():
+    """yaml-language-server completes nothing from if/then/else (tests/acceptance/test_editor.py
+    runs it); each branch names its type, which is how a finding picks its branch."""
+    text = json.dumps(SCHEMA) + json.dumps(OPEN_SCHEMA)
+    assert '"if"' not in text and '"then"' not in text and '"else"' not in text
+    branches = SCHEMA["$defs"]["milestone"]["anyOf"]
+    assert [b["type"] for b in branches] == ["string", "object"]
