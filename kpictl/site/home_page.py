@@ -16,7 +16,7 @@ from kpictl.site.page_context import PageContext
 from kpictl.site.roadmap_page import RUNNING
 from kpictl.site.value_pages import home_value
 
-LATEST = 5  # milestones in the home page's latest list
+LATEST = 3  # milestones in the home page's latest list (each project's page has all)
 STUCK_SHOWN = 5  # the most urgent stuck projects; the attention list has them all
 
 
