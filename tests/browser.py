@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,16 +39,25 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on localhost; yield its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(folder: Path, sub_path: str = "") -> Iterator[str]:
+    """Serve ``folder`` on localhost; yield its address. With ``sub_path`` (``ai-kpis``), the
+    site is served under it, as GitHub Pages serves a repository's site (/ai-kpis/)."""
+    root = folder
+    with tempfile.TemporaryDirectory() as holder:
+        if sub_path:
+            root = Path(holder)
+            (root / sub_path).symlink_to(folder.resolve(), target_is_directory=True)
+        handler = functools.partial(_Quiet, directory=str(root))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}" + (
+                f"/{sub_path}" if sub_path else ""
+            )
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 def launch(playwright: Any) -> Any:
@@ -188,3 +198,25 @@ DEMO_PAGES = [
     "projects/support-assistant.html",
     "about.html",
 ]
+
+# The large demo's pages: those both demos have, the roadmap, the attention list, the teams and a
+# long-named team, the most urgent stuck proof of concept, a project with costs in a currency
+# without a rate, and the warnings (a revision that does not validate).
+LARGE_DEMO_PAGES = [
+    "index.html",
+    "portfolio.html",
+    "projects/index.html",
+    "kpis/index.html",
+    "kpis/environment_promotion_time.html",
+    "kpis/cost_per_additional_project.html",
+    "roadmap.html",
+    "attention.html",
+    "teams/index.html",
+    "teams/engineering.html",
+    "projects/voice-incident-assistant.html",
+    "projects/agentic-incident-triage.html",
+    "warnings.html",
+]
+# The pages of an organisation's size, on both demos (the small demo's team page is its first).
+SIZE_PAGES = ["roadmap.html", "attention.html", "teams/index.html"]
+LARGE_DEMO_SUB_PATH = "ai-portfolio-kpis"  # its repo_url's name: GitHub Pages serves it there

@@ -1,4 +1,5 @@
-"""A small KPI repository with real history and a hostile project, built into a site."""
+"""The sites the browser tests read: a small KPI repository with real history and a hostile
+project, and the two demos (`kpictl demo`, `kpictl demo --size large`), built."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def make_repo(path: Path) -> HistoryRepo:
         security_review="done",
         launched="done",
     )
-    events: list[tuple[str, dict[str, str]]] = []
+    events: list[tuple[str, dict[str, str | None]]] = []
     for k, (start, team) in enumerate(
         [("2024-01-08", "red"), ("2024-04-01", "blue"), ("2024-07-01", "red")]
     ):
@@ -58,3 +59,10 @@ def make_repo(path: Path) -> HistoryRepo:
 def build(repo: HistoryRepo, out: Path, *args: str) -> None:
     result = run_kpictl("build", "--out", str(out), *args, cwd=repo.path)
     assert result.code == 0, result.err
+
+
+def build_demo(base: Path, size: str = "small") -> Path:
+    """`kpictl demo --size SIZE` in ``base``; the folder of its built site."""
+    made = run_kpictl("demo", "--size", size, str(base / f"demo-{size}"), cwd=base)
+    assert made.code == 0, made.err
+    return base / f"demo-{size}" / "build" / "site"

@@ -44,9 +44,11 @@ class FastImportStream:
         files: Mapping[str, str],
         parent: int | None = None,
         merged: int | None = None,
+        deleted: tuple[str, ...] = (),
     ) -> int:
-        """Append a commit on ``ref`` writing ``files`` (path → text) over its ``parent``
-        (a mark), merging the commit marked ``merged`` if given; return its mark."""
+        """Append a commit on ``ref`` writing ``files`` (path → text) and removing ``deleted``
+        over its ``parent`` (a mark), merging the commit marked ``merged`` if given; return its
+        mark."""
         self._marks += 1
         out = self._out
         out += b"commit %s\nmark :%d\n" % (ref.encode(), self._marks)
@@ -57,6 +59,8 @@ class FastImportStream:
             out += b"from :%d\n" % parent
         if merged is not None:
             out += b"merge :%d\n" % merged
+        for path in deleted:
+            out += f"D {path}\n".encode()
         for path, text in files.items():
             out += f"M 100644 inline {path}\n".encode() + _data(text)
         out += b"\n"

@@ -17,7 +17,8 @@ from kpictl.errors import KpictlError
 from kpictl.git.fastimport import FastImportStream, Signature, fast_import
 from kpictl.git.repository import Git
 from kpictl.scaffold.demo_files import project_file, setup_files
-from kpictl.scaffold.demo_story import START, plan
+from kpictl.scaffold.demo_large import large_plan, large_settings
+from kpictl.scaffold.demo_story import START, Plan, plan
 from kpictl.scratch import user_path
 from kpictl.site.output_folder import check_replaceable
 
@@ -32,31 +33,48 @@ def _person(name: str, when: datetime, office: str) -> Signature:
     return Signature(name, email, when, office)
 
 
-def pull_request_history(seed: int = 7, main_ref: str = "refs/heads/main") -> bytes:
+SIZES = ("small", "large")  # the 14-project demo, and 150 projects of eight teams
+
+
+def pull_request_history(
+    root: Path, seed: int = 7, main_ref: str = "refs/heads/main", size: str = "small"
+) -> bytes:
     """The demo's history as a fast-import stream: a setup commit, then a pull request (a
-    branch commit and its merge on ``main_ref``) for each change of the story."""
+    branch commit and its merge on ``main_ref``) for each change of the story. ``root`` is the
+    demo's repository, on its main branch (not the folder kpictl runs in)."""
     rng = random.Random(seed)
-    demo = plan(rng)
+    demo: Plan = large_plan(rng) if size == "large" else plan(rng)
     history = FastImportStream()
     setup_time = START - timedelta(days=7)
     setup = _person("Maria Lopez", setup_time, "+0100")
-    main = history.commit(main_ref, setup, setup, "Set up kpictl", setup_files())
+    settings = setup_files(root, large_settings()) if size == "large" else setup_files(root)
+    main = history.commit(main_ref, setup, setup, "Set up kpictl", settings)
     written: dict[str, str] = {}
     number = 0
     for change in demo.changes:
         state = demo.states[change.project]
+        if state.get("deleted"):
+            continue  # an archived project's file is gone: nothing more lands for it
         change.apply(state)
-        if project_file(state) == written.get(change.project):
+        path = f"projects/{change.project}.yaml"
+        if not state.get("deleted") and project_file(state) == written.get(change.project):
             continue  # a step that changes nothing (a skipped milestone) is no pull request
         written[change.project] = project_file(state)
         number += 1
         office = state["office"]
-        files = {f"projects/{change.project}.yaml": project_file(state)}
+        files = {} if state.get("deleted") else {path: project_file(state)}
+        gone = (path,) if state.get("deleted") else ()
         authored = _person(
             state["owner"], change.when - timedelta(hours=rng.randint(20, 72)), office
         )
         branch = history.commit(
-            _PULL, authored, authored, f"{change.title} ({change.project})", files, parent=main
+            _PULL,
+            authored,
+            authored,
+            f"{change.title} ({change.project})",
+            files,
+            parent=main,
+            deleted=gone,
         )
         main = history.commit(
             main_ref,
@@ -66,16 +84,17 @@ def pull_request_history(seed: int = 7, main_ref: str = "refs/heads/main") -> by
             files,
             parent=main,
             merged=branch,
+            deleted=gone,
         )
     return history.stream()
 
 
-def create_demo(target: Path, *, site: bool = True) -> None:
-    """Write the demo repository into ``target``: a new or empty folder, or a demo kpictl made
-    that nobody has changed since. Over such a demo, only what the demo made is replaced (its
-    files and its history): hooks, remotes, .git/info and the rest of build/ stay; with
-    ``site`` (its site is built next), a site folder holding files of the user's is refused
-    before anything changes."""
+def create_demo(target: Path, *, site: bool = True, size: str = "small") -> None:
+    """Write the demo repository of ``size`` (SIZES) into ``target``: a new or empty folder,
+    or a demo kpictl made that nobody has changed since. Over such a demo, only what the demo
+    made is replaced (its files and its history): hooks, remotes, .git/info and the rest of
+    build/ stay; with ``site`` (its site is built next), a site folder holding files of the
+    user's is refused before anything changes."""
     where = str(target)
     with user_path(where):
         if target.is_symlink():
@@ -91,10 +110,10 @@ def create_demo(target: Path, *, site: bool = True) -> None:
         if site:
             config = default_config(target)
             check_replaceable(target / config.site_out, config, str(target / config.site_out))
-        _make_again(git, recorded)
+        _make_again(git, target, recorded, size)
     else:
         git.run("init", "-q", "-b", "main")
-        fast_import(git, pull_request_history())
+        fast_import(git, pull_request_history(target, size=size))
         git.run("update-ref", "-d", _PULL)
         git.run("reset", "-q", "--hard", "main")
     head = git.text("rev-parse", "HEAD")
@@ -106,12 +125,12 @@ def create_demo(target: Path, *, site: bool = True) -> None:
     default_config(target)  # the packaged defaults must load; kpictl.yaml is read by the caller
 
 
-def _make_again(git: Git, old_head: str) -> None:
+def _make_again(git: Git, target: Path, old_head: str, size: str) -> None:
     """Write the demo's history beside the old one, move main to it (only if main is still the
     old demo's) and check it out; the work tree is clean, so only the demo's files change."""
     for ref in (_NEW_MAIN, _PULL):  # left by a run that was killed
         git.run("update-ref", "-d", ref, check=False)
-    fast_import(git, pull_request_history(main_ref=_NEW_MAIN))
+    fast_import(git, pull_request_history(target, main_ref=_NEW_MAIN, size=size))
     new_head = git.text("rev-parse", _NEW_MAIN)
     git.run("update-ref", "-m", "kpictl demo: made again", "refs/heads/main", new_head, old_head)
     for ref in (_NEW_MAIN, _PULL):

@@ -7,18 +7,30 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kpictl import __version__
 from kpictl.scaffold.demo_story import TEAM_NAMES
 from kpictl.scaffold.init import scaffold
+from kpictl.scaffold.install_spec import InstallSpec
+
+# The demo's workflows install a release, not the kpictl that made it (an editable install, a
+# source folder), so that the demo is the same commits on every machine.
+DEMO_INSTALL = InstallSpec(
+    f"kpictl=={__version__}", ("The demo's workflows install the kpictl release that made it.",)
+)
+
+SMALL_SETTINGS = (
+    "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\nteams:\n"
+    + "".join(f"  {team}: {name}\n" for team, name in TEAM_NAMES.items())
+)
 
 
-def setup_files() -> dict[str, str]:
-    """The first commit's files (path → text), in path order: what `kpictl init` writes, with
-    the demo's own kpictl.yaml and no project yet."""
-    files = {k: v for k, v in scaffold(Path(".")).items() if not k.startswith("projects/")}
-    files["kpictl.yaml"] = (
-        "repo_url: null\ncurrency: {reporting: USD, rates: {EUR: 1.08}}\nteams:\n"
-        + "".join(f"  {team}: {name}\n" for team, name in TEAM_NAMES.items())
-    )
+def setup_files(root: Path, settings: str = SMALL_SETTINGS) -> dict[str, str]:
+    """The first commit's files (path → text), in path order: what `kpictl init` writes in the
+    demo's repository ``root`` (its workflows name its branch), with the demo's own kpictl.yaml
+    (``settings``) and no project yet."""
+    made = scaffold(root, DEMO_INSTALL)
+    files = {k: v for k, v in made.items() if not k.startswith("projects/")}
+    files["kpictl.yaml"] = settings
     return dict(sorted(files.items()))
 
 
@@ -56,4 +68,6 @@ def project_file(state: dict[str, Any]) -> str:
         entries = state[section]
         lines.append(f"{section}:" + ("" if entries else " []"))
         lines.extend(f"  - {_flow(e)}" for e in entries)
+    if state.get("broken"):  # a field the schema does not know: the revision does not validate
+        lines.append(f"sponsor: {_q(state['owner'])}")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from kpictl.scaffold.demo_steps import (
+    _append,
+    launch_steps,
+    new_state,
+    poc_steps,
+)
+
 START = datetime(2024, 11, 4, 9, 0, tzinfo=timezone.utc)
 END = datetime(2026, 10, 30, 17, 0, tzinfo=timezone.utc)
 
@@ -159,18 +166,6 @@ BENEFITS = {
 NEVER_PAID_BACK = "hr-policy-bot"
 NOT_MEASURED = ("release-notes",)  # launched, still on its estimate
 LAUNCH_DAY = 218  # days from kickoff to launch for the first team
-MILESTONES = [
-    "kickoff",
-    "team_assembled",
-    "problem_statement",
-    "demo_ready",
-    "go_decision",
-    "production_data_connected",
-    "evaluation_suite",
-    "ui_finalized",
-    "security_review",
-    "launched",
-]
 
 
 @dataclass
@@ -185,29 +180,6 @@ class Change:
 class Plan:
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
-
-
-def _status(section: str, name: str, value: str) -> Callable[[dict[str, Any]], None]:
-    def apply(state: dict[str, Any]) -> None:
-        state[section][name] = value
-
-    return apply
-
-
-def _append(section: str, entry: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    def apply(state: dict[str, Any]) -> None:
-        state[section].append(dict(entry))
-
-    return apply
-
-
-def _set_item(section: str, item_id: str, status: str) -> Callable[[dict[str, Any]], None]:
-    def apply(state: dict[str, Any]) -> None:
-        for entry in state[section]:
-            if entry["id"] == item_id:
-                entry["status"] = status
-
-    return apply
 
 
 def _measure(item: str, amount: int, source: str) -> Callable[[dict[str, Any]], None]:
@@ -242,7 +214,7 @@ def _benefit_changes(pid: str, fate: str, kickoff: datetime, pace: float) -> lis
     case_day = 95 if fate == "launch" else 45
     changes = [
         Change(
-            _working_hours(kickoff + timedelta(days=case_day * pace), rng),
+            working_hours(kickoff + timedelta(days=case_day * pace), rng),
             pid,
             f"Business case: {item.lower()}",
             _append("benefits", estimate),
@@ -252,13 +224,13 @@ def _benefit_changes(pid: str, fate: str, kickoff: datetime, pace: float) -> lis
         factor = 0.2 if pid == NEVER_PAID_BACK else rng.uniform(0.7, 1.3)
         amount = int(round(monthly * factor, -2))
         source = f"https://wiki.example.com/{pid}/benefits"
-        when = _working_hours(kickoff + timedelta(days=LAUNCH_DAY * pace + 90), rng)
+        when = working_hours(kickoff + timedelta(days=LAUNCH_DAY * pace + 90), rng)
         measured = _measure(item, amount, source)
         changes.append(Change(when, pid, f"Measured: {item.lower()}", measured))
     return [c for c in changes if c.when < END]
 
 
-def _working_hours(moment: datetime, rng: random.Random) -> datetime:
+def working_hours(moment: datetime, rng: random.Random) -> datetime:
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -270,164 +242,14 @@ def plan(rng: random.Random) -> Plan:
     for k, (pid, name, team, office, labels, offset, fate) in enumerate(PROJECTS):
         owner = PEOPLE[k % len(PEOPLE)]
         pace = (k + 1) ** -0.32 * rng.uniform(0.9, 1.1)  # each new team moves faster
-        kickoff = _working_hours(START + timedelta(days=offset), rng)
-        result.states[pid] = {
-            "id": pid,
-            "name": name,
-            "team": team,
-            "labels": labels,
-            "office": office,
-            "owner": owner,
-            "summary": f"{name}: a generative-AI project of the {team} team.",
-            "roles": {
-                "product_owner": owner,
-                "ux": PEOPLE[(k + 3) % 14],
-                "developer": PEOPLE[(k + 5) % 14],
-                "ml_engineer": PEOPLE[(k + 7) % 14],
-            },
-            "milestones": dict.fromkeys(MILESTONES, "planned")
-            | {"kickoff": "done", "team_assembled": "in_progress"},
-            "environments": {"dev": "planned", "uat": "planned", "prod": "planned"},
-            "feedback_rounds": [],
-            "updates": [],
-            "benefits": [],
-            "costs": [
-                {
-                    "item": "Proof of concept sprint",
-                    "category": "people",
-                    "amount": rng.choice([30000, 40000, 50000]),
-                    "currency": "USD",
-                    "per": "once",
-                },
-                {
-                    "item": "LLM API",
-                    "category": "inference",
-                    "amount": rng.choice([300, 500, 800]),
-                    "currency": "USD",
-                    "per": "month",
-                },
-            ],
-        }
-        steps: list[tuple[float, str, Callable[[dict[str, Any]], None]]] = [
-            (14, "Team assembled", _status("milestones", "team_assembled", "done")),
-            (
-                10,
-                "Start the problem statement",
-                _status("milestones", "problem_statement", "in_progress"),
-            ),
-            (30, "Problem statement agreed", _status("milestones", "problem_statement", "done")),
-            (36, "Start the demo", _status("milestones", "demo_ready", "in_progress")),
-            (
-                60,
-                "Beta feedback round 1",
-                _append("feedback_rounds", {"id": "beta-1", "status": "open", "participants": 12}),
-            ),
-        ]
-        if fate == "launch":
-            ui = "skipped" if k % 5 == 3 else "done"
-            steps += [
-                (
-                    71,
-                    "Beta feedback addressed",
-                    _set_item("feedback_rounds", "beta-1", "addressed"),
-                ),
-                (80, "Demo ready", _status("milestones", "demo_ready", "done")),
-                (86, "Go decision in review", _status("milestones", "go_decision", "in_progress")),
-                (100, "Go decision", _status("milestones", "go_decision", "done")),
-                (
-                    101,
-                    "Production build budget",
-                    _append(
-                        "costs",
-                        {
-                            "item": "Production build",
-                            "category": "people",
-                            "amount": rng.choice([90000, 120000, 150000]),
-                            "currency": "USD",
-                            "per": "once",
-                        },
-                    ),
-                ),
-                (
-                    104,
-                    "Connect production data",
-                    _status("milestones", "production_data_connected", "in_progress"),
-                ),
-                (108, "Dev environment", _status("environments", "dev", "in_progress")),
-                (
-                    112,
-                    "Start the evaluation suite",
-                    _status("milestones", "evaluation_suite", "in_progress"),
-                ),
-                (116, "Dev environment ready", _status("environments", "dev", "done")),
-                (
-                    122,
-                    "UI work",
-                    _status(
-                        "milestones", "ui_finalized", "in_progress" if ui == "done" else "skipped"
-                    ),
-                ),
-                (
-                    140,
-                    "Production data connected",
-                    _status("milestones", "production_data_connected", "done"),
-                ),
-                (150, "Evaluation suite in CI", _status("milestones", "evaluation_suite", "done")),
-                (158, "UAT environment", _status("environments", "uat", "in_progress")),
-                (165, "UI finalised", _status("milestones", "ui_finalized", ui)),
-                (170, "UAT environment ready", _status("environments", "uat", "done")),
-                (176, "Security review", _status("milestones", "security_review", "in_progress")),
-                (200, "Security review passed", _status("milestones", "security_review", "done")),
-                (212, "Production environment", _status("environments", "prod", "done")),
-                (218, "Launch", _status("milestones", "launched", "done")),
-                (
-                    219,
-                    "Vector index hosting",
-                    _append(
-                        "costs",
-                        {
-                            "item": "Vector index",
-                            "category": "infrastructure",
-                            "amount": rng.choice([400, 600, 900]),
-                            "currency": "USD",
-                            "per": "month",
-                        },
-                    ),
-                ),
-                (
-                    240,
-                    "Request: tone of voice",
-                    _append(
-                        "updates",
-                        {
-                            "id": "tone-of-voice",
-                            "kind": "simple",
-                            "status": "requested",
-                            "title": "Warmer tone of voice",
-                        },
-                    ),
-                ),
-                (246, "Tone of voice live", _set_item("updates", "tone-of-voice", "live")),
-                (
-                    270,
-                    "Request: version 2",
-                    _append(
-                        "updates",
-                        {
-                            "id": "version-2",
-                            "kind": "version",
-                            "status": "requested",
-                            "version": "2.0",
-                        },
-                    ),
-                ),
-                (300, "Version 2 in progress", _set_item("updates", "version-2", "in_progress")),
-                (330, "Version 2 live", _set_item("updates", "version-2", "live")),
-            ]
-        for days, title, apply in steps:
+        kickoff = working_hours(START + timedelta(days=offset), rng)
+        roles = [PEOPLE[(k + j) % 14] for j in (3, 5, 7)]
+        result.states[pid] = new_state(pid, name, team, labels, office, owner, roles, rng)
+        steps = launch_steps(rng, "skipped" if k % 5 == 3 else "done") if fate == "launch" else []
+        for days, title, apply in poc_steps() + steps:
             # The road to launch speeds up with each team; work after launch keeps its own pace.
             offset = days * pace if days <= LAUNCH_DAY else LAUNCH_DAY * pace + days - LAUNCH_DAY
-            when = _working_hours(kickoff + timedelta(days=offset), rng)
+            when = working_hours(kickoff + timedelta(days=offset), rng)
             if when < END:
                 result.changes.append(Change(when, pid, title, apply))
         result.changes.append(Change(kickoff, pid, "Kick off", lambda state: None))

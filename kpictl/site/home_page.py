@@ -1,5 +1,7 @@
-"""The home page: a tile per KPI with its trend, the KPIs missed now, the learning curve in a
-sentence, the stuck projects, the latest milestones and the launches expected."""
+"""The home page: a tile per KPI with its trend, the KPIs missed now (the biggest miss first),
+the learning curve in a sentence, the most urgent stuck projects, the latest milestones and the
+launches expected. It stays short at any size: lists show the few that matter most and link to
+the page with all of them (the attention list, the roadmap)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ from markupsafe import Markup
 
 from kpictl.config import KpiDef
 from kpictl.site import charts, phrases
+from kpictl.site.attention_page import attention_items
 from kpictl.site.page_context import PageContext
+from kpictl.site.roadmap_page import RUNNING
 from kpictl.site.value_pages import home_value
 
-LATEST = 10  # milestones in the home page's latest list
+LATEST = 3  # milestones in the home page's latest list (each project's page has all)
+STUCK_SHOWN = 5  # the most urgent stuck projects; the attention list has them all
 
 
 def home_page(site: PageContext) -> str:
@@ -24,6 +29,8 @@ def home_page(site: PageContext) -> str:
     missed = [
         (k, p.current[k.id]) for k in site.report.catalog if p.current[k.id].status == "missed"
     ]
+    # The biggest miss first, as a share of the target (a 160% miss before a 3% one).
+    missed.sort(key=lambda kc: -(kc[1].miss_pct if kc[1].miss_pct is not None else -1))
     latest: list[dict[str, Any]] = [
         {
             "done_at": d.done_at,
@@ -39,7 +46,10 @@ def home_page(site: PageContext) -> str:
     ]
     latest.sort(key=lambda row: (-row["done_at"], row["project"], row["milestone"]))
     results = {r.id: r for r in site.report.projects}
-    stuck = [results[i] for i in p.stuck]
+    stuck = sorted(
+        (results[i] for i in p.stuck),
+        key=lambda r: (-max(k.days - k.allowed for k in r.standing.stuck), r.name.lower()),
+    )
     window = next(iter(p.current.values())).quarters if p.current else ()
     return site.render(
         "index.md.j2",
@@ -49,7 +59,10 @@ def home_page(site: PageContext) -> str:
         missed=missed,
         window=window,
         curve=_curve_sentence(site),
-        stuck=stuck,
+        stuck=stuck[:STUCK_SHOWN],
+        stuck_count=len(stuck),
+        attention_count=len(attention_items(site, site.report.projects)),
+        running_count=sum(1 for r in site.report.projects if r.standing.state in RUNNING),
         owners={i: str(site.timelines[i].data.get("owner", "")) for i in p.stuck},
         limits={r.id: site.limits(r) for r in stuck},
         latest=latest[:LATEST],
@@ -77,7 +90,24 @@ def _tile(site: PageContext, kpi: KpiDef, ids: charts.Ids) -> dict[str, Any]:
         ),
         "first": known[0] if len(known) > 1 else None,
         "last": known[-1] if len(known) > 1 else None,
+        "change": _change_words(kpi, p.current[kpi.id].change, site.units[kpi.id]),
     }
+
+
+def _change_words(kpi: KpiDef, change: float | None, unit: str) -> str | None:
+    """The value now against the all-time median, in words that say better or worse: "3.2 days
+    shorter: better"; "the same"."""
+    if change is None:
+        return None
+    size = phrases.short_amount(abs(change), unit)
+    if size in (phrases.short_amount(0.0, unit), ""):
+        return "the same"
+    if unit == "days":
+        way = "longer" if change > 0 else "shorter"
+    else:
+        way = "higher" if change > 0 else "lower"
+    better = change < 0 if kpi.direction == "lower" else change > 0
+    return f"{size} {way}: {'better' if better else 'worse'}"
 
 
 def _curve_sentence(site: PageContext) -> dict[str, Any] | None:

@@ -26,7 +26,7 @@ _LEGACY_OUT = "build/site"  # the default output folder before sites were marked
 # hand-written, all at the top or in the generated page folders), Material's assets, the
 # search index, the sitemap and kpis.json. Anything else there is someone else's.
 _OLD_BUILD_FILES = frozenset({"kpis.json", "sitemap.xml", "sitemap.xml.gz"})
-_OLD_BUILD_FOLDERS = frozenset({"assets", "search", "kpis", "projects"})
+_OLD_BUILD_FOLDERS = frozenset({"assets", "search", "kpis", "projects", "teams"})
 _OLD_BUILD_SUFFIXES = frozenset(
     {".html", ".css", ".js", ".map", ".json", ".svg", ".png", ".ico", ".woff", ".woff2", ".ttf"}
 )

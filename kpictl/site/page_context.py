@@ -84,6 +84,13 @@ class PageContext:
             ),
             "start_title": self.start_title(),
             "names": self.names,
+            # The team filter (_team_links.md.j2): a link to each team's page, by display name.
+            "all_teams": sorted(
+                {r.team for r in self.report.projects},
+                key=lambda t: (self.config.team_name(t).lower(), t),
+            ),
+            "team_links_label": "Show one team",
+            "current_team": "",
         }
 
     def start_title(self) -> str:

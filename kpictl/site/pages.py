@@ -1,6 +1,7 @@
 """Every Markdown page of the site, in the order a build writes them.
 
-Each page type is a module of its own (home, portfolio, KPIs, projects); the Jinja environment
+Each page type is a module of its own (home, portfolio, KPIs, projects, the roadmap, the
+attention list, teams); the Jinja environment
 and the escaping every page goes through are in site/environment.py.
 """
 
@@ -9,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kpictl.site.attention_page import attention_page
 from kpictl.site.home_page import home_page
 from kpictl.site.kpi_pages import kpi_index, kpi_page
 from kpictl.site.page_context import PageContext
 from kpictl.site.portfolio_page import portfolio_page
 from kpictl.site.project_pages import project_index, project_page
+from kpictl.site.roadmap_page import roadmap_page
+from kpictl.site.team_pages import team_pages
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,10 @@ def site_pages(site: PageContext) -> Iterator[Page]:
     yield Page("portfolio.md", portfolio_page(site))
     yield Page("projects/index.md", project_index(site))
     yield Page("kpis/index.md", kpi_index(site))
+    yield Page("roadmap.md", roadmap_page(site))
+    yield Page("attention.md", attention_page(site))
+    for path, text in team_pages(site):
+        yield Page(path, text)
     if site.warnings:
         yield Page("warnings.md", site.render("warnings.md.j2", "", warnings=site.warnings))
     for kpi in site.report.catalog:

@@ -35,6 +35,7 @@ def _nav(extra_pages: list[str]) -> list[Any]:
         {"Portfolio": "portfolio.md"},
         {"KPIs": "kpis/index.md"},
         {"Projects": "projects/index.md"},
+        {"Roadmap": "roadmap.md"},
     ]
     nav.extend(extra_pages)
     return nav
@@ -77,6 +78,18 @@ _REGULAR_ONLY = (
 )
 
 
+_GENERATED = (
+    "index.md",
+    "portfolio.md",
+    "warnings.md",
+    "roadmap.md",
+    "attention.md",
+    "kpis",
+    "projects",
+    "teams",
+)
+
+
 def _copy_site_files(site_dir: Path, docs: Path, *, skip: list[Path]) -> list[str]:
     """Copy hand-written pages and assets; return the pages, for the navigation."""
     pages: list[str] = []
@@ -88,7 +101,7 @@ def _copy_site_files(site_dir: Path, docs: Path, *, skip: list[Path]) -> list[st
             continue
         if any(source.resolve() == file.resolve() for file in skip):
             continue
-        if relative.parts[0] in ("index.md", "portfolio.md", "warnings.md", "kpis", "projects"):
+        if relative.parts[0] in _GENERATED:
             raise KpictlError(
                 f"{site_dir / relative}: this name is taken by a generated page; rename it"
             )
@@ -129,7 +142,8 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
     site = PageContext(report, timelines, config, links, warnings)
     docs = work / "docs"
     count = 0
-    progress = Progress("writing pages", len(report.projects) + len(report.catalog) + 3)
+    teams = len({r.team for r in report.projects})
+    progress = Progress("writing pages", len(report.projects) + len(report.catalog) + teams + 6)
     for page in site_pages(site):
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

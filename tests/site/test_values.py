@@ -149,6 +149,7 @@ def test_the_summary_band_states_counts_spend_and_missed_kpis_of_kpis_json(demo_
     assert f"{compact(last['amount'])} in {last['quarter']}, the last full quarter" in text
     missed = [k for k, v in p["kpis"].items() if v["current"]["status"] == "missed"]
     assert missed, "the demo has a KPI that misses its target now"
+    missed.sort(key=lambda k: -p["kpis"][k]["current"]["miss_pct"])  # the biggest miss first
     assert f"{len(missed)} of {len(data['catalog'])} KPIs" in text
     home = (site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<li><a href="kpis/([a-z_]+)\.html">', home.split("kpictl-missed-list")[1])
@@ -164,6 +165,7 @@ def test_home_tiles_show_each_kpi_now_against_all_time_with_the_status_of_kpis_j
     site, data = demo_site
     on_home = tiles(site / "index.html")
     units = {k["id"]: k["unit"] for k in data["catalog"]}
+    lower = {k["id"]: k["direction"] == "lower" for k in data["catalog"]}
     checked = 0
     for kpi_id, summary in data["portfolio"]["kpis"].items():
         tile, now, unit = on_home[kpi_id], summary["current"], units[kpi_id]
@@ -177,7 +179,18 @@ def test_home_tiles_show_each_kpi_now_against_all_time_with_the_status_of_kpis_j
             assert f"missed by {short(now['miss'], unit)}" in tile, (kpi_id, tile)
         else:
             assert now["status"] in tile, (kpi_id, tile)
-        assert f"all time {short(summary['median'], unit)}, {summary['n']} projects" in tile
+        assert f"all time {short(summary['median'], unit)}" in tile
+        change = now["change"]
+        if change is not None and short(abs(change), unit) != short(0.0, unit):
+            better = (change < 0) == lower[kpi_id]
+            way = ("longer" if change > 0 else "shorter") if unit == "days" else "(higher|lower)"
+            said = re.search(rf"now \$?([\d,.]+)k?( days)? {way}: (better|worse)", tile)
+            assert said and said.group(said.lastindex or 0) == ("better" if better else "worse"), (
+                kpi_id,
+                tile,
+            )
+            if unit == "days":  # as rounded for reading (kpis.json has six decimals)
+                assert abs(float(said.group(1).replace(",", "")) - abs(change)) < 0.051
         if summary["overdue"]:
             assert f"{summary['overdue']} projects overdue" in tile, (kpi_id, tile)
         checked += 1
