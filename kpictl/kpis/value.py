@@ -83,8 +83,11 @@ def project_value(t: Timeline, config: Config, as_of: int, cost: float | None) -
         return ProjectValue(
             None, None, cost, None, None, None, None, note, None, None, left_out, measurements
         )
-    to_date = round(_total(money, t.benefits, clock), 2)
-    measured = round(_total(money, [b for b in t.benefits if b.basis == "measured"], clock), 2)
+    # A benefit without a rate that accrues by now was left out above; one that starts later
+    # adds nothing yet (and cannot be converted).
+    counted = [b for b in t.benefits if money.has_rate(b)]
+    to_date = round(_total(money, counted, clock), 2)
+    measured = round(_total(money, [b for b in counted if b.basis == "measured"], clock), 2)
     net = roi = None
     roi_note = payback_note = None
     paid = projected = None

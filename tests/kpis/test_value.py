@@ -130,6 +130,21 @@ def test_no_cost_leaves_the_return_unknown_and_a_missing_rate_the_value(tmp_path
     assert rated.kpis["value_to_date"].value == pytest.approx(110)
 
 
+def test_a_benefit_without_a_rate_that_starts_later_adds_nothing_yet_and_breaks_nothing():
+    """A business case in a currency without a rate, from an expected launch after the as-of
+    date, beside a benefit that converts (the large demo's Zurich projects found it)."""
+    t = with_benefits(
+        benefit("a", 100, "once", 0),
+        benefit("case", 5000, "month", 30, basis="estimate", currency="CHF"),
+        costs=[cost("x", 50, "once", 0)],
+    )
+    r = project_result(t, CONFIG, day(10))
+    assert r.kpis["value_to_date"].value == 100 and r.kpis["net_value"].value == 50
+    later = project_result(t, CONFIG, day(40)).kpis["value_to_date"]
+    assert (later.value, later.status) == (None, "unknown")
+    assert "benefits in CHF have no conversion rate to USD" in (later.note or "")
+
+
 def test_an_archived_project_stops_giving_back_when_its_file_was_deleted():
     t = with_benefits(benefit("a", 3000, "month", 0), last_change=30, archived=True)
     v = project_result(t, CONFIG, day(100)).value
