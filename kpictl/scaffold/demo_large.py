@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from kpictl.scaffold.demo_steps import Step, launch_steps, new_state, poc_steps
-from kpictl.scaffold.demo_story import END, LAUNCH_DAY, START, Change, Plan, working_hours
+from kpictl.scaffold.demo_steps import Step, _append, launch_steps, new_state, poc_steps
+from kpictl.scaffold.demo_story import (
+    END,
+    LAUNCH_DAY,
+    START,
+    Change,
+    Plan,
+    _measure,
+    working_hours,
+)
 
 REPO_URL = "https://github.com/example-org/ai-portfolio-kpis"
 SIZE = 150
@@ -119,8 +127,63 @@ def large_plan(rng: random.Random) -> Plan:
             if when < END:
                 result.changes.append(Change(when, pid, title, apply))
         result.changes.append(Change(kickoff, pid, "Kick off", lambda state: None))
+        launch = kickoff + timedelta(days=_offset(LAUNCH_DAY, pace, slow=fate == "late"))
+        result.changes += _benefits(pid, team, fate, kickoff, launch, currency, scale, k)
     result.changes.sort(key=lambda c: (c.when, c.project))
     return result
+
+
+# What each team's business cases promise: (item, kind, US dollars a month, low and high)
+CASES = {
+    "customer-operations": ("Support hours saved", "savings", 8_000, 40_000),
+    "finance": ("Processing cost avoided", "avoided_cost", 5_000, 30_000),
+    "people": ("HR questions answered", "savings", 3_000, 12_000),
+    "engineering": ("Engineering hours saved", "savings", 6_000, 35_000),
+    "legal": ("Outside counsel avoided", "avoided_cost", 4_000, 25_000),
+    "marketing": ("Agency spend saved", "savings", 3_000, 20_000),
+    "sales": ("Added pipeline revenue", "revenue", 10_000, 60_000),
+    "supply-chain": ("Field visits avoided", "avoided_cost", 5_000, 30_000),
+}
+NEVER_PAYS_BACK = 12  # the launched project whose measurement falls far short of its case
+
+
+def _benefits(
+    pid: str,
+    team: str,
+    fate: str,
+    kickoff: datetime,
+    launch: datetime,
+    currency: str,
+    scale: float,
+    k: int,
+) -> list[Change]:
+    """A project's business case (an estimate from its expected launch), and for most of those
+    that launch its measurement three months after: near the case, above it or well below,
+    and for one project far below. Its own random source, so the rest of the story is as
+    before benefits were told. Abandoned and stalled projects keep their estimate."""
+    rng = random.Random(f"benefits:{pid}")
+    item, kind, low, high = CASES[team]
+    monthly = int(round(rng.randint(low, high) * scale, -2))
+    launches = fate in ("launch", "late")
+    starts = launch if launches else END + timedelta(days=120)
+    estimate = {
+        "item": item,
+        "kind": kind,
+        "amount": monthly,
+        "currency": currency,
+        "per": "month",
+        "from": starts.date().isoformat(),
+        "basis": "estimate",
+    }
+    case = working_hours(kickoff + timedelta(days=rng.randint(40, 100)), rng)
+    changes = [Change(case, pid, f"Business case: {item.lower()}", _append("benefits", estimate))]
+    if launches and k % 6 != 5:
+        factor = 0.08 if k == NEVER_PAYS_BACK else rng.uniform(0.5, 1.4)
+        source = f"https://wiki.example.com/{pid}/benefits"
+        when = working_hours(launch + timedelta(days=90), rng)
+        measured = _measure(item, int(round(monthly * factor, -2)), source)
+        changes.append(Change(when, pid, f"Measured: {item.lower()}", measured))
+    return [c for c in changes if c.when < END]
 
 
 def _feedback(item: str) -> Callable[[dict[str, Any]], None]:

@@ -37,6 +37,20 @@ def test_the_large_demo_has_an_organisations_portfolio_and_the_same_bytes_every_
     currencies = {c["currency"] for f in first.glob("projects/*.yaml") for c in _costs(f)}
     assert currencies == {"USD", "EUR", "GBP", "INR", "CHF"}
     assert p["spend"]["left_out"]["currencies"] == ["CHF"]
+    # Benefits: a business case for every project; most launched ones measured, one of them
+    # far below its case (never paid back); CHF benefits left out of the value, and said so.
+    value = p["value"]
+    assert 0.5 < value["measured_to_date"] / value["to_date"] < 1
+    assert value["left_out"]["currencies"] == ["CHF"]
+    launched = [q for q in projects if q["state"] == "launched"]
+    measured = [q for q in launched if q["value"] and q["value"]["measurements"]]
+    assert len(measured) >= 0.7 * len(launched)
+    assert any(
+        q["kpis"]["payback_time"]["status"] == "running" and q["kpis"]["net_value"]["value"] < 0
+        for q in measured
+    )
+    running = [q for q in projects if q["state"] in ("poc", "production")]
+    assert all(q["value"] for q in running)
     # One revision does not validate: it is skipped with a warning naming its commit.
     assert any("did not validate" in w and "sponsor" in w for w in report["warnings"])
     settings = (first / "kpictl.yaml").read_text()
