@@ -14,6 +14,7 @@ from kpictl.site.kpi_pages import kpi_index, kpi_page
 from kpictl.site.page_context import PageContext
 from kpictl.site.portfolio_page import portfolio_page
 from kpictl.site.project_pages import project_index, project_page
+from kpictl.site.warnings_page import warnings_page
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def site_pages(site: PageContext) -> Iterator[Page]:
     yield Page("projects/index.md", project_index(site))
     yield Page("kpis/index.md", kpi_index(site))
     if site.warnings:
-        yield Page("warnings.md", site.render("warnings.md.j2", "", warnings=site.warnings))
+        yield Page("warnings.md", warnings_page(site))
     for kpi in site.report.catalog:
         yield Page(f"kpis/{kpi.id}.md", kpi_page(site, kpi))
     for result in site.report.projects:

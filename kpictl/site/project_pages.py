@@ -29,9 +29,18 @@ def project_page(site: PageContext, result: ProjectResult) -> str:
     rows = [
         (site.titles.get(m, m), d.status, d.started_at, d.done_at) for m, d in t.milestones.items()
     ]
+    forecasts = _chart_forecasts(site, result)
     start, end = _span(site, result, t)
+    end = max([end, *(p85 or p50 for p50, p85 in forecasts.values())])
     chart = charts.timeline(
-        ids, rows, start, end, site.report.as_of, f"Milestones of {result.name}", site.tz
+        ids,
+        rows,
+        start,
+        end,
+        site.report.as_of,
+        f"Milestones of {result.name}",
+        site.tz,
+        forecasts,
     )
     links = [
         {"title": link.get("title", ""), "url": url}
@@ -96,6 +105,19 @@ def project_index(site: PageContext) -> str:
             }
         )
     return site.render("projects.md.j2", "../", groups=groups)
+
+
+def _chart_forecasts(site: PageContext, result: ProjectResult) -> dict[str, tuple[int, int | None]]:
+    """The forecast dates the milestone chart draws, by milestone title: the launch and the
+    next milestone, each from its likely to its latest date."""
+    f = result.forecast
+    if f is None:
+        return {}
+    shown = {}
+    for m in (f, f.next):
+        if m is not None and m.p50 is not None:
+            shown[site.titles.get(m.milestone, m.milestone)] = (m.p50, m.p85)
+    return shown
 
 
 def _launch_cell(site: PageContext, result: ProjectResult) -> tuple[str, str, int]:
