@@ -7,6 +7,7 @@ and Jinja2's HTML autoescape inside HTML blocks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -74,6 +75,7 @@ def page_environment(
         mark=lambda s: phrases.STATUS_MARKS.get(s, "?"),
         team=config.team_name,
         plural=phrases.plural,
+        prose=_prose,
         sentence=lambda text: str(text)[:1].upper() + str(text)[1:],
     )
     env.globals.update(
@@ -87,6 +89,12 @@ def page_environment(
         ),
     )
     return env
+
+
+def _prose(text: Any) -> Markup:
+    """An engine's sentence (a KPI's note) in HTML: escaped, with `code` as code, not
+    backticks."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(str(text), quote=False))))
 
 
 def _front_matter_title(text: Any) -> Markup:

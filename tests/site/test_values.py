@@ -270,7 +270,8 @@ def test_forecasts_of_kpis_json_are_on_the_project_pages_and_the_home_page(demo_
         elif forecast["p50"] is None:
             assert "Expected launch</dt><dd>no date yet" in page or "not before" in page
         else:
-            said = f"likely by {_long_day(forecast['p50'])}, at the latest {_long_day(forecast['p85'])}"
+            likely, latest = _long_day(forecast["p50"]), _long_day(forecast["p85"])
+            said = f"likely by {likely}, at the latest {latest}"
             assert said in page
             dated += 1
     assert dated >= 1
