@@ -6,6 +6,7 @@ Links from project files keep only http, https and mailto addresses.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -84,6 +85,7 @@ def project_page(site: PageContext, result: ProjectResult) -> str:
         edit=site.links.edit(t.path),
         took=took,
         expected_launch=_expected_launch(site, result),
+        forecast_drawn=bool(forecasts),
         value_facts=project_value_facts(site, result),
         value_section=project_value_section(site, result, t),
     )
@@ -204,7 +206,15 @@ def _no_date(site: PageContext, result: ProjectResult) -> str:
     if "has no date" in reason:
         return "a milestone it counts from has no date; declare it in the project file"
     if "longer than any project" in reason:
-        return "it has been on its current step longer than any project that finished it took"
+        spent = re.search(r"spent (\d+) days on", reason)
+        longest = re.search(r"\((\d+) days at most\)", reason)
+        state = phrases.STATE_WORDS.get(result.standing.state, result.standing.state)
+        if spent and longest:
+            return (
+                f"{phrases.days(float(spent[1]))} {state}, longer than any project that finished "
+                f"it took ({phrases.days(float(longest[1]))})"
+            )
+        return f"longer {state} than any project that finished it took"
     if "still running" in reason:
         return "the slowest comparable projects are still running"
     return "the portfolio cannot forecast it yet"

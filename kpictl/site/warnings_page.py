@@ -33,28 +33,49 @@ _CODE = re.compile(r"`([^`]+)`")
 
 
 @dataclass
+class Item:
+    """One thing to fix, and the projects it is about (none: about no one project)."""
+
+    projects: list[str]
+    text: str
+    sentence: Markup | None = None
+
+
+@dataclass
 class Group:
     kind: str
-    projects: dict[str, list[Markup]] = field(default_factory=dict)  # "" for no project
-
-    @property
-    def count(self) -> int:
-        return sum(len(items) for items in self.projects.values())
+    items: list[Item] = field(default_factory=list)
+    count: int = 0
 
 
 def warnings_page(site: PageContext) -> str:
     by_path = {t.path: t.id for t in site.timelines.values()}
     groups: dict[str, Group] = {}
+    # The same warning about several projects (a currency without a rate) is said once.
+    said: dict[tuple[str, str], Item] = {}
     for text in site.warnings:
         kind = next((name for name, words in KINDS if words.search(text)), OTHER)
-        project = next((by_path[p] for p in _PATH.findall(text) if p in by_path), "")
+        path = next((p for p in _PATH.findall(text) if p in by_path), None)
+        project = by_path[path] if path else ""
+        shown = text.removeprefix(f"{path}: ") if path else text
         group = groups.setdefault(kind, Group(kind))
-        group.projects.setdefault(project, []).append(_sentence(site, text))
+        group.count += 1
+        key = (kind, shown.replace(path, "the project file") if path else shown)
+        if project and key in said:
+            said[key].projects.append(project)
+            continue
+        said[key] = Item([project] if project else [], shown)
+        group.items.append(said[key])
     ordered = [groups[k] for k, _ in KINDS if k in groups] + (
         [groups[OTHER]] if OTHER in groups else []
     )
     for group in ordered:
-        group.projects = dict(sorted(group.projects.items(), key=lambda kv: _order(site, kv[0])))
+        for item in group.items:
+            item.projects.sort(key=lambda p: _order(site, p))
+            if len(item.projects) > 1:
+                item.text = item.text.replace("this project's", "each project's")
+            item.sentence = _sentence(site, item.text)
+        group.items.sort(key=lambda i: _order(site, i.projects[0] if i.projects else ""))
     return site.render("warnings.md.j2", "", groups=ordered)
 
 
