@@ -8,10 +8,12 @@ start, the production milestones in parallel from the go decision, the launch af
 of them, each duration lognormal with a slow tail; the as-of (the head) finds projects in every
 state, a few hundred of them running. It prints the median of --repeat runs of `kpictl report
 --format json` (a real subprocess, warm history cache) with forecasts and with `forecast:
-{enabled: false}` in kpictl.yaml, their difference, and the forecast computation alone
-in-process (every running project and the launches per quarter) beside the KPI computation.
+{enabled: false}` in kpictl.yaml (committed in a clone a minute after the head, since kpictl
+reads kpictl.yaml at the ref; both as of that minute), their difference, and the forecast
+computation alone in-process (every running project and the launches per quarter) beside the
+KPI computation.
 
-Target: forecasts add well under a second (< 0.5 s) to report. It is a measurement, not a
+Target: forecasts add at most 0.2 s to report. It is a measurement, not a
 test: it exits 0 even when the target is missed (marked MISSED).
 """
 
@@ -139,12 +141,25 @@ def main(argv: list[str] | None = None) -> int:
             f"head (generated in {time.perf_counter() - started:.1f} s)"
         )
         report = [str(BIN / "kpictl"), "report", "--format", "json"]
-        measure(report, repo, 1)  # fill the history cache: both sides start warm
-        config_file = repo / "kpictl.yaml"
+        # kpictl reads kpictl.yaml at the ref it reports on: forecasts are turned off in a
+        # commit of its own, in a clone, a minute after the head; both run as of that minute
+        head_time = int(git(repo, "log", "-1", "--format=%ct").decode())
+        off = Path(tmp) / "kpis-without-forecasts"
+        git(Path(tmp), "clone", "-q", str(repo), str(off))
+        (off / "kpictl.yaml").write_text("forecast: {enabled: false}\n", encoding="utf-8")
+        git(off, "add", "kpictl.yaml")
+        moment = f"{head_time + 60} +0000"
+        env = {**ENV, "GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment}
+        git(off, "commit", "-q", "-m", "forecasts off", env=env)
+        minute_after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(head_time + 60))
+        report = [str(BIN / "kpictl"), "report", "--format", "json", "--as-of", minute_after]
+        measure(report, repo, 1)  # fill the history caches: both sides start warm
+        measure(report, off, 1)
         with_forecasts = measure(report, repo, args.repeat)
-        config_file.write_text("forecast: {enabled: false}\n", encoding="utf-8")
-        without = measure(report, repo, args.repeat)
-        config_file.write_text("# the defaults\n", encoding="utf-8")
+        without = measure(report, off, args.repeat)
+        checked = subprocess.run(report, cwd=off, env=ENV, capture_output=True, check=True)
+        if b'"launches_expected"' in checked.stdout:
+            sys.exit("forecast_bench: the run without forecasts still forecast")
 
         config = load_config(repo)
         computed = compute_as_of(config)
@@ -159,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             kpis.append(time.perf_counter() - t)
         dated = sum(1 for f in result.projects.values() if f.p50 is not None)
         added = with_forecasts.seconds - without.seconds
-        verdict = "(target < 0.5 s)" + ("" if added < 0.5 else " MISSED")
+        verdict = "(target <= 0.2 s)" + ("" if added <= 0.2 else " MISSED")
         print(f"report without forecasts   {without.seconds:6.2f} s  {without.rss_mib:5.0f} MB")
         print(
             f"report with forecasts      {with_forecasts.seconds:6.2f} s  "

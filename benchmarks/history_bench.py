@@ -11,7 +11,9 @@ the reference, `git log --first-parent --raw -z` over `projects` plus one `git c
 of every blob it names; cold `kpictl history --format json --no-cache`, and a run filling the
 cache; warm runs after one more commit (reading one commit) and with no new commit.
 
-Targets: cold within 2.5x the reference, warm (+1 commit) under 0.5 s, peak memory under 300 MB.
+Targets (issue 22): cold within 2.0x the reference up to 13,000 commits and 1.5x from 39,000,
+warm (+1 commit) within 0.25 s up to 13,000 commits, 0.3 s to 39,000 and 2 s at 200,000, peak
+memory under 300 MB.
 It is a measurement, not a test: it exits 0 even when a target is missed (marked MISSED).
 --keep DIR builds the repository in DIR (new or empty) and keeps it, for profiling.
 """
@@ -277,10 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache = repo / ".git" / "kpictl"
         cold = measure([*history, "--no-cache"], repo, args.repeat)
         fill = measure(history, repo, args.repeat, lambda: shutil.rmtree(cache, ignore_errors=True))
+        aim = 2.0 if commits < 39_000 else 1.5
         for how, figure in (("no cache", cold), ("fill cache", fill)):
             ratio = figure.seconds / reference.seconds
-            verdict = f"{ratio:4.1f}x reference (target <= 2.5x)"
-            show("cold", f"kpictl history ({how})", figure, verdict, ratio <= 2.5)
+            verdict = f"{ratio:4.1f}x reference (target <= {aim}x)"
+            show("cold", f"kpictl history ({how})", figure, verdict, ratio <= aim)
         picks = iter(states)
 
         def one_more_commit() -> None:  # made by git itself, at a controlled date
@@ -292,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             git(repo, "commit", "-q", "-m", subject, "--", path, env={**ENV, **dates})
 
         warm = measure(history, repo, args.repeat, one_more_commit)
-        show("warm", "+1 commit", warm, "(target < 0.5 s)", warm.seconds < 0.5)
+        limit = 0.25 if commits <= 13_000 else 0.3 if commits <= 39_000 else 2.0
+        show("warm", "+1 commit", warm, f"(target <= {limit} s)", warm.seconds <= limit)
         still = measure(history, repo, args.repeat)
         show("warm", "no new commit", still)
     peak = max(f.rss_mib for f in (cold, fill, warm, still))

@@ -38,8 +38,8 @@ MEDIAN_DAYS = {
 T0 = 1_672_531_200  # 2023-01-01T00:00:00Z
 
 
-def draw(rng: random.Random, median_days: float) -> float:
-    days = median_days * math.exp(rng.gauss(0, 0.45))
+def draw(rng: random.Random, median_days: float, spread: float = 0.45) -> float:
+    days = median_days * math.exp(rng.gauss(0, spread))
     return days * (3 if rng.random() < 0.2 else 1)
 
 
@@ -59,22 +59,41 @@ class SimProject:
 
 
 def simulate(
-    count: int, seed: int, span_days: int = 900, abandon: float = 0.05
+    count: int,
+    seed: int,
+    span_days: int = 900,
+    abandon: float = 0.05,
+    spread: float = 0.45,
+    pace_per_year: float = 1.0,
+    team_spread: float = 0.0,
 ) -> list[SimProject]:
+    """``count`` projects started over ``span_days``; ``spread`` is the lognormal's sigma
+    (a heavier tail above 0.45), ``abandon`` the share archived before launch, and each year
+    later a project starts its steps take ``pace_per_year`` times as long (0.7: 30% faster);
+    ``team_spread`` (a lognormal sigma) gives each project a pace of its own for all its steps,
+    so a project slow before its go decision tends to be slow after it."""
     rng = random.Random(seed)
     projects = []
     for i in range(count):
-        start = T0 + int(rng.uniform(0, span_days) * DAY)
+        offset = rng.uniform(0, span_days)
+        start = T0 + int(offset * DAY)
+        pace = pace_per_year ** (offset / 365)
+        if team_spread:
+            pace *= math.exp(rng.gauss(0, team_spread))
+
+        def days(m: str, pace: float = pace) -> float:
+            return draw(rng, MEDIAN_DAYS[m], spread) * pace
+
         p = SimProject(f"p-{i:04d}", {"kickoff": start})
-        go = start + int(draw(rng, MEDIAN_DAYS["go_decision"]) * DAY)
+        go = start + int(days("go_decision") * DAY)
         for m in POC:  # before the go decision
             p.times[m] = start + int((go - start) * min(draw(rng, MEDIAN_DAYS[m]) / 50, 0.95))
         p.times["go_decision"] = go
         last = go
         for m in PRODUCTION:
-            p.times[m] = go + int(draw(rng, MEDIAN_DAYS[m]) * DAY)
+            p.times[m] = go + int(days(m) * DAY)
             last = max(last, p.times[m])
-        p.times["launched"] = last + int(draw(rng, MEDIAN_DAYS["launched"]) * DAY)
+        p.times["launched"] = last + int(days("launched") * DAY)
         if rng.random() < abandon:
             p.archived_at = start + int(rng.uniform(0, (p.launch - start) / DAY) * DAY) + 1
         projects.append(p)
@@ -166,3 +185,91 @@ def write_repository(projects: list[SimProject], path: Path, until: int) -> Path
     )
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=path, env=env, check=True)
     return path
+
+
+@dataclass
+class Coverage:
+    """How a portfolio's forecasts, made at several as-of dates, came out against the truth the
+    simulation knows (every project run to its launch or its archiving)."""
+
+    dated: int = 0  # forecasts with p50 and p85 of projects that launched
+    by_p50: int = 0
+    by_p85: int = 0
+    running: int = 0  # forecasts made
+    with_history: int = 0  # ... of projects whose steps have enough history
+    unanswered: list[str] = field(default_factory=list)  # ... with neither a date nor a bound
+    p_launch: list[float] = field(default_factory=list)
+    launched: int = 0  # forecasts (with p_launch) of projects that went on to launch
+    quarters: int = 0
+    quarters_held: int = 0  # the count reached with 85% confidence was reached
+    reasons: set[str] = field(default_factory=set)
+    distinct: set[str] = field(default_factory=set)  # projects with a dated forecast
+
+    @property
+    def share_by_p50(self) -> float:
+        return self.by_p50 / self.dated
+
+    @property
+    def share_by_p85(self) -> float:
+        return self.by_p85 / self.dated
+
+    @property
+    def mean_p_launch(self) -> float:
+        return sum(self.p_launch) / len(self.p_launch)
+
+    @property
+    def share_launched(self) -> float:
+        return self.launched / len(self.p_launch)
+
+    @property
+    def share_quarters_held(self) -> float:
+        return self.quarters_held / self.quarters
+
+    def line(self) -> str:
+        return (
+            f"by p50 {self.share_by_p50:.1%}, by p85 {self.share_by_p85:.1%} of {self.dated} "
+            f"dated ({len(self.distinct)} projects); p_launch mean {self.mean_p_launch:.2f} vs "
+            f"launched {self.share_launched:.2f}; 85% count held in {self.quarters_held}/"
+            f"{self.quarters} quarters; no date nor bound: {len(self.unanswered)}"
+        )
+
+
+def coverage(
+    projects: list[SimProject], as_ofs: list[int], config: object, into: Coverage | None = None
+) -> Coverage:
+    """Forecast the portfolio at each as-of date and score the forecasts against the truth
+    (added to ``into`` when given)."""
+    from kpictl.kpis.forecast.forecaster import forecast_portfolio
+
+    by_id = {p.id: p for p in projects}
+    out = Coverage() if into is None else into
+    for as_of in as_ofs:
+        result = forecast_portfolio(timelines_at(projects, as_of), config, as_of)  # type: ignore[arg-type]
+        for pid, f in result.projects.items():
+            truth = by_id[pid]
+            launches = truth.archived_at is None
+            out.running += 1
+            if f.reason is not None and f.reason.startswith("too little history"):
+                continue
+            out.with_history += 1
+            if f.reason:
+                out.reasons.add(f.reason)
+            if f.p50 is None and f.not_before is None:
+                out.unanswered.append(f"{pid} at {as_of}: {f.reason}")
+            if f.p_launch is not None:
+                out.p_launch.append(f.p_launch)
+                out.launched += launches
+            if launches and f.p50 is not None and f.p85 is not None:
+                out.dated += 1
+                out.by_p50 += truth.launch <= f.p50
+                out.by_p85 += truth.launch <= f.p85
+                out.distinct.add(f"{id(projects)}:{pid}")
+        for count in result.launches:
+            actual = sum(
+                1
+                for pid in result.projects
+                if by_id[pid].archived_at is None and count.begin <= by_id[pid].launch < count.end
+            )
+            out.quarters += 1
+            out.quarters_held += actual >= count.at_least_85
+    return out

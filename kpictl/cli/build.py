@@ -43,6 +43,6 @@ def build(obj: Context, out: Path | None, strict: bool, as_of: str | None, ref: 
     say(computed.notes, [])
     where = out_setting(config, out)
     result = build_site(computed, computed.config, out=target, strict=strict, where=where)
-    say([], result.warnings)
+    say(result.notes, result.warnings)
     click.echo(f"built {result.pages} pages into {printable(str(result.out))}")
     return EXIT_OK

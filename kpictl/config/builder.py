@@ -74,6 +74,7 @@ def build_config(
         repo_url=data.get("repo_url"),
         site_dir=data["site"]["dir"],
         site_out=data["site"]["out"],
+        site_url=data["site"].get("url"),
     )
 
 

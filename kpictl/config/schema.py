@@ -70,7 +70,15 @@ def config_schema() -> dict[str, Any]:
             "site": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {"dir": text, "out": text},
+                "properties": {
+                    "dir": text,
+                    "out": text,
+                    # where the site is served (MkDocs' site_url): 404.html and sitemap.xml need it
+                    "url": {
+                        "type": ["string", "null"],
+                        "pattern": "^https?://[^\\s/]+(/[^\\s]*)?$",
+                    },
+                },
             },
             "currency": {
                 "type": "object",

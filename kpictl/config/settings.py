@@ -57,6 +57,7 @@ class Config:
     repo_url: str | None = None
     site_dir: str = "site"
     site_out: str = "build/site"
+    site_url: str | None = None  # where the site is served, e.g. https://org.github.io/kpis/
 
     @property
     def milestone_ids(self) -> tuple[str, ...]:

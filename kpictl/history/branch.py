@@ -16,11 +16,11 @@ from typing import Any, Protocol
 from kpictl.config import Config
 from kpictl.dates import usable
 from kpictl.errors import KpictlError, write_crash_log
-from kpictl.history.cache import RevisionCache
+from kpictl.history.cache import RevisionCache, no_cycle_collection
 from kpictl.history.late_commits import date_late_commits
 from kpictl.history.model import ZERO_SHA, BranchHistory, LogEntry, ProjectHistory, Revision
 from kpictl.history.outside_catalog import outside_catalog
-from kpictl.history.replay import replay
+from kpictl.history.replay import IdentityLedger, replay
 from kpictl.history.revision import Known, Parsed, RevisionParser, refused_at_landing
 from kpictl.printable import printable
 from kpictl.progress import Progress
@@ -130,7 +130,8 @@ def _replay_with(
     log it was replayed from, the commits read from git in this run, and whether a commit
     dated after the head was counted at a later commit's time."""
     folder = config.projects_dir
-    if cache.head and branch.extends(cache.head):
+    extends = bool(cache.head) and branch.extends(cache.head or "")
+    if extends:
         new = branch.log(folder, is_project_path, cache.head) if cache.head != branch.head else []
         log = cache.log + new
     else:
@@ -155,18 +156,30 @@ def _replay_with(
         (crashed if failed else cache.blobs)[sha] = parsed
         progress.update(count)
     progress.close()
-    if new or cache.head != branch.head or len(cache.blobs) > cached:
-        cache.save(branch.head, log)
-    # After saving: the cache keeps git's times.
-    log, late = date_late_commits(log, branch.head, head_time, branch.first_parent_times)
+    dated, late = date_late_commits(log, branch.head, head_time, branch.first_parent_times)
     pending = 0
     if landed_line is not None and pending_at is not None:
-        log, pending = _as_if_landed(log, landed_line, pending_at)
+        dated, pending = _as_if_landed(dated, landed_line, pending_at)
     blobs = ChainMap(cache.blobs, crashed) if crashed else cache.blobs
-    history = replay(log, blobs, branch.ref, branch.head, refused_at_landing)
+    # The log replayed as git gave it (every blob read, none failed, no commit re-dated) is kept
+    # as a ledger, and a later run whose log extends it replays only its new commits from there.
+    unread = any(sha not in blobs for sha in wanted)  # a broken clone: read again next time
+    as_git_gave = not late and landed_line is None and not crashed and not unread
+    with no_cycle_collection():  # objects by the hundred thousand, and no cycle among them
+        resumed = None
+        if as_git_gave and extends and cache.ledger is not None:
+            resumed = IdentityLedger.restore(cache.ledger)
+        replayed = new if resumed is not None else dated
+        history, ledger = replay(
+            replayed, blobs, branch.ref, branch.head, refused_at_landing, resumed
+        )
+        stale = cache.head != branch.head or len(cache.blobs) > cached
+        if stale or (as_git_gave and cache.ledger is None):
+            # The cache keeps git's times: the log before re-dating.
+            cache.save(branch.head, log, ledger.snapshot() if as_git_gave else None)
     history.pending_commits = pending
     history.warnings[:0] = late
-    return history, log, new, bool(late)
+    return history, dated, new, bool(late)
 
 
 def _as_if_landed(

@@ -7,10 +7,13 @@ skipped, and nothing in it is trusted across kpictl versions or parsing configur
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from kpictl import __version__
 from kpictl.history.model import LogEntry
 
 _COMMIT_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
-_CACHE_FORMAT = 3  # 3: paths, authors and subjects escaped (printable)
+_CACHE_FORMAT = 5  # 3: paths, authors and subjects escaped; 5: landing bounds, the ledger
 
 
 _MAGIC = b"kpictl-cache 1 "  # then the SHA-256 of the payload in hex, a line break, the payload
@@ -53,19 +56,40 @@ def read_checked(path: Path) -> bytes | None:
     return payload
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused around work that builds or walks millions of objects and
+    makes no cycle (loading, replaying, writing a cache), and what it built set aside from later
+    collections (``gc.freeze``), which would walk it all again for nothing: that walking took
+    two thirds of a warm run. Set aside, it is still freed as usual when no longer used."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.collect(1)  # the young garbage first: freezing it would keep any cycles in it
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def read_marshal(path: Path) -> Any:
     """The cached value at ``path``, or None when it is missing or damaged."""
     payload = read_checked(path)
     if payload is None:
         return None
     try:
-        return marshal.loads(payload)
+        with no_cycle_collection():
+            return marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
 
 
 class RevisionCache:
-    """Parsed revisions by blob id and the log up to a head, in one marshal file."""
+    """Parsed revisions by blob id, the log up to a head and, when the log was replayed as git
+    gave it, the replay's ledger at that head (``IdentityLedger.snapshot``), in one marshal
+    file: one payload, so the ledger shares its data with the parsed revisions."""
 
     def __init__(
         self, folder: Path, key_parts: tuple[str, ...], enabled: bool, load: bool = True
@@ -78,6 +102,7 @@ class RevisionCache:
         self.blobs: dict[str, Any] = {}
         self.head: str | None = None
         self.log: list[LogEntry] = []
+        self.ledger: Any = None  # the replay's ledger at ``head``, as plain data
         self.loaded = False  # whether anything was read from the cache file
         if enabled and load:
             data = read_marshal(self.path)
@@ -91,6 +116,8 @@ class RevisionCache:
                 and isinstance(data.get("log"), list)
             ):
                 self.blobs, self.head, self.log = data["blobs"], data["head"], data["log"]
+                ledger = data.get("ledger")
+                self.ledger = ledger if isinstance(ledger, tuple) and len(ledger) == 7 else None
                 self.loaded = True
 
     @property
@@ -98,9 +125,11 @@ class RevisionCache:
         """Where the per-project JSON of `kpictl history` is kept, when caching is on."""
         return self.path.with_name(self.path.stem + "-json.marshal") if self.enabled else None
 
-    def save(self, head: str, log: list[LogEntry]) -> None:
+    def save(self, head: str, log: list[LogEntry], ledger: Any = None) -> None:
         if self.enabled:
-            payload = marshal.dumps({"blobs": self.blobs, "head": head, "log": log})
+            kept = {"blobs": self.blobs, "head": head, "log": log, "ledger": ledger}
+            with no_cycle_collection():
+                payload = marshal.dumps(kept)
             write_atomically(self.path, payload)
 
 
@@ -133,4 +162,6 @@ class FragmentCache:
 
     def save(self) -> None:
         if self.path is not None and self.changed:
-            write_atomically(self.path, marshal.dumps((self.key, self.entries)))
+            with no_cycle_collection():
+                payload = marshal.dumps((self.key, self.entries))
+            write_atomically(self.path, payload)

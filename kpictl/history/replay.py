@@ -29,6 +29,50 @@ class IdentityLedger:
         self.holder: dict[str, str] = {}  # path → the id its last valid revision declared
         self.latest: dict[str, dict[str, Any]] = {}  # path → its last valid data
         self.owner: dict[str, str] = {}  # id → the path that carries its history
+        self.previous: Commit | None = None  # the last commit replayed
+
+    def snapshot(self) -> Any:
+        """The ledger as plain data (marshal keeps the data shared with the parsed revisions), so
+        a later run resumes it with the commits after these instead of replaying them all."""
+        commits: list[tuple[str, int, int, str, str]] = []
+        index: dict[int, int] = {}  # each Commit object (by id) → its place in commits
+
+        def place(commit: Commit | None) -> int:
+            if commit is None:
+                return -1
+            found = index.get(id(commit))
+            if found is None:
+                found = index[id(commit)] = len(commits)
+                c = commit
+                commits.append((c.sha, c.landed_at, c.authored_at, c.author, c.subject))
+            return found
+
+        projects = {
+            project_id: [(place(r.commit), r.landed_at, r.path, r.data) for r in p.revisions]
+            for project_id, p in self.projects.items()
+        }
+        previous = place(self.previous)
+        maps = (dict(self.holder), dict(self.latest), dict(self.owner))
+        return (commits, projects, list(self.warnings), *maps, previous)
+
+    @classmethod
+    def restore(cls, plain: Any) -> IdentityLedger:
+        """The ledger a ``snapshot`` was taken of."""
+        listed, projects, warnings, holder, latest, owner, previous = plain
+        commits: list[Commit | None] = [Commit(*fields) for fields in listed]
+        commits.append(None)  # at -1: no commit
+        ledger = cls()
+        for project_id, revisions in projects.items():
+            ledger.projects[project_id] = ProjectHistory(
+                project_id,
+                [Revision(commits[at], landed, path, data) for at, landed, path, data in revisions],
+            )
+        ledger.warnings = list(warnings)
+        ledger.holder, ledger.latest, ledger.owner = dict(holder), dict(latest), dict(owner)
+        ledger.previous = commits[previous]
+        if not all(isinstance(x, str) for x in (*ledger.holder.values(), *ledger.owner.values())):
+            raise TypeError("the replay ledger in the cache has another shape")
+        return ledger
 
     def release(self, path: str, lost: dict[str, str]) -> None:
         """``path`` was deleted: the id it held may be archived or handed over."""
@@ -87,11 +131,13 @@ def replay(
     ref: str,
     head: str,
     landing_rule: LandingRule,
-) -> BranchHistory:
-    """Follow every project through ``log``; ``blobs`` maps a blob id to its verdict (its data
-    and date lines, or a one-item list holding the reason it did not validate)."""
-    ledger = IdentityLedger()
-    previous: Commit | None = None
+    ledger: IdentityLedger | None = None,
+) -> tuple[BranchHistory, IdentityLedger]:
+    """Follow every project through ``log``; ``blobs`` maps a blob id to its verdict (its data,
+    date lines and landing bound, or a one-item list holding the reason it did not validate).
+    Given the ``ledger`` of the commits before ``log``, it goes on from there."""
+    ledger = ledger if ledger is not None else IdentityLedger()
+    previous = ledger.previous
     for (sha, landed, authored, author, subject), changes in log:
         if not usable(landed):
             paths = ", ".join(sorted({path for path, _ in changes}))
@@ -114,7 +160,7 @@ def replay(
                 f"branch ({previous.sha[:10]}, {iso(previous.landed_at)}): clock skew or "
                 "rewritten history; durations that span it may be wrong"
             )
-        previous = commit
+        previous = ledger.previous = commit
         lost: dict[str, str] = {}
         # Deletions first, so a rename (a delete and an add in one commit) keeps the project.
         for path, blob in changes:
@@ -137,4 +183,4 @@ def replay(
             )
         for project_id, path in lost.items():
             ledger.settle(commit, project_id, path)
-    return BranchHistory(ref, head, ledger.projects, ledger.warnings, 0)
+    return BranchHistory(ref, head, ledger.projects, list(ledger.warnings), 0), ledger

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from kpictl.dates import DateError, parse_declared
 from kpictl.project import rules
 from kpictl.project.schema import project_schema
 from kpictl.project.validate import ProjectValidator
@@ -39,8 +41,9 @@ from kpictl.yamlfile import (
 
 # The line of each declared milestone or environment date: (section, name) → line.
 DateLines = dict[tuple[str, str], int]
-# A valid revision: its data, and where each of its declared dates is (the landing rule's lines).
-Valid = tuple[dict[str, Any], DateLines]
+# A valid revision: its data, where each of its declared dates is (the landing rule's lines),
+# and the landing time before which the landing rule refuses it (None: no declared date).
+Valid = tuple[dict[str, Any], DateLines, int | None]
 # A revision's verdict: valid, or [reason] when it did not validate.
 Parsed = Valid | list[str]
 
@@ -74,11 +77,38 @@ def _reason_of(diagnostic: Diagnostic) -> list[str]:
     return [reason(diagnostic.line, diagnostic.code, diagnostic.message)]
 
 
+# A date without a time counts from when that day has begun anywhere (the rule's 14 hours).
+_EARLIEST_ZONE = 14 * 3600
+_ALWAYS_ASK = 1 << 62  # a date the rule cannot read: the rule itself says why, at any landing
+
+
+def refused_before(data: dict[str, Any], dates: DateLines) -> int | None:
+    """The earliest landing time from which ``rules.declared_after_landing`` accepts ``data``
+    (it refuses every landing before it), or None when it declares no date: cached with the
+    verdict, so the landing rule is one comparison per revision. A test holds it to the rule."""
+    if not dates:
+        return None
+    bound: int | None = None
+    for section in ("milestones", "environments"):
+        for value in (data.get(section) or {}).values():
+            if not isinstance(value, dict) or not isinstance(value.get("date"), str):
+                continue
+            try:
+                moment, has_time = parse_declared(value["date"])
+            except DateError:
+                return _ALWAYS_ASK
+            # With a time: refused while landed < moment; a date: while landed + 14 h < its day.
+            start = math.ceil(moment.timestamp()) if has_time else int(moment.timestamp())
+            start -= 0 if has_time else _EARLIEST_ZONE
+            bound = start if bound is None else max(bound, start)
+    return bound
+
+
 def refused_at_landing(parsed: Valid, landed_at: int) -> str | None:
     """The landing rule's reason to skip a valid revision landed at ``landed_at``, or None."""
-    data, dates = parsed
-    if not dates:
-        return None  # no declared date (most revisions): nothing can be after the landing
+    data, dates, before = parsed
+    if before is None or landed_at >= before:
+        return None  # (most revisions declare no date: nothing can be after the landing)
     found = rules.declared_after_landing(data, landed_at)
     if found is None:
         return None
@@ -184,11 +214,12 @@ class RevisionParser:
             return _reason_of(min(errors)), None  # the first in the file
         dates = _date_lines(doc)
         text = raw.decode("utf-8")
+        valid = (doc.data, dates, refused_before(doc.data, dates))
         if any(mark in text for mark in _LINE_BREAKS) or text.startswith("\ufeff"):
-            return (doc.data, dates), None  # line numbers would not be plain "\n" counts
+            return valid, None  # line numbers would not be plain "\n" counts
         lines = text.split("\n")
         known = Known(lines, doc.data, _scalar_lines(doc), _true_regions(doc, lines), dates)
-        return (doc.data, dates), known
+        return valid, known
 
     def _patch(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
         try:
@@ -226,7 +257,7 @@ class RevisionParser:
         if not self.validator.part_is_sound(top, data[top]):
             return None  # let the full parse explain it
         known = Known(lines, data, previous.scalar_lines, previous.regions, previous.dates)
-        return (data, previous.dates), known
+        return (data, previous.dates, refused_before(data, previous.dates)), known
 
     def _patch_region(self, raw: bytes, previous: Known) -> tuple[Parsed, Known | None] | None:
         """Re-parse only the one top-level key whose lines changed (a flow mapping edited, an
@@ -281,7 +312,8 @@ class RevisionParser:
             if entry[0] != key
         }
         dates.update({entry: line + start for entry, line in _date_lines(doc).items()})
-        return (data, dates), Known(lines, data, scalar_lines, regions, dates)
+        valid = (data, dates, refused_before(data, dates))
+        return valid, Known(lines, data, scalar_lines, regions, dates)
 
 
 def _bounds(regions: list[tuple[str, int]], total: int) -> dict[str, tuple[int, int]]:

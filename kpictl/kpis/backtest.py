@@ -6,8 +6,12 @@ Forecasts are grouped by horizon: how far ahead their p50 was when they were mad
 the forecast is made; grouping by when the launch actually came would pick the outcomes). A
 percentile is scored once its date has passed by the as-of date, so that every forecast whose
 date has come counts, launched or not; a forecast whose date is still to come is not scored yet.
-Projects archived without launching are left out of the score (a forecast says when a project
-launches if it carries on) and counted apart.
+Projects archived without launching are left out of the dates' score (a date says when a
+project launches if it launches) and counted apart; the chance of launching at all
+(``p_launch``) is scored on every forecast whose project has launched or been archived by the
+as-of date (Brier score, and a reliability table by tenths). The launches counted per quarter
+are scored on the quarters that have ended by the as-of date: did the projects running at the
+month-end launch at least as many times as the count reached with 85% confidence?
 """
 
 from __future__ import annotations
@@ -66,6 +70,17 @@ class HorizonScore:
             self.landed_by_p85 += launched is not None and launched <= p85
 
 
+@dataclass(frozen=True)
+class Reliability:
+    """Forecasts whose p_launch fell in [low, high): how many, their mean, how many launched."""
+
+    low: float
+    high: float
+    forecasts: int
+    mean_p_launch: float
+    launched: int
+
+
 @dataclass
 class Backtest:
     as_of: int
@@ -74,6 +89,28 @@ class Backtest:
     overall: HorizonScore
     without_date: int = 0  # forecasts of running projects that gave no p50
     abandoned: int = 0  # forecasts of projects archived since without launching: not scored
+    # (p_launch, launched) of every forecast whose project has launched or been archived since
+    outcomes: list[tuple[float, bool]] = field(default_factory=list)
+    quarters: int = 0  # quarters (after a month-end) ended by the as-of date
+    quarters_held: int = 0  # ... in which at least the 85%-confidence count launched
+
+    @property
+    def brier(self) -> float | None:
+        """The mean squared gap between p_launch and what happened (0 is perfect; always
+        saying 50% scores 0.25)."""
+        if not self.outcomes:
+            return None
+        return sum((p - launched) ** 2 for p, launched in self.outcomes) / len(self.outcomes)
+
+    def reliability(self) -> list[Reliability]:
+        rows = []
+        for tenth in range(10):
+            low, high = tenth / 10, (tenth + 1) / 10
+            inside = [(p, y) for p, y in self.outcomes if low <= p < high or (p == high == 1)]
+            if inside:
+                mean = sum(p for p, _ in inside) / len(inside)
+                rows.append(Reliability(low, high, len(inside), mean, sum(y for _, y in inside)))
+        return rows
 
 
 def month_ends(first: int, as_of: int) -> list[int]:
@@ -114,7 +151,19 @@ def score(
     result = Backtest(as_of, [], [HorizonScore(h[0]) for h in HORIZONS], HorizonScore("all"))
     for made_at, timelines in snapshots:
         result.month_ends.append(made_at)
-        for pid, f in forecast_portfolio(timelines, config, made_at).projects.items():
+        forecast = forecast_portfolio(timelines, config, made_at)
+        for count in forecast.launches:
+            if count.end <= as_of:
+                result.quarters += 1
+                landed = sum(
+                    count.begin <= launched[pid] < count.end
+                    for pid in forecast.projects
+                    if pid in launched
+                )
+                result.quarters_held += landed >= count.at_least_85
+        for pid, f in forecast.projects.items():
+            if f.p_launch is not None and (pid in launched or pid in abandoned):
+                result.outcomes.append((f.p_launch, pid in launched))
             if pid in abandoned:
                 result.abandoned += 1
                 continue

@@ -103,10 +103,22 @@ _FORECAST = {
         _object(
             {
                 **_DAY_RANGE,
+                "not_before": {
+                    **_TIME,
+                    "description": "the launch will not be earlier than this; set when there "
+                    "is no p50 (the project is past what the portfolio has seen)",
+                },
+                "p_launch": {
+                    "type": ["number", "null"],
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "the chance the project launches at all (not archived "
+                    "first); p50 and p85 are dates if it launches",
+                },
+                "past_p85": {"type": ["boolean", "null"]},
                 "next": {"oneOf": [{"type": "null"}, _object(_DAY_RANGE)]},
                 "basis": {"type": "integer", "description": "projects sampled"},
-                "reason": {"type": ["string", "null"]},
-                "past_p85": {"type": ["boolean", "null"]},
+                "reason": {"type": ["string", "null"], "description": "why, in plain words"},
             }
         ),
     ]

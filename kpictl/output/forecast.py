@@ -28,10 +28,12 @@ def forecast_json(f: Forecast | None) -> dict[str, Any] | None:
         "milestone": f.milestone,
         "p50": iso(f.p50),
         "p85": iso(f.p85),
+        "not_before": iso(f.not_before),
+        "p_launch": None if f.p_launch is None else round(f.p_launch, 3),
+        "past_p85": f.past_p85,
         "next": None if f.next is None else _milestone_json(f.next),
         "basis": f.basis,
         "reason": f.reason,
-        "past_p85": f.past_p85,
     }
 
 
@@ -59,11 +61,14 @@ def _day(epoch: int | None) -> str:
 def forecast_line(f: Forecast) -> str:
     """One line for people: the launch's p50 and p85, the next milestone, or why not."""
     if f.p50 is None:
-        text = f"{f.milestone}: no forecast; {f.reason}"
+        text = f"{f.milestone}: {f.reason}" if f.not_before else f"{f.milestone}: no forecast"
+        text += "" if f.not_before or not f.reason else f"; {f.reason}"
     else:
         text = f"{f.milestone} p50 {_day(f.p50)}, p85 {_day(f.p85)} (from {f.basis} projects)"
         if f.reason:
             text += f"; {f.reason}"
+    if f.p_launch is not None and f.p_launch < 0.995:
+        text += f"; chance of launching at all {f.p_launch:.0%} (the dates are if it launches)"
     if f.next is not None and f.next.milestone != f.milestone:
         n = f.next
         when = "no forecast" if n.p50 is None else f"p50 {_day(n.p50)}, p85 {_day(n.p85)}"
@@ -141,6 +146,19 @@ def csv_rows(
     return rows
 
 
+def launches_csv_rows(report: Report) -> list[tuple[object, ...]]:
+    """The launches expected per quarter as CSV rows of the portfolio (no project): the median
+    count and the count reached with 85% confidence, from and to the quarter's bounds."""
+    rows: list[tuple[object, ...]] = []
+    for c in report.portfolio.launches_expected or []:
+        for name, count in (("median", c.median), (AT_LEAST, c.at_least_85)):
+            kpi = f"launches_expected:{c.quarter}:{name}"
+            note = "projects running now; projects not yet started are not counted"
+            when = (iso(c.begin), iso(c.end))
+            rows.append(("", "", "", kpi, count, "launches", "forecast", None, *when, None, note))
+    return rows
+
+
 def forecast_data(report: Report, warnings: list[str]) -> dict[str, Any]:
     """`kpictl forecast --format json`: the report's forecasts alone."""
     p = report.portfolio
@@ -207,6 +225,21 @@ def backtest_data(b: Backtest, head: str) -> dict[str, Any]:
         "all": _score_json(b.overall),
         "without_date": b.without_date,
         "abandoned": b.abandoned,
+        "p_launch": {
+            "scored": len(b.outcomes),
+            "brier": None if b.brier is None else round(b.brier, 4),
+            "reliability": [
+                {
+                    "from": r.low,
+                    "to": r.high,
+                    "forecasts": r.forecasts,
+                    "mean_p_launch": round(r.mean_p_launch, 3),
+                    "launched": round(r.launched / r.forecasts, 3),
+                }
+                for r in b.reliability()
+            ],
+        },
+        "quarters": {"scored": b.quarters, "held_at_least_85": b.quarters_held},
     }
 
 
@@ -243,7 +276,28 @@ def backtest_text(b: Backtest, head: str) -> str:
         f"archived since without launching (not scored): {b.abandoned}."
     )
     lines += ["", *textwrap.wrap(notes, 100, initial_indent="  ", subsequent_indent="  ")]
+    lines += ["", *_p_launch_lines(b)]
     return "\n".join(lines) + "\n"
+
+
+def _p_launch_lines(b: Backtest) -> list[str]:
+    held = _percent(b.quarters_held / b.quarters if b.quarters else None, b.quarters)
+    lines = [
+        f"  Launches per quarter: the count reached with 85% confidence was reached in {held} "
+        "quarters",
+        f"  Chance of launching at all, scored on {len(b.outcomes)} forecasts of projects launched "
+        "or archived since:",
+    ]
+    if b.brier is None:
+        return lines
+    lines.append(f"    Brier score {b.brier:.3f} (0 is perfect; always saying 50% scores 0.250)")
+    lines.append(f"    {'p_launch':<12}{'forecasts':>10}{'mean p_launch':>15}{'launched':>10}")
+    for r in b.reliability():
+        lines.append(
+            f"    {f'{r.low:.0%}–{r.high:.0%}':<12}{r.forecasts:>10}{r.mean_p_launch:>15.0%}"
+            f"{r.launched / r.forecasts:>10.0%}"
+        )
+    return lines
 
 
 FORECAST_FORMATS: dict[ForecastFormat, Callable[[Report, list[str]], str]] = {

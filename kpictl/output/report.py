@@ -20,6 +20,7 @@ from kpictl.output.forecast import (
     csv_rows,
     forecast_line,
     forecast_markdown,
+    launches_csv_rows,
     launches_lines,
     launches_markdown,
 )
@@ -119,8 +120,9 @@ def _now_notes(report: Report) -> list[str]:
     quiet = [k.id for k in report.catalog if current[k.id].status == "no_recent_data"]
     window = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
     value = sum(1 for k in report.catalog if k.phase == "value")
-    counted = f"{len(report.catalog) - value} KPIs of the strategy"
-    counted += f" (and {value} of value and return)" if value else ""
+    counted = f"{len(report.catalog)} KPIs"
+    if value:
+        counted += f" ({len(report.catalog) - value} of the strategy, {value} of value and return)"
     note = f"Now ({window}): {len(missed)} of the {counted} miss their target"
     note += f": {'; '.join(missed)}" if missed else ""
     notes = [note]
@@ -255,6 +257,8 @@ def report_csv(report: Report, view: ReportView) -> str:
         for kpi, days, status, when, note in csv_rows(r.forecast, report.as_of):
             row = (r.id, r.team, r.phase, kpi, days, "days", status, None, as_of, when, None, note)
             writer.writerow(row)
+    if view.portfolio:
+        writer.writerows(launches_csv_rows(report))
     return out.getvalue()
 
 

@@ -22,6 +22,7 @@ from kpictl.config import Config
 from kpictl.errors import EXIT_INVALID, KpictlError
 from kpictl.scratch import scratch_folder, user_path, writing_into
 from kpictl.site.links import repo_links
+from kpictl.site.mkdocs_settings import read_settings, site_url
 from kpictl.site.output_folder import mark_as_site, out_setting, replace_site, site_target
 from kpictl.site.sources import write_sources
 
@@ -34,6 +35,7 @@ class BuildResult:
     out: Path
     pages: int
     warnings: list[str]
+    notes: tuple[str, ...] = ()  # facts worth a line that are not warnings
 
 
 _PRE = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.S)
@@ -113,9 +115,11 @@ def build_site(
     out: Path | None = None,
     strict: bool = False,
     where: str | None = None,
+    served_at: str | None = None,
 ) -> BuildResult:
     """Write the site of ``computed`` into ``out`` (default: site.out in kpictl.yaml);
-    ``where`` names the folder as the user gave it, for messages."""
+    ``where`` names the folder as the user gave it, for messages; ``served_at`` is the address
+    `kpictl serve` serves it at, which wins over the published one (its 404 page's links)."""
     where = where or out_setting(config, out)
     target = site_target(config, out)
     if strict and computed.warnings:
@@ -134,7 +138,8 @@ def build_site(
     ):
         config_file, count, data = write_sources(computed, config, work)
         stamp = computed.history.head_landed_at
-        messages = run_mkdocs(config_file, strict=strict, stamp=stamp)
+        url, note = (served_at, None) if served_at else _site_url(computed, config)
+        messages = run_mkdocs(config_file, strict=strict, stamp=stamp, site_url=url)
         built = work / "site"
         _compact_html(built)
         _drop_unused_search_languages(built)
@@ -143,17 +148,31 @@ def build_site(
         replace_site(built, target, config, where)
         said = repo_links(config.repo_url, None, "main").warning
         notes = [said] if said else []
-        return BuildResult(target, count, computed.warnings + notes + messages)
+        return BuildResult(
+            target, count, computed.warnings + notes + messages, (note,) if note else ()
+        )
 
 
-def run_mkdocs(config_file: Path, *, strict: bool, stamp: int) -> list[str]:
+def _site_url(computed: Computed, config: Config) -> tuple[str | None, str | None]:
+    """The site_url to give MkDocs (None: the organisation's own, or none), and a note when
+    the site has none (see mkdocs_settings.site_url)."""
+    site_dir = config.root / config.site_dir
+    own = site_dir / "mkdocs.yml"
+    settings = read_settings(own, site_dir, config.root)[0] if os.path.lexists(own) else {}
+    return site_url(settings, config.site_url, site_dir, config.site_dir, computed.remote_url)
+
+
+def run_mkdocs(
+    config_file: Path, *, strict: bool, stamp: int, site_url: str | None = None
+) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
     with _mkdocs_logging() as collector, _source_date(stamp):
         try:
-            build(load_config(config_file=str(config_file), strict=strict))
+            # site_url given here wins over the settings file's (None: the file's own, or none)
+            build(load_config(config_file=str(config_file), strict=strict, site_url=site_url))
         except Abort as exc:
             details = "; ".join(collector.messages) or str(exc)
             raise KpictlError(

@@ -7,17 +7,23 @@ configuration (``!ENV``, ``!relative``) and ``!!python/name:`` (which only names
 Material's own documentation does for emoji and custom fences: MkDocs imports it, as it imports
 a plugin the file names), and refuses any other at its line; and follows its
 ``INHERIT`` only to a file inside the site folder, checked the same way.
+
+It also says the ``site_url`` a build gives MkDocs when the organisation wrote none: without
+one, a site served under a sub-path has a 404 page whose links leave the site.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
 from kpictl.errors import KpictlError
+from kpictl.site.links import web_base
 
 _TAGS = ("!ENV", "!relative")  # what MkDocs documents for its configuration
 
@@ -187,3 +193,65 @@ def _inherited(path: Path, shown: str, value: Any, site_dir: Path, root: Path) -
             f"{_shown(site_dir, root)}/; put the settings file itself there"
         )
     return target
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_NO_SITE_URL = (
+    "the site has no site_url, so under a sub-path (GitHub Pages serves a project's site at "
+    "https://ORG.github.io/REPO/) its 404 page's links lead out of the site and sitemap.xml "
+    "lists no page; set site.url in kpictl.yaml (or site_url in {where}/mkdocs.yml), add a "
+    "CNAME file to {where}/, or add the GitHub `origin` remote"
+)
+
+
+def site_url(
+    settings: dict[str, Any], configured: str | None, site_dir: Path, where: str, remote: str | None
+) -> tuple[str | None, str | None]:
+    """The ``site_url`` kpictl gives MkDocs, and a note when there is none.
+
+    In order: one the organisation wrote in its ``mkdocs.yml`` (kept: kpictl sets nothing),
+    ``site.url`` from kpictl.yaml, ``https://DOMAIN/`` from a ``CNAME`` file in the site folder
+    (a GitHub Pages custom domain), the GitHub Pages address of a GitHub ``origin`` remote."""
+    if settings.get("site_url"):
+        return None, None
+    if configured:
+        return _as_folder(configured), None
+    domain = _cname(site_dir / "CNAME")
+    if domain:
+        return f"https://{domain}/", None
+    pages = github_pages_url(remote) if remote else None
+    if pages:
+        return pages, None
+    return None, _NO_SITE_URL.format(where=where)
+
+
+def _as_folder(url: str) -> str:
+    return url if url.endswith("/") else f"{url}/"
+
+
+def _cname(path: Path) -> str | None:
+    """The custom domain a GitHub Pages ``CNAME`` file names (its first line), if it is one."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    domain = lines[0].strip().lower().rstrip(".") if lines else ""
+    return domain if _DOMAIN.match(domain) else None
+
+
+def github_pages_url(remote: str) -> str | None:
+    """``https://ORG.github.io/REPO/`` for a github.com remote (https or ssh form), or
+    ``https://ORG.github.io/`` for the repository named ``ORG.github.io``; None otherwise."""
+    base = web_base(remote)
+    if base is None or base[1] != "github":
+        return None
+    host, _, path = base[0].removeprefix("https://").partition("/")
+    parts = path.split("/")
+    if host != "github.com" or len(parts) != 2 or not all(parts):
+        return None
+    org, repo = parts[0].lower(), parts[1]
+    if repo.lower() == f"{org}.github.io":
+        return f"https://{org}.github.io/"
+    return f"https://{org}.github.io/{quote(repo)}/"

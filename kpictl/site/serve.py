@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 import sys
@@ -143,12 +144,18 @@ def _serve(
             if not first:
                 config = load_config(config.root)  # kpictl.yaml may have changed too
             computed = compute_as_of(config, as_of="now", worktree=True)
-            result = build_site(computed, config, out=target)
+            address = f"http://127.0.0.1:{server.server_address[1]}/"
+            result = build_site(computed, config, out=target, served_at=address)
         except KpictlError as exc:
             if first:
                 raise  # nothing to serve yet: a fatal error at start exits, with its message
             echo(f"kpictl: error: {exc} (keeping the last good site)")
             return
+        finally:
+            # The history cache sets what it loads aside from cycle collection (gc.freeze),
+            # right for one run; a server rebuilding for hours gives it back after each build,
+            # so cycles among what an earlier build left behind are still collected.
+            gc.unfreeze()
         echo(f"built {result.pages} pages in {time.perf_counter() - started:.1f} s")
 
     rebuild(first=True)

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from kpictl.history.cache import write_atomically
+from kpictl.history.cache import read_marshal, write_atomically
 from tests.conftest import run_kpictl
 from tests.gitutil import HistoryRepo, git, project_yaml
 
@@ -128,3 +128,53 @@ def test_concurrent_runs_share_the_cache_and_agree(repo):
         assert [run.returncode for run in runs] == [0, 0, 0, 0]
         assert outputs == [truth] * 4
     assert answers(repo)[0] == truth
+
+
+def _ledger_head(repo: HistoryRepo) -> str | None:
+    """The head the history cache keeps a replay ledger for (None: no ledger)."""
+    (cached,) = (repo.path / ".git" / "kpictl").glob("history-????????????????.marshal")
+    kept = read_marshal(cached)
+    return kept["head"] if kept.get("ledger") is not None else None
+
+
+def test_a_run_after_new_commits_resumes_the_kept_replay_and_agrees_with_no_cache(repo):
+    a = project_yaml("a", "A", team_assembled="done")
+    late = "milestones:\n  kickoff: {status: done, date: 2031-01-01}\n"
+    steps = [
+        {"projects/a2.yaml": a, "projects/a.yaml": None},  # a rename keeps the project
+        {"projects/c.yaml": project_yaml("c", "C")},
+        {"projects/c-copy.yaml": project_yaml("c", "C again")},  # a duplicate id: skipped
+        {"projects/c.yaml": None},  # the copy takes the id over
+        {"projects/b.yaml": "id: b\nname: [broken\n"},  # does not validate: skipped
+        {"projects/d.yaml": project_yaml("d", "D").replace("milestones:\n  kickoff: done\n", late)},
+        {"projects/b.yaml": project_yaml("b", "B", team_assembled="done")},  # a blob seen before
+        {"projects/a2.yaml": None},  # archived
+    ]
+    when = 1_741_000_000
+    for step in steps:
+        when += 86_400
+        head = repo.commit(f"@{when} +0000", step)
+        history = run_kpictl("history", "--format", "json", cwd=repo.path)
+        assert history.code == 0, history.err
+        assert _ledger_head(repo) == head  # the kept replay went on to the new head
+        assert answers(repo) == answers(repo, "--no-cache"), step
+    truth = answers(repo, "--no-cache")
+    # A clock that went backwards, then a later commit: resumed from the ledger it follows.
+    repo.commit(f"@{when - 43_200} +0000", {"projects/e.yaml": project_yaml("e", "E")})
+    repo.commit(f"@{when + 86_400} +0000", {"projects/e.yaml": project_yaml("e", "E2")})
+    assert answers(repo) == answers(repo, "--no-cache")
+    assert "clock skew" in answers(repo)[0]
+    git(repo.path, "reset", "-q", "--hard", "HEAD~3")  # rewritten: the ledger is not for it
+    repo.commit(f"@{when} +0000", {"projects/f.yaml": project_yaml("f", "F")})
+    assert answers(repo) == answers(repo, "--no-cache") != truth
+
+
+def test_a_commit_dated_after_the_head_keeps_no_ledger_and_agrees_with_no_cache(repo):
+    assert answers(repo) == answers(repo, "--no-cache")
+    repo.commit("2025-06-01T09:00:00+00:00", {"projects/c.yaml": project_yaml("c", "C")})
+    repo.commit("2025-04-01T09:00:00+00:00", {"projects/c.yaml": project_yaml("c", "C2")})
+    assert answers(repo) == answers(repo, "--no-cache")
+    assert _ledger_head(repo) is None  # re-dated commits: the next run replays all
+    repo.commit("2025-07-01T09:00:00+00:00", {"projects/d.yaml": project_yaml("d", "D")})
+    assert answers(repo) == answers(repo, "--no-cache")
+    assert _ledger_head(repo) == git(repo.path, "rev-parse", "HEAD").strip()

@@ -54,8 +54,16 @@ def test_the_backtest_finds_launches_landing_by_p50_and_p85_as_often_as_they_say
     assert near["horizon"] == "within 90 days" and near["scored_p85"] > 200
     assert abs(near["landed_by_p85"] - 0.85) <= 2 * noise85, near
     assert scores["abandoned"] > 0  # archived without launching: counted apart, not scored
+    chance = scores["p_launch"]
+    assert chance["scored"] > 500 and chance["brier"] < 0.1, chance  # 95% launch: 0.05 is chance
+    assert sum(r["forecasts"] for r in chance["reliability"]) == chance["scored"]
+    top = chance["reliability"][-1]
+    assert top["from"] == 0.9 and abs(top["launched"] - top["mean_p_launch"]) < 0.1, top
+    quarters = scores["quarters"]
+    assert quarters["held_at_least_85"] >= 0.8 * quarters["scored"] > 50, quarters
     text = run_kpictl("forecast", "--backtest", cwd=repo)
     assert "landed by p85" in text.out and "within 90 days" in text.out
+    assert "Brier score" in text.out and "count reached with 85% confidence" in text.out
 
 
 def test_report_json_carries_each_running_projects_forecast_and_the_quarters(simulated):
@@ -68,7 +76,18 @@ def test_report_json_carries_each_running_projects_forecast_and_the_quarters(sim
     dated = [p["forecast"] for p in running if p["forecast"]["p50"] is not None]
     assert len(dated) > len(running) // 2
     f = dated[0]
-    assert set(f) == {"milestone", "p50", "p85", "next", "basis", "reason", "past_p85"}
+    assert list(f) == [
+        "milestone",
+        "p50",
+        "p85",
+        "not_before",
+        "p_launch",
+        "past_p85",
+        "next",
+        "basis",
+        "reason",
+    ]
+    assert f["not_before"] is None and 0 < f["p_launch"] <= 1
     assert f["past_p85"] in (True, False)
     assert f["milestone"] == "launched" and f["basis"] >= 5
     assert f["p50"] <= f["p85"] and f["p50"].endswith("Z") and f["p50"] > data["as_of"]
@@ -151,3 +170,26 @@ def test_a_change_that_does_not_touch_a_projects_history_leaves_its_forecast(tmp
     ]
     assert forecasts[0] is not None and forecasts[0].p50 is not None
     assert forecasts[0] == forecasts[1]
+
+
+def test_forecast_shows_one_project_counts_the_worktree_and_the_csv_has_the_quarters(tmp_path):
+    repo = _running_repo(tmp_path, launched=6)
+    one = json.loads(
+        run_kpictl("forecast", "--project", "new", "--format", "json", cwd=repo.path).out
+    )
+    assert [p["id"] for p in one["projects"]] == ["new"]
+    assert one["projects"][0]["forecast"]["p50"] is not None and one["launches_expected"]
+    missing = run_kpictl("forecast", "--project", "nope", cwd=repo.path)
+    assert missing.code == 2 and "no project with the id nope" in missing.err  # as report
+    # the go decision undone in the worktree: with --worktree, new is forecast from its start
+    (repo.path / "projects/new.yaml").write_text(project_yaml("new", kickoff="done"), "utf-8")
+    committed = run_kpictl("forecast", "--project", "new", cwd=repo.path).out
+    worktree = run_kpictl("forecast", "--project", "new", "--worktree", cwd=repo.path).out
+    assert "new (production)" in committed and "new (poc)" in worktree
+    rows = run_kpictl("report", "--format", "csv", cwd=repo.path).out.splitlines()
+    quarters = [r for r in rows if r.startswith(",,,launches_expected:")]
+    assert len(quarters) == 10 and quarters[1].split(",")[3].endswith(
+        ":at_least_with_85pct_confidence"
+    )
+    shown = run_kpictl("report", "--format", "csv", "--project", "new", cwd=repo.path).out
+    assert "launches_expected" not in shown  # the portfolio's rows, not one project's

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpictl.history.revision import _SIMPLE_LINE, RevisionParser
+from kpictl.history.revision import (
+    _SIMPLE_LINE,
+    RevisionParser,
+    refused_at_landing,
+    refused_before,
+)
+from kpictl.project.rules import declared_after_landing
 from tests.conftest import REPO
 
 PARSER = RevisionParser()
@@ -201,3 +209,45 @@ def test_the_verdict_does_not_depend_on_the_catalog():
     parsed = PARSER.parse(raw)
     assert isinstance(parsed, tuple) and parsed[0]["milestones"]["legal_review"] == "done"
     assert isinstance(PARSER.parse(raw.replace(b"legal_review", b"Legal-Review")), list)
+
+
+DECLARED = st.one_of(
+    st.dates(min_value=date(1970, 1, 2), max_value=date(2100, 1, 1)).map(str),
+    st.builds(
+        lambda day, seconds, offset: (
+            f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{offset}"
+        ),
+        st.dates(min_value=date(1970, 1, 2), max_value=date(2100, 1, 1)),
+        st.integers(0, 86399),
+        st.sampled_from(["Z", "+14:00", "-12:00", "+05:30", "-03:30"]),
+    ),
+    st.sampled_from(["2024-02-30", "yesterday", "2024-01-01T10:00:00"]),  # the rule says why
+)
+
+
+@given(
+    declared=st.lists(DECLARED, min_size=1, max_size=3),
+    landed=st.integers(0, 4_200_000_000),
+    near=st.integers(-60_000, 60_000),
+)
+@settings(max_examples=800, deadline=None)
+def test_the_cached_landing_bound_agrees_with_the_landing_rule(declared, landed, near):
+    names = ["kickoff", "go_decision", "launched"]
+    steps = zip(names, declared, strict=False)
+    data = {
+        "milestones": {n: {"status": "done", "date": d} for n, d in steps},
+        "environments": {"dev": "done"},
+    }
+    dates = {("milestones", n): 1 for n in names[: len(declared)]}
+    bound = refused_before(data, dates)
+    assert bound is not None
+    for moment in (landed, bound + near, bound, bound - 1):
+        if not 0 <= moment < 253_402_300_800:  # the rule's range: 1970 to 9999
+            continue
+        fast = refused_at_landing((data, dates, bound), moment)
+        assert (fast is None) == (declared_after_landing(data, moment) is None), moment
+
+
+def test_a_revision_without_declared_dates_has_no_landing_bound():
+    parsed = PARSER.parse(EXAMPLES[0].replace(b"date:", b"x-date:"))
+    assert isinstance(parsed, tuple) and parsed[2] is None

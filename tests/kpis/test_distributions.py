@@ -99,7 +99,8 @@ def test_a_conditioned_distribution_with_its_tail_sums_to_one(observed, elapsed)
         assert all(d > elapsed for d in left.days)
         tail = 1 - math.fsum(left.probabilities)
         seen_tail = km.tail / (
-            math.fsum(m for d, m in zip(km.days, km.masses, strict=True) if d > elapsed) + km.tail
+            math.fsum(m for t, m in zip(km.moments, km.moment_masses, strict=True) if t > elapsed)
+            + km.tail
         )
         assert tail == pytest.approx(seen_tail, abs=1e-9)
 

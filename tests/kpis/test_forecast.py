@@ -130,12 +130,13 @@ def test_a_project_far_past_its_steps_usual_duration_is_forecast_later_than_a_fr
     assert e.p50 is not None and as_of < e.p50 <= f.p50
 
 
-def test_a_project_past_everything_the_portfolio_has_seen_gets_no_date_but_a_reason():
+def test_a_project_past_everything_the_portfolio_has_seen_gets_a_bound_and_its_reason():
     stuck = timeline("stuck", {"go_decision": 10})
     f = forecast_portfolio([*history(6), stuck], config(), T0 + 400 * DAY).projects["stuck"]
     assert (f.p50, f.p85, f.past_p85) == (None, None, True)
-    assert f.reason is not None and "has spent 390 days on go_decision →" in f.reason
-    assert "longer than any project that completed it took" in f.reason
+    assert f.reason is not None and "already longer in production (390 days)" in f.reason
+    assert f.reason.endswith("than any project that finished it (100 days)")
+    assert f.not_before == T0 + (400 + 10) * DAY  # now, plus the shortest launch seen
 
 
 def test_the_next_milestone_is_the_one_expected_first_not_the_next_in_the_list():

@@ -106,11 +106,13 @@ def test_a_go_decision_git_cannot_date_is_to_be_declared():
 
 def test_a_proof_of_concept_past_everything_seen_says_so():
     f = forecast(timeline("stuck", {}), history(6), 400)
+    # the bound: now, plus the shortest production (60 days) and launch (10 days) seen
     assert f.reason == (
-        "stuck has spent 400 days on kickoff → go_decision, longer than any project that "
-        "completed it took (60 days at most); there is no date to forecast"
+        "not before 15 Apr 2024: already longer in proof of concept (400 days) than any "
+        "project that finished it (60 days)"
     )
     assert (f.p50, f.p85, f.past_p85) == (None, None, True)
+    assert f.not_before == T0 + (400 + 60 + 10) * DAY
 
 
 def test_a_percentile_the_portfolio_has_not_seen_is_not_given_and_named():
@@ -125,9 +127,12 @@ def test_a_percentile_the_portfolio_has_not_seen_is_not_given_and_named():
         "seen where that percentile lies"
     )
     assert f.p50 is not None and f.p85 is None and f.reason == "p85" + tail
+    assert f.not_before is None  # a date, p50: no bound needed
     late = [timeline(f"r{i}", {"go_decision": 10}, ui_finalized="in_progress") for i in range(8)]
     g = forecast(timeline("new", {"go_decision": 299}), [*history(5), *late], 300)
-    assert (g.p50, g.p85, g.reason) == (None, None, "p50 and p85" + tail)
+    # the earliest launch seen: production's shortest (60 days) and the launch's (10) after go
+    assert (g.p50, g.p85, g.reason) == (None, None, "not before 5 Jan 2024; p50 and p85" + tail)
+    assert g.not_before == T0 + (299 + 60 + 10) * DAY
 
 
 # -- where the clock starts, and the next milestone --------------------------------------------

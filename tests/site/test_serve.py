@@ -83,6 +83,40 @@ def test_serve_reloads_the_configuration_follows_commits_and_marks_uncommitted_d
         thread.join(timeout=30)
 
 
+def test_serve_gives_its_own_address_so_the_404_page_works_at_the_root(tmp_path):
+    """With a GitHub remote a built site's address is https://ORG.github.io/REPO/; the local
+    server serves at its root, so its 404 page must link there, not under /REPO/ (where
+    every link would 404)."""
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.commit(
+        "2025-01-06T09:00:00+00:00",
+        {"kpictl.yaml": "# defaults\n", "projects/alpha.yaml": project_yaml("alpha", "Alpha")},
+    )
+    subprocess.run(
+        ["git", "remote", "add", "origin", "https://github.com/acme/portfolio-kpis.git"],
+        cwd=repo.path,
+        check=True,
+    )
+    messages: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve_site,
+        args=(load_config(repo.path),),
+        kwargs={"port": 0, "out": None, "echo": messages.append, "poll_seconds": 0.1, "stop": stop},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        wait_for(messages, lambda: any(m.startswith("serving") for m in messages), "serving")
+        url = next(m for m in messages if m.startswith("serving")).split()[1]
+        page = urllib.request.urlopen(f"{url}404.html").read().decode()
+        assert "/portfolio-kpis/" not in page and 'href="/assets/kpictl.css"' in page
+        assert not any("site_url" in m for m in messages)  # no note about an address
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
 def test_the_watch_opens_nothing_and_sees_a_link_change(tmp_path):
     from kpictl.site.serve import _snapshot
 

@@ -35,7 +35,9 @@ class KaplanMeier:
         self.completed = sum(1 for _, done in ordered if done)
         self.longest = max((math.ceil(d) for d, done in ordered if done), default=None)
         at_risk, survival = len(ordered), 1.0
-        masses: dict[int, float] = {}
+        # each completion moment, exact (a project's elapsed time is conditioned on it)
+        self.moments: list[float] = []
+        self.moment_masses: list[float] = []
         i = 0
         while i < len(ordered):
             moment, events, leaving = ordered[i][0], 0, 0
@@ -45,25 +47,60 @@ class KaplanMeier:
                 i += 1
             if events:
                 after = survival * (1 - events / at_risk)
-                day = max(0, math.ceil(moment))
-                masses[day] = masses.get(day, 0.0) + survival - after
+                self.moments.append(max(0.0, moment))
+                self.moment_masses.append(survival - after)
                 survival = after
             at_risk -= leaving
-        self.days = sorted(masses)
-        self.masses = [masses[d] for d in self.days]
         self.tail = survival  # never seen to end: the slowest are still running
+        whole = _by_day(self.moments, self.moment_masses)
+        self.days, self.masses = whole.days, whole.probabilities
+        # for conditioning fast: each moment's mass and all after it, and its day's place
+        self._after = [*accumulate(reversed(self.moment_masses))][::-1]
+        self._after.append(0.0)
+        self._day_of = [bisect_right(self.days, math.ceil(m)) - 1 for m in self.moments]
+        self._day_start = [0] * len(self.days)  # each day's first moment
+        for k in range(len(self.moments) - 1, -1, -1):
+            self._day_start[self._day_of[k]] = k
 
-    def conditional(self, elapsed: float) -> Atoms:
-        """The whole days it takes, given it has lasted ``elapsed`` days and is not done."""
-        first = bisect_right(self.days, elapsed)
-        masses = self.masses[first:]
-        left = sum(masses) + self.tail
-        if left <= EPSILON or not masses:
+    @property
+    def longest_exact(self) -> float | None:
+        """The longest completed duration, in days (not rounded)."""
+        return self.moments[-1] if self.moments else None
+
+    def conditional(self, elapsed: float, scale: float = 1.0) -> Atoms:
+        """The whole days it takes, given it has lasted exactly ``elapsed`` days and is not
+        done: only what ended after that moment is still possible. With ``scale``, every
+        duration is that many times as long (a project slower or faster than the portfolio)."""
+        first = bisect_right(self.moments, elapsed / scale)
+        left = self._after[first] + self.tail
+        if left <= EPSILON or first == len(self.moments):
             return Atoms([], [])
-        return Atoms(self.days[first:], [m / left for m in masses])
+        if scale != 1.0:
+            moments = [m * scale for m in self.moments[first:]]
+            return _by_day(moments, [m / left for m in self.moment_masses[first:]])
+        # whole days from the first moment's on; that day holds only the moments after elapsed
+        j = self._day_of[first]
+        next_day = self._after[self._day_start[j + 1]] if j + 1 < len(self.days) else 0.0
+        partial = self._after[first] - next_day
+        return Atoms(self.days[j:], [partial / left, *(m / left for m in self.masses[j + 1 :])])
 
     def unconditional(self) -> Atoms:
         return Atoms(list(self.days), list(self.masses))
+
+
+def _by_day(moments: list[float], masses: list[float]) -> Atoms:
+    """Masses at exact moments (ascending) gathered on whole days: done within the d-th day
+    counts as d."""
+    days: list[int] = []
+    out: list[float] = []
+    for moment, mass in zip(moments, masses, strict=True):
+        day = math.ceil(moment)
+        if days and days[-1] == day:
+            out[-1] += mass
+        else:
+            days.append(day)
+            out.append(mass)
+    return Atoms(days, out)
 
 
 class Atoms:
@@ -140,6 +177,20 @@ def add(first: Atoms, then: Array) -> Array:
             j = k - d
             out[k] += p * values[j if j < n else n - 1]
     return Array(out)
+
+
+def earliest(dist: Distribution) -> int | None:
+    """The first whole day with any chance of being done; None when there is none."""
+    low, high = dist.span
+    if dist.cdf(high) <= EPSILON:
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if dist.cdf(middle) > EPSILON:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def quantile(dist: Distribution, q: float) -> int | None:

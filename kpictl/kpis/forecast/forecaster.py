@@ -8,16 +8,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kpictl.config import Config
-from kpictl.dates import DAY
-from kpictl.kpis.forecast.distributions import Array, Distribution, Sum, add, quantile
+from kpictl.dates import DAY, long_day_text
+from kpictl.kpis.forecast.distributions import (
+    Array,
+    Distribution,
+    Sum,
+    add,
+    earliest,
+    quantile,
+)
+from kpictl.kpis.forecast.pace import pace
 from kpictl.kpis.forecast.path import (
     PRODUCTION,
+    YEAR,
     LaunchPath,
     Step,
     StepDef,
     anchor_of_go,
+    seen,
     status,
-    step_durations,
 )
 from kpictl.kpis.forecast.quarters import launch_counts
 from kpictl.kpis.results import Forecast, LaunchCount, MilestoneForecast
@@ -46,9 +55,16 @@ def _date(anchor: int, day: int | None) -> int | None:
     return None if day is None else anchor + day * DAY
 
 
+def _day(epoch: int) -> str:
+    return long_day_text(epoch).replace("\u00a0", " ")
+
+
 class _Forecaster:
-    def __init__(self, config: Config, as_of: int, steps: dict[str, Step]) -> None:
+    def __init__(
+        self, config: Config, as_of: int, steps: dict[str, Step], per_year: float = 1.0
+    ) -> None:
         self.config = config
+        self.per_year = per_year
         self.as_of = as_of
         self.steps = steps
         self.path = LaunchPath.of(config)
@@ -69,19 +85,10 @@ class _Forecaster:
             )
         return None
 
-    def _past(self, t: Timeline, step: StepDef, elapsed: float) -> str:
-        longest = self.steps[step.key].longest or 0
-        return (
-            f"{t.id} has spent {elapsed:.0f} days on {step.label}, longer than any project that "
-            f"completed it took ({longest} days at most); there is no date to forecast"
-        )
-
     def after_go(self) -> Array:
         """From the go milestone to launch, for a project that has not reached it yet."""
         if self._after_go is None:
-            built = self.steps[PRODUCTION].unconditional()
-            lag = self.steps[self.path.lag.key].unconditional()
-            self._after_go = add(built, lag.as_array(lag.span[1]))
+            self._after_go = add(self.steps[PRODUCTION].unconditional(), self._lag())
         return self._after_go
 
     def project(self, t: Timeline) -> _Outlook:
@@ -112,46 +119,65 @@ class _Forecaster:
         f.reason = self._too_little(used)
         if f.reason is not None:
             return outlook
-        dist: Distribution
+        ahead: Array | None  # the steps after the current one, in full
         if not in_production:
             if start is None:
                 f.reason = f"{roles.start} has no date to count from"
                 return outlook
-            elapsed = (self.as_of - start) / DAY
-            first = self.steps[path.go.key].conditional(elapsed)
-            f.past_p85 = self._past_p85(path.go, elapsed)
-            if not first.days:
-                f.reason = self._past(t, path.go, elapsed)
-                return outlook
-            outlook.anchor, dist = start, Sum(first, self.after_go())
+            anchor, step, ahead = start, path.go, self.after_go()
         else:
-            anchor = anchor_of_go(t, roles.go)
-            if anchor is None:
+            go_at = anchor_of_go(t, roles.go)
+            if go_at is None:
                 f.reason = (
                     f"{roles.go} has no date git can vouch for (skipped without a date, or "
                     "done when the project file was added): declare it (date: YYYY-MM-DD) "
                     "to forecast"
                 )
                 return outlook
-            step = path.built
+            anchor, step, ahead = go_at, path.built, self._lag()
             if not left:
                 done = (t.milestones[m].done_at for m in path.production if m in t.milestones)
                 anchor = max([anchor, *(d for d in done if d is not None and d <= self.as_of)])
-                step = path.lag
-            elapsed = (self.as_of - anchor) / DAY
-            first = self.steps[step.key].conditional(elapsed)
-            f.past_p85 = self._past_p85(step, elapsed)
-            if not first.days:
-                f.reason = self._past(t, step, elapsed)
-                return outlook
-            outlook.anchor = anchor
-            if left:
-                lag = self.steps[path.lag.key].unconditional()
-                dist = Sum(first, lag.as_array(lag.span[1]))
-            else:
-                dist = first
+                step, ahead = path.lag, None
+        scale = self._scale(anchor)
+        elapsed = (self.as_of - anchor) / DAY / scale  # at the portfolio's pace now
+        current = self.steps[step.key]
+        f.past_p85 = self._past_p85(step, elapsed)
+        f.p_launch = self._p_launch(used, step, elapsed)
+        first = current.conditional(elapsed * scale, scale)
+        if not first.days:
+            # past everything the portfolio has seen end: a bound, not a date
+            since = max(self.as_of, anchor + round((current.longest_exact or 0) * scale * DAY))
+            shortest = 0 if ahead is None else earliest(ahead) or 0
+            f.not_before = since + shortest * DAY
+            f.reason = (
+                f"not before {_day(f.not_before)}: already longer {step.words} "
+                f"({(self.as_of - anchor) / DAY:.0f} days) than any project that finished it "
+                f"({current.longest} days)"
+            )
+            return outlook
+        outlook.anchor = anchor
+        dist: Distribution = first if ahead is None else Sum(first, ahead)
         self._fill(outlook, dist)
         return outlook
+
+    def _scale(self, anchor: int) -> float:
+        """How many times as long as the portfolio's steps now a step started at ``anchor``
+        takes (1 unless the pace has changed)."""
+        return float(self.per_year ** ((anchor - self.as_of) / YEAR))
+
+    def _lag(self) -> Array:
+        lag = self.steps[self.path.lag.key].unconditional()
+        return lag.as_array(lag.span[1])
+
+    def _p_launch(self, used: list[StepDef], current: StepDef, elapsed: float) -> float:
+        """The chance of launching at all: of not being archived on this step, from the time
+        already spent on it, nor on any step after it."""
+        chance = 1.0
+        for s in used:
+            archiving = self.steps[s.key].archiving
+            chance *= 1 - archiving.chance(elapsed if s == current else 0.0)
+        return chance
 
     def _past_p85(self, step: StepDef, elapsed: float) -> bool | None:
         """Whether the project has spent longer on its step than 85% of the projects that took
@@ -166,9 +192,12 @@ class _Forecaster:
         outlook.dist = dist
         if f.p50 is None or f.p85 is None:
             which = "p85" if f.p50 is not None else "p50 and p85"
+            if f.p50 is None:  # no date at all: the earliest the portfolio has seen is a bound
+                f.not_before = _date(outlook.anchor, earliest(dist))
+            bound = "" if f.not_before is None else f"not before {_day(f.not_before)}; "
             f.reason = (
-                f"{which}: the slowest comparable projects are still running, so the portfolio "
-                "has not yet seen where that percentile lies"
+                f"{bound}{which}: the slowest comparable projects are still running, so the "
+                "portfolio has not yet seen where that percentile lies"
             )
 
     def _next(
@@ -198,7 +227,7 @@ class _Forecaster:
             if anchor is None or step.completed < self.min_basis:
                 candidates.append(MilestoneForecast(name, None, None))
                 continue
-            dist = step.conditional((self.as_of - anchor) / DAY)
+            dist = step.conditional((self.as_of - anchor) / DAY, self._scale(anchor))
             p50, p85 = (quantile(dist, q) if dist.days else None for q in QUANTILES)
             candidates.append(MilestoneForecast(name, _date(anchor, p50), _date(anchor, p85)))
         if in_production:
@@ -214,18 +243,32 @@ def forecast_portfolio(
 ) -> PortfolioForecast:
     """A forecast for every project neither launched nor archived, and the launches expected in
     the rest of this quarter and each of the next four."""
-    steps = step_durations(timelines, config, as_of)
-    forecaster = _Forecaster(config, as_of, steps)
+    observed = seen(timelines, config, as_of)
+    path = LaunchPath.of(config)
+    changed = pace(
+        observed, [s.key for s in (path.go, path.built, path.lag)], config.forecast.min_basis
+    )
+    if changed is None or not changed.changed:
+        changed = None
+    per_year = 1.0 if changed is None else changed.per_year
+    forecaster = _Forecaster(config, as_of, observed.steps(as_of, per_year), per_year)
     launch = config.roles.launch
     outlooks: dict[str, _Outlook] = {}
     for t in timelines:
         if t.archived or (t.milestones.get(launch) or Dated("planned")).status == "done":
             continue
-        outlooks[t.id] = forecaster.project(t)
+        outlooks[t.id] = o = forecaster.project(t)
+        if changed is not None and o.forecast.reason is None:
+            o.forecast.reason = changed.note()
+        elif changed is not None:
+            o.forecast.reason = f"{o.forecast.reason}; {changed.note()}"
+    counted = [(o.anchor, o.dist, o.forecast.p_launch) for o in outlooks.values() if o.dist]
     return PortfolioForecast(
         projects={i: o.forecast for i, o in outlooks.items()},
         launches=launch_counts(
-            [(o.anchor, o.dist) for o in outlooks.values() if o.dist is not None], as_of
+            [(anchor, dist) for anchor, dist, _ in counted],
+            as_of,
+            [1.0 if p is None else p for _, _, p in counted],
         ),
-        not_counted=sorted(i for i, o in outlooks.items() if o.dist is None),
+        not_counted=sorted(i for i, o in outlooks.items() if not o.dist),
     )

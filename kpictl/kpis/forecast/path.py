@@ -9,14 +9,17 @@ the project was archived.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kpictl.config import Config
 from kpictl.dates import DAY
+from kpictl.kpis.forecast.competing import Archiving
 from kpictl.kpis.forecast.distributions import KaplanMeier
 from kpictl.kpis.timeline import Dated, Timeline
 
+YEAR = 365 * DAY
 PRODUCTION = "(production)"  # the key of the step from the go milestone to the last production one
 
 
@@ -27,15 +30,24 @@ class StepDef:
 
     key: str
     label: str  # in words: "kickoff → go_decision"
+    words: str = field(default="", compare=False)  # for people: "in proof of concept"
 
 
 class Step(KaplanMeier):
     """The durations one step took across the portfolio, as whole days (a step done within
-    its d-th day counts as d), estimated by Kaplan–Meier over completed and censored ones."""
+    its d-th day counts as d), estimated by Kaplan–Meier over completed and censored ones;
+    and the chance of being archived on it, with archiving as a competing risk."""
 
-    def __init__(self, definition: StepDef, observed: Iterable[tuple[float, bool]]) -> None:
-        super().__init__(observed)
+    def __init__(
+        self,
+        definition: StepDef,
+        observed: Iterable[tuple[float, bool]],
+        archived: Iterable[float] = (),
+    ) -> None:
+        seen = list(observed)
+        super().__init__(seen)
         self.definition = definition
+        self.archiving = Archiving(seen, archived)
 
 
 @dataclass(frozen=True)
@@ -56,9 +68,13 @@ class LaunchPath:
         return cls(
             tuple(m.id for m in config.milestones if m.phase == "poc" and m.id not in named),
             tuple(m.id for m in config.milestones if m.phase == "production" and m.id not in named),
-            StepDef(roles.go, f"{roles.start} → {roles.go}"),
-            StepDef(PRODUCTION, f"{roles.go} → the last production milestone"),
-            StepDef(roles.launch, f"the last production milestone → {roles.launch}"),
+            StepDef(roles.go, f"{roles.start} → {roles.go}", "in proof of concept"),
+            StepDef(PRODUCTION, f"{roles.go} → the last production milestone", "in production"),
+            StepDef(
+                roles.launch,
+                f"the last production milestone → {roles.launch}",
+                f"between production and {_title(config, roles.launch)}",
+            ),
         )
 
     def definitions(self, config: Config) -> dict[str, StepDef]:
@@ -68,6 +84,11 @@ class LaunchPath:
             **{m: StepDef(m, f"{roles.go} → {m}") for m in self.production},
             **{s.key: s for s in (self.go, self.built, self.lag)},
         }
+
+
+def _title(config: Config, milestone: str) -> str:
+    title = next((m.title for m in config.milestones if m.id == milestone), milestone)
+    return title[:1].lower() + title[1:]
 
 
 def vouched_done_at(d: Dated | None) -> int | None:
@@ -101,11 +122,18 @@ class _Observer:
         self.path = LaunchPath.of(config)
         self.definitions = self.path.definitions(config)
         self.seen: dict[str, list[tuple[float, bool]]] = {key: [] for key in self.definitions}
+        # beside each observation: whether it ended with the project archived
+        self.archived: dict[str, list[bool]] = {key: [] for key in self.definitions}
+        self.anchors: dict[str, list[int]] = {key: [] for key in self.definitions}  # step starts
+        self._archived_now = False
 
     def _see(self, key: str, anchor: int, end: int, done: bool) -> None:
         if self.since is not None and anchor < self.since:
             return
-        self.seen[key].append((max(0.0, (end - anchor) / DAY), done))
+        days = max(0.0, (end - anchor) / DAY)
+        self.seen[key].append((days, done))
+        self.anchors[key].append(anchor)
+        self.archived[key].append(not done and self._archived_now)
 
     def add(self, t: Timeline) -> None:
         roles, path = self.config.roles, self.path
@@ -114,6 +142,7 @@ class _Observer:
         if start is None or start.done_at is None:
             return
         watched = min(self.as_of, t.last_change_at) if t.archived else self.as_of
+        self._archived_now = t.archived
         launch_status = status(t, roles.launch)
         launched = vouched_done_at(ms.get(roles.launch))
         moved_on = status(t, roles.go) in ("done", "skipped") or launch_status == "done"
@@ -157,19 +186,53 @@ class _Observer:
             self._see(roles.launch, built, max(watched, built), False)
 
 
+def _observe(timelines: Iterable[Timeline], config: Config, as_of: int) -> _Observer:
+    observer = _Observer(config, as_of)
+    for t in timelines:
+        observer.add(t)
+    return observer
+
+
 def observations(
     timelines: Iterable[Timeline], config: Config, as_of: int
 ) -> dict[str, list[tuple[float, bool]]]:
     """Each step's durations across the portfolio as of ``as_of``, in days: True when the step
     was completed, False when it was still running (or its project archived) then."""
-    observer = _Observer(config, as_of)
-    for t in timelines:
-        observer.add(t)
-    return observer.seen
+    return _observe(timelines, config, as_of).seen
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Every step's observations: durations (days, completed), and beside each when the step
+    started and whether it ended with the project archived."""
+
+    definitions: dict[str, StepDef]
+    durations: dict[str, list[tuple[float, bool]]]
+    anchors: dict[str, list[int]]
+    archived: dict[str, list[bool]]
+
+    def steps(self, as_of: int, per_year: float = 1.0) -> dict[str, Step]:
+        """Every step's estimate; with a change of pace (a step started a year later takes
+        ``per_year`` times as long), each duration as it would have taken started at the as-of
+        date."""
+        out = {}
+        for key, durations in self.durations.items():
+            paced = [
+                (d * per_year ** ((as_of - a) / YEAR), done) if per_year != 1.0 else (d, done)
+                for (d, done), a in zip(durations, self.anchors[key], strict=True)
+            ]
+            gone = [d for (d, _), g in zip(paced, self.archived[key], strict=True) if g]
+            out[key] = step = Step(self.definitions[key], paced, gone)
+            # in days as they were taken, for people
+            step.longest = max((math.ceil(d) for d, done in durations if done), default=None)
+        return out
+
+
+def seen(timelines: Iterable[Timeline], config: Config, as_of: int) -> Seen:
+    o = _observe(timelines, config, as_of)
+    return Seen(o.definitions, o.seen, o.anchors, o.archived)
 
 
 def step_durations(timelines: Iterable[Timeline], config: Config, as_of: int) -> dict[str, Step]:
     """Every step of the path, estimated from the portfolio as of ``as_of``."""
-    definitions = LaunchPath.of(config).definitions(config)
-    seen = observations(timelines, config, as_of)
-    return {key: Step(definitions[key], durations) for key, durations in seen.items()}
+    return seen(timelines, config, as_of).steps(as_of)

@@ -1,5 +1,6 @@
 """The launches expected per calendar quarter (UTC): for independent projects, each with its
-chance of launching in the quarter, the distribution of the count (a Poisson-binomial)."""
+chance of launching in the quarter (its chance of launching at all times the chance its launch
+falls in the quarter), the distribution of the count (a Poisson-binomial)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,21 @@ QUARTERS_AHEAD = 4  # after the quarter of the as-of date
 
 
 def quarter_bounds(as_of: int, count: int = QUARTERS_AHEAD) -> list[tuple[str, int, int]]:
-    """The rest of the as-of's calendar quarter (UTC), then the next ``count`` quarters."""
+    """The rest of the as-of's calendar quarter (UTC), then the next ``count`` quarters; less
+    than a day left of the as-of's quarter is no quarter of its own: the next one starts then."""
     year, month = (int(x) for x in quarter(as_of).split("-Q"))
     month = (month - 1) * 3 + 1
-    bounds = []
+    bounds: list[tuple[str, int, int]] = []
     begin = as_of
-    for _ in range(count + 1):
+    while len(bounds) < count + 1:
         year2, month2 = (year + 1, 1) if month == 10 else (year, month + 3)
         if year2 > 9999:
             break  # dates end with 9999: no quarter after it
         end = calendar.timegm((year2, month2, 1, 0, 0, 0))
-        bounds.append((f"{year}-Q{(month - 1) // 3 + 1}", begin, end))
-        begin, year, month = end, year2, month2
+        if end - begin >= DAY or bounds:
+            bounds.append((f"{year}-Q{(month - 1) // 3 + 1}", begin, end))
+            begin = end
+        year, month = year2, month2
     return bounds
 
 
@@ -55,10 +59,14 @@ def _ceil_days(seconds: int) -> int:
     return -(-seconds // DAY)
 
 
-def launch_counts(launches: Sequence[tuple[int, Distribution]], as_of: int) -> list[LaunchCount]:
+def launch_counts(
+    launches: Sequence[tuple[int, Distribution]],
+    as_of: int,
+    launching: Sequence[float] | None = None,
+) -> list[LaunchCount]:
     """Per quarter, the median count of launches and the most reached with 85% confidence;
-    ``launches`` are the running projects' launch distributions, each in whole days after its
-    anchor (a moment)."""
+    ``launches`` are the running projects' launch distributions (if they launch), each in whole
+    days after its anchor (a moment), and ``launching`` their chances of launching at all."""
     bounds = quarter_bounds(as_of)
     if not bounds:
         return []  # as of the last quarter of 9999: no quarter to count launches in
@@ -69,7 +77,10 @@ def launch_counts(launches: Sequence[tuple[int, Distribution]], as_of: int) -> l
     ]
     rows = []
     for i, (name, begin, end) in enumerate(bounds):
-        chances = [max(0.0, cdfs[i + 1] - cdfs[i]) for cdfs in done_before]
+        chances = [
+            max(0.0, cdfs[i + 1] - cdfs[i]) * (1.0 if launching is None else launching[j])
+            for j, cdfs in enumerate(done_before)
+        ]
         counts = count_distribution(chances)
         cumulative = list(accumulate(counts))
         median = next(k for k, c in enumerate(cumulative) if c >= 0.5 - EPSILON)
