@@ -225,6 +225,8 @@ def forecast_words(
         text = f"not before {not_before}" + (f": {why_not_before}" if why_not_before else "")
     else:
         return "no date yet"
+    if p50 is not None and not p85:
+        text += ", no latest date yet (the slowest comparable projects are still running)"
     if p_launch is not None and p_launch < 0.995:
-        text += f" ({percent(p_launch)} chance it launches at all)"
+        text += f"; a {percent(p_launch)} chance it launches at all"
     return text

@@ -177,8 +177,6 @@ def _expected_launch(site: PageContext, result: ProjectResult) -> str | None:
     )
     if forecast.p50 is None and forecast.not_before is None:
         text += ": " + _no_date(site, result)
-    elif forecast.p50 is not None and forecast.p85 is None:
-        text += " (no latest date: the slowest comparable projects are still running)"
     upcoming = forecast.next
     if upcoming and upcoming.p50 is not None and upcoming.milestone != forecast.milestone:
         name = site.titles.get(upcoming.milestone, upcoming.milestone)
@@ -189,11 +187,23 @@ def _expected_launch(site: PageContext, result: ProjectResult) -> str | None:
 
 
 def _why_not_before(site: PageContext, result: ProjectResult) -> str:
+    reason = (result.forecast.reason if result.forecast else None) or ""
+    found = re.search(
+        r"already longer in (.+?) \((\d+) days\) than any project that finished it \((\d+) days\)",
+        reason,
+    )
+    if found:
+        return (
+            f"{found[2]} days in {found[1]}, longer than any project that finished it took "
+            f"({found[3]} days)"
+        )
+    if "still running" in reason:
+        return "the slowest comparable projects are still running"
     days = result.standing.days
     state = phrases.STATE_WORDS.get(result.standing.state, result.standing.state)
     if days is None:
         return "longer than the portfolio has seen a project take"
-    return f"{phrases.days(days)} {state}, longer than any project that finished it took"
+    return f"{days:,.0f} days {state}, longer than any project that finished it took"
 
 
 def _no_date(site: PageContext, result: ProjectResult) -> str:
