@@ -14,7 +14,7 @@ status is never shown by colour alone (a word or a marker shape goes with it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from html import escape
 from itertools import pairwise
@@ -26,6 +26,7 @@ from kpictl.site.svg import (
     RIGHT,
     Formatter,
     Ids,
+    Layout,
     bar_style,
     fits,
     hatches,
@@ -261,11 +262,14 @@ def timeline(
     as_of: int,
     title: str,
     tz: tzinfo,
+    forecasts: Mapping[str, tuple[int, int | None]] | None = None,
 ) -> str:
     """A project's milestones, each on a row of its own from ``start`` to ``end``: a solid bar
     from when it started to when it was done, hatched while in progress (to the as-of date), a
     diamond when it was done at once; skipped and not started are written, not drawn. The
-    as-of date is a line when it falls inside the span."""
+    as-of date is a line when it falls inside the span. ``forecasts`` (by row name: the 50% and
+    85% dates) draw a milestone not yet done as an outlined band from its likely to its latest
+    date."""
     if not rows or end <= start:
         return ""
     ident = ids.next()
@@ -295,6 +299,13 @@ def timeline(
             width = max(xf(stop) - xf(began), 0.6)
             parts.append(rect(pct(xf(began)), y0 + bar_y, pct(width), bar_h, css, fill))
             note = f"done {_day(done, tz)}" if done is not None else f"since {_day(began, tz)}"
+        expected = (forecasts or {}).get(name)
+        if expected is not None and done is None and status != "skipped":
+            likely, latest = expected
+            x0 = xf(likely)
+            x1 = max(xf(latest) if latest is not None else RIGHT, x0 + 0.8)
+            parts.append(rect(pct(x0), y0 + bar_y, pct(x1 - x0), bar_h, "kc-forecast"))
+            note += f" · likely by {_day(likely, tz)}"
         words = escape(f"{_short(name, 32)} · {note}")
         parts.append(f'<text x="{pct(LEFT)}" y="{y0 + 12:g}">{words}</text>')
     if start <= as_of <= end:
@@ -340,7 +351,7 @@ def curve(
     order: str,
 ) -> str:
     """Each launched project's value by launch order (``order``: what orders them, in words),
-    with the fitted T_k = T_1 · k^b and the target."""
+    with the fitted learning curve (a power law of the launch order) and the target."""
     if not points:
         return ""
     ident = ids.next()
@@ -366,10 +377,27 @@ def curve(
 
     parts = [y_axis(ticks, y, fmt, suffix(unit, fmt))]
     if target is not None:
+        # The label goes where it covers no data point and no part of the fitted curve.
+        layout = Layout()
+        for k, (_, value) in enumerate(points, 1):
+            layout.add(xf(k) - 1.6, xf(k) + 1.6, y(value) - 5, y(value) + 5)
+        for k0, v0 in fitted:
+            layout.add(xf(k0) - 0.5, xf(k0) + 0.5, y(v0) - 2, y(v0) + 2)
         words = f"target {fmt(target)}{suffix(unit, fmt)}"
-        parts.append(line(pct(GUTTER), y(target), pct(RIGHT), y(target), "kc-target"))
-        ty = y(target) - 5 if y(target) - 5 > top else y(target) + 15
-        parts.append(text(pct(RIGHT), ty, words, "kc-target-label", "end"))
+        ty = y(target)
+        parts.append(line(pct(GUTTER), ty, pct(RIGHT), ty, "kc-target"))
+        spots = [(RIGHT, "end"), (GUTTER + 1, "start"), (50.0, "middle")]
+        tries = [(x, a, ly) for ly in (ty - 5, ty + 15) for x, a in spots]
+        tries += [(x, a, ly) for ly in (ty - 19, ty + 29) for x, a in spots]
+        spot = next(
+            (
+                (x, a, ly)
+                for x, a, ly in tries
+                if top - 4 < ly < top + plot_h + 14 and layout.place(x, words, a, [ly]) is not None
+            ),
+            (RIGHT, "end", ty - 5 if ty - 5 > top else ty + 15),
+        )
+        parts.append(text(pct(spot[0]), spot[2], words, "kc-target-label", spot[1]))
     for (k0, v0), (k1, v1) in pairwise(fitted):
         parts.append(line(pct(xf(k0)), y(v0), pct(xf(k1)), y(v1), "kc-fit"))
     every = max(1, -(-count // 12))
@@ -381,12 +409,8 @@ def curve(
         )
         if (k - 1) % every == 0 or k == count:
             parts.append(text(pct(xf(k)), top + plot_h + 16, str(k), anchor="middle"))
-    parts.append(
-        text(
-            pct(50), height - 6, f"launch order: k-th launched project by {order}", anchor="middle"
-        )
-    )
+    parts.append(text(pct(50), height - 6, f"launch order, by {order}", anchor="middle"))
     desc = "; ".join(f"{k}. {label}: {fmt(v)} {unit}" for k, (label, v) in enumerate(points, 1))
     if b is not None:
-        desc += f"; fitted rate per doubling {2**b:.2f}"
+        desc += f"; each doubling of launches changes the value by {(2**b - 1) * 100:+.0f}%"
     return svg(ident, height, title, desc, "".join(parts), "kpictl-curve", marks(ident, ("dot",)))

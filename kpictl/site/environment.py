@@ -7,6 +7,7 @@ and Jinja2's HTML autoescape inside HTML blocks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -17,9 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kpictl.config import Config
-from kpictl.dates import DAY, day_text, long_day_text, minute_text
+from kpictl.dates import DAY, long_day_text, minute_text
 from kpictl.kpis import KpiValue, Report
-from kpictl.output.report import md_escape, number_text
+from kpictl.output.report import md_escape
 from kpictl.printable import bidi_visible
 from kpictl.site import phrases
 
@@ -31,10 +32,14 @@ class LocalTimes:
     tz: tzinfo
 
     def when(self, epoch: int | None, missing: str = "") -> str:
-        return missing if epoch is None else minute_text(epoch, self.tz)
+        """A moment in the site's one time style: 12\u00a0Mar\u00a02027, 14:05."""
+        if epoch is None:
+            return missing
+        return f"{long_day_text(epoch, self.tz)}, {minute_text(epoch, self.tz)[11:]}"
 
     def day(self, epoch: int | None, missing: str = "") -> str:
-        return missing if epoch is None else day_text(epoch, self.tz)
+        """A day in the site's one date style (the same as ``long_day``): 12\u00a0Mar\u00a02027."""
+        return missing if epoch is None else long_day_text(epoch, self.tz)
 
     def long_day(self, epoch: int | None, missing: str = "") -> str:
         return missing if epoch is None else long_day_text(epoch, self.tz)
@@ -60,15 +65,17 @@ def page_environment(
         when=times.when,
         day=times.day,
         long_day=times.long_day,
-        num=number_text,
+        num=_number,
         amount=phrases.amount,
         short=phrases.short_amount,
         money=lambda v: phrases.money(v, report.currency),
+        money_in=phrases.money,
         whole=phrases.whole,
         status_word=lambda s: phrases.STATUS_WORDS.get(s, s.replace("_", " ")),
         mark=lambda s: phrases.STATUS_MARKS.get(s, "?"),
         team=config.team_name,
         plural=phrases.plural,
+        prose=_prose,
         sentence=lambda text: str(text)[:1].upper() + str(text)[1:],
     )
     env.globals.update(
@@ -82,6 +89,12 @@ def page_environment(
         ),
     )
     return env
+
+
+def _prose(text: Any) -> Markup:
+    """An engine's sentence (a KPI's note) in HTML: escaped, with `code` as code, not
+    backticks."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(str(text), quote=False))))
 
 
 def _front_matter_title(text: Any) -> Markup:
@@ -101,11 +114,23 @@ def _bidi_shown(value: Any) -> Any:
     return value
 
 
+def _number(value: float | None, unit: str = "days") -> str:
+    """A value in a table column whose header names the unit: 22.4, 21 (whole days without a
+    decimal), $51k (money in the site's one money style), 37%."""
+    if value is None:
+        return "—"
+    if unit == "days":
+        return phrases.days(value).rsplit(" ", 1)[0]
+    if unit == "ratio":
+        return phrases.percent(value)
+    return phrases.money(value, unit)
+
+
 def took(started: int | None, done: int | None) -> str:
     """How long a step took, in days: 12.5 days; nothing while either end is unknown."""
     if started is None or done is None:
         return ""
-    return f"{(done - started) / DAY:,.1f} days"
+    return phrases.days((done - started) / DAY)
 
 
 def value_words(v: KpiValue) -> str:

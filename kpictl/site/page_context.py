@@ -69,7 +69,7 @@ class PageContext:
             "missing": phrases.MISSING,
             "as_of": self.times.when(self.report.as_of),
             "as_of_day": self.times.long_day(self.report.as_of),
-            "as_of_time": self.times.when(self.report.as_of)[11:],
+            "as_of_time": self.times.when(self.report.as_of).rsplit(", ", 1)[-1],
             "as_of_iso": iso(self.report.as_of),
             "poc_days": self.config.poc_days,
             "stale_days": self.config.stale_days,

@@ -18,6 +18,7 @@ from kpictl.site.portfolio_page import portfolio_page
 from kpictl.site.project_pages import project_index, project_page
 from kpictl.site.roadmap_page import roadmap_page
 from kpictl.site.team_pages import team_pages
+from kpictl.site.warnings_page import warnings_page
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def site_pages(site: PageContext) -> Iterator[Page]:
     for path, text in team_pages(site):
         yield Page(path, text)
     if site.warnings:
-        yield Page("warnings.md", site.render("warnings.md.j2", "", warnings=site.warnings))
+        yield Page("warnings.md", warnings_page(site))
     for kpi in site.report.catalog:
         yield Page(f"kpis/{kpi.id}.md", kpi_page(site, kpi))
     for result in site.report.projects:

@@ -128,15 +128,21 @@ def left_out(projects: list[str], currencies: tuple[str, ...], currency: str) ->
     )
 
 
+def days(value: float) -> str:
+    """A duration in days: 38 days, 1 day, 12.5 days (no decimal on a whole day)."""
+    shown = f"{value:,.0f}" if abs(value - round(value)) < 0.05 else f"{value:,.1f}"
+    return f"{shown} day{'' if shown == '1' else 's'}"
+
+
 def amount(value: float | None, unit: str) -> str:
-    """A value with its unit, in full: 22.4 days, 173,688 USD."""
+    """A value with its unit, as the site writes it everywhere: 22.4 days, 21 days, $174k."""
     if value is None:
         return ""
     if unit == "days":
-        return f"{value:,.1f} days"
+        return days(value)
     if unit == "ratio":
         return percent(value)
-    return f"{value:,.0f} {unit}"
+    return money(value, unit)
 
 
 def percent(ratio: float) -> str:
@@ -151,7 +157,7 @@ def short_amount(value: float | None, unit: str) -> str:
         return ""
     if unit == "ratio":
         return percent(value)
-    return f"{value:,.1f} days" if unit == "days" else money(value, unit)
+    return amount(value, unit)
 
 
 def target_text(kpi: KpiDef, unit: str) -> str:
@@ -202,3 +208,25 @@ def measure_words(
         f"every cost to the as-of date; projected to {measure.projection_years:g} years after "
         "the start"
     )
+
+
+def forecast_words(
+    p50: str | None,
+    p85: str | None,
+    not_before: str | None = None,
+    why_not_before: str | None = None,
+    p_launch: float | None = None,
+) -> str:
+    """A launch forecast in plain words, from dates already written in the site's style:
+    "likely by 12 Mar 2027, at the latest 2 May 2027"; "not before 3 Jun 2027: ..."."""
+    if p50 is not None:
+        text = f"likely by {p50}" + (f", at the latest {p85}" if p85 else "")
+    elif not_before is not None:
+        text = f"not before {not_before}" + (f": {why_not_before}" if why_not_before else "")
+    else:
+        return "no date yet"
+    if p50 is not None and not p85:
+        text += ", no latest date yet (the slowest comparable projects are still running)"
+    if p_launch is not None and p_launch < 0.995:
+        text += f"; a {percent(p_launch)} chance it launches at all"
+    return text

@@ -113,8 +113,17 @@ def _copy_site_files(site_dir: Path, docs: Path, *, skip: list[Path]) -> list[st
     return pages
 
 
+# The footer's downloads: the whole site's data, and a note that each table has its own CSV.
+DOWNLOADS = (
+    '<p class="kpictl-downloads">Download the data: '
+    '<a href="{{ base_url }}/kpis.json" download>every KPI and project as JSON (kpis.json)</a>'
+    "; each table has its own CSV link below it.</p>\n"
+)
+
+
 def _overrides(site_dir: Path, work: Path) -> Path:
-    """Theme overrides: kpictl's accessibility fix to Material's search dialog, under the
+    """Theme overrides: kpictl's accessibility fix to Material's search dialog and the footer's
+    downloads, under the
     organisation's own ``site/overrides`` (which win where both have a file)."""
     target = work / "overrides"
     search = resources.files("material").joinpath("templates/partials/search.html")
@@ -125,6 +134,12 @@ def _overrides(site_dir: Path, work: Path) -> Path:
         partial.parent.mkdir(parents=True, exist_ok=True)
         label = "aria-label=\"{{ lang.t('search') }}\""
         partial.write_text(text.replace(marker, f"{marker} {label}", 1), encoding="utf-8")
+    copyright_file = resources.files("material").joinpath("templates/partials/copyright.html")
+    if copyright_file.is_file():  # the footer: the site's data to download
+        partial = target / "partials" / "copyright.html"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        text = copyright_file.read_text(encoding="utf-8").rstrip()
+        partial.write_text(text.removesuffix("</div>") + DOWNLOADS + "</div>\n", encoding="utf-8")
     own = site_dir / "overrides"
     if own.is_dir():
         shutil.copytree(own, target, dirs_exist_ok=True)

@@ -104,13 +104,13 @@ def test_the_site_shows_unknown_never_zero_and_the_spend_says_what_it_leaves_out
     assert "Cost to date $1.2k" in dollar
     board = (site / "projects" / "index.html").read_text(encoding="utf-8")
     heads = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", board.split("</thead>")[0])]
-    cost = heads.index("Cost to date (USD)")
+    cost = heads.index("Cost to date")
     cells = {
-        text(row[0]): text(row[cost])
+        text(re.sub(r"<small.*", "", row[0])): text(row[cost])
         for row in map(lambda tr: re.findall(r"<td[^>]*>(.*?)</td>", tr), board.split("<tr>"))
         if row
     }
-    assert (cells["Franc"], cells["Dollar"]) == ("unknown", "1,234")
+    assert (cells["Franc"], cells["Dollar"]) == ("unknown CHF do not convert", "$1.2k")
     home = text((site / "index.html").read_text(encoding="utf-8"))
     assert "$1.2k spent to date" in home
     assert "This leaves out the costs in CHF of 1 project (Franc)" in home

@@ -160,10 +160,13 @@ def test_the_site_builds_with_the_learning_curve(repo, tmp_path):
     assert result.code == 0, result.err
     portfolio = (out / "portfolio.html").read_text(encoding="utf-8")
     assert ">Time for the next team to launch</h3>" in portfolio
-    assert "Rate per doubling: 0.80" in portfolio
+    assert "time for the next team to launch falls by 20%" in portfolio
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "<strong>3</strong> launched" in home and "projects/stuck.html" in home
     # the launch role's milestone (live) dates the launch on the project page
-    assert "Launched</strong> for" in (out / "projects" / "alpha.html").read_text()
+    assert (
+        'kpictl-state-launched">Launched</span> for'
+        in (out / "projects" / "alpha.html").read_text()
+    )
     alpha = (out / "projects" / "alpha.html").read_text(encoding="utf-8")
     assert "<td>Live</td><td>done</td>" in alpha

@@ -237,8 +237,8 @@ def test_the_status_board_sorts_in_the_browser_and_reads_without_javascript(brow
         header.locator("button").click()
         assert header.get_attribute("aria-sort") == "ascending"
         costs = [
-            float(c.replace(",", ""))
-            for c in table.locator("tbody td:nth-child(7)").all_inner_texts()
+            float(c.get_attribute("data-sort") or "")
+            for c in table.locator("tbody td:nth-child(9)").all()
         ]
         assert costs == sorted(costs)
         header.locator("button").click()

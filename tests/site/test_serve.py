@@ -54,17 +54,17 @@ def test_serve_reloads_the_configuration_follows_commits_and_marks_uncommitted_d
     try:
         wait_for(messages, lambda: any(m.startswith("serving") for m in messages), "serving")
         url = next(m for m in messages if m.startswith("serving")).split()[1]
-        assert "target 21.0" in page("index.html")
+        assert "target 21 days" in page("index.html")
 
         (repo.path / "kpictl.yaml").write_text(
             "kpis:\n  - {id: time_to_assemble_team, target: 9}\n"
         )
         wait_for(messages, built(2), "a rebuild after kpictl.yaml changed")
-        assert "target 9.0" in page("index.html")
+        assert "target 9 days" in page("index.html")
 
         (repo.path / "kpictl.yaml").write_text("timezone: Mars/Olympus\n")
         wait_for(messages, lambda: any("Mars/Olympus" in m for m in messages), "the error")
-        assert "target 21.0" not in page("index.html")  # the last good site stays
+        assert "target 21 days" not in page("index.html")  # the last good site stays
 
         (repo.path / "kpictl.yaml").write_text("# defaults\n")
         wait_for(messages, built(3), "a rebuild after the fix")
