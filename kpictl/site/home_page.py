@@ -17,6 +17,7 @@ from kpictl.site.roadmap_page import RUNNING
 from kpictl.site.value_pages import home_value
 
 LATEST = 3  # milestones in the home page's latest list (each project's page has all)
+VALUE_PHASE = "value"
 STUCK_SHOWN = 5  # the most urgent stuck projects; the attention list has them all
 
 
@@ -25,7 +26,11 @@ def home_page(site: PageContext) -> str:
     ids = charts.Ids("h")
     tiles: dict[str, list[dict[str, Any]]] = {phase: [] for phase in phrases.PHASE_TITLES}
     for kpi in site.report.catalog:
-        tiles.setdefault(kpi.phase, []).append(_tile(site, kpi, ids))
+        # Value and return are answered by the home's value sentence, in portfolio totals and
+        # the pooled return; a tile of per-project medians beside it would answer differently
+        # (the KPIs page has their tiles).
+        if kpi.phase != VALUE_PHASE:
+            tiles.setdefault(kpi.phase, []).append(_tile(site, kpi, ids))
     missed = [
         (k, p.current[k.id]) for k in site.report.catalog if p.current[k.id].status == "missed"
     ]

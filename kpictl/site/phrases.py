@@ -120,10 +120,12 @@ def cost_unknown(currencies: tuple[str, ...], converted: float, currency: str) -
 
 
 def left_out(projects: list[str], currencies: tuple[str, ...], currency: str) -> str:
-    """What the portfolio's cost totals leave out, in a sentence: the projects by name."""
+    """What the portfolio's cost totals leave out, in a sentence: up to three projects by name;
+    more are counted (the warnings page names each), so the home page stays short."""
+    named = f" ({', '.join(projects)})" if len(projects) <= 3 else ""
     return (
         f"This leaves out the costs in {', '.join(currencies)} of "
-        f"{plural(len(projects), 'project')} ({', '.join(projects)}), which do not convert to "
+        f"{plural(len(projects), 'project')}{named}, which do not convert to "
         f"{currency}: see the warnings."
     )
 

@@ -120,3 +120,15 @@ def test_the_site_shows_unknown_never_zero_and_the_spend_says_what_it_leaves_out
     franc = next(p for p in data["projects"] if p["id"] == "franc")
     assert franc["cost_to_date"] is None and franc["costs_left_out"]["currencies"] == ["CHF"]
     assert data["portfolio"]["spend"]["left_out"]["projects"] == ["franc"]
+
+
+def test_the_left_out_sentence_names_up_to_three_projects_and_counts_more():
+    from kpictl.site.phrases import left_out
+
+    three = left_out(["A", "B", "C"], ("CHF",), "USD")
+    assert "3 projects (A, B, C), which do not convert to USD" in three
+    five = left_out(["A", "B", "C", "D", "E"], ("CHF", "SEK"), "USD")
+    assert five == (
+        "This leaves out the costs in CHF, SEK of 5 projects, which do not convert to USD: "
+        "see the warnings."
+    )

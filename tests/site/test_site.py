@@ -179,9 +179,10 @@ def test_the_site_has_every_page_and_kpis_json(site):
 
 def test_each_tile_shows_the_status_the_engine_gave_the_kpi_now(site):
     _, out = site
+    data = json.loads((out / "kpis.json").read_text())
+    value = {k["id"] for k in data["catalog"] if k["phase"] == "value"}  # the value sentence
     statuses = {
-        k: v["current"]["status"]
-        for k, v in json.loads((out / "kpis.json").read_text())["portfolio"]["kpis"].items()
+        k: v["current"]["status"] for k, v in data["portfolio"]["kpis"].items() if k not in value
     }
     home = (out / "index.html").read_text()
     tile = r'class="kpictl-tile kpictl-([a-z_]+)" href="kpis/([a-z_]+)\.html"'

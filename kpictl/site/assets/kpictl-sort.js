@@ -73,7 +73,7 @@
     var caption = table.caption ? table.caption.textContent.trim() : "table";
     var name = caption.split(":")[0].toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
     var link = document.createElement("a");
-    link.textContent = "Download " + caption.split(":")[0] + " as CSV";
+    link.textContent = "Download this table as CSV";
     link.setAttribute("download", (name || "table") + ".csv");
     link.href = "#";
     link.addEventListener("click", function () {
