@@ -106,6 +106,18 @@ def _drop_unused_search_languages(site: Path) -> None:
         code = script.name[len("lunr.") : -len(".min.js")]
         if len(code) == 2 and code not in languages:
             script.unlink()
+    # The word splitters Material's search worker loads for Japanese (tinyseg) and for Hindi
+    # and Thai (wordcut): 0.7 MB a site that searches in none of them never asks for.
+    for splitter, wanted in (("tinyseg.js", {"ja"}), ("wordcut.js", {"hi", "th"})):
+        if not languages & wanted and (folder.parent / splitter).is_file():
+            (folder.parent / splitter).unlink()
+
+
+def _drop_source_maps(site: Path) -> None:
+    """Material's source maps (1.3 MB): a browser asks for them only when its developer tools
+    are open, to show Material's own sources; a published KPI site has no use for them."""
+    for source_map in (site / "assets").rglob("*.map"):
+        source_map.unlink()
 
 
 def build_site(
@@ -143,6 +155,7 @@ def build_site(
         built = work / "site"
         _compact_html(built)
         _drop_unused_search_languages(built)
+        _drop_source_maps(built)
         (built / "kpis.json").write_text(data, encoding="utf-8")
         mark_as_site(built)
         replace_site(built, target, config, where)

@@ -370,3 +370,18 @@ def test_times_on_the_pages_are_in_the_configured_time_zone_and_utc_in_kpis_json
     assert "1\u00a0Apr\u00a02025, 01:30" in page and "Asia/Tokyo" in page
     kpi = (out / "kpis" / "time_to_assemble_team.html").read_text()
     assert "2025-Q2" in kpi and "2025-Q1" not in kpi.split('<h2 id="over-time"', 1)[1]
+
+
+def test_the_published_folder_has_no_source_maps_nor_search_files_for_other_languages(site):
+    """What a browser never asks for on an English KPI site is not published: Material's source
+    maps, and the word splitters and stemmers of languages the search does not use."""
+    _, out = site
+    assert not list(out.rglob("*.map"))
+    lunr = out / "assets" / "javascripts" / "lunr"
+    assert not (lunr / "tinyseg.js").exists() and not (lunr / "wordcut.js").exists()
+    assert sorted(p.name for p in (lunr / "min").iterdir()) == [
+        "lunr.multi.min.js",
+        "lunr.stemmer.support.min.js",
+    ]
+    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["en"]
