@@ -385,3 +385,14 @@ def test_the_published_folder_has_no_source_maps_nor_search_files_for_other_lang
     ]
     index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["en"]
+
+
+def test_a_count_of_zero_carries_no_status_mark(site):
+    """ "✗ 0 missed" in red reads as a problem; a zero count is plain text."""
+    _, out = site
+    pages = list((out / "projects").glob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'class="kst [a-z_]+">0 ', text), page
+    assert any(">0 missed</span>" in p.read_text(encoding="utf-8") for p in pages)
