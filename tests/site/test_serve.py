@@ -29,12 +29,8 @@ def wait_for(messages: list[str], predicate, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_serve_reloads_the_configuration_follows_commits_and_marks_uncommitted_dates(tmp_path):
-    repo = HistoryRepo(tmp_path / "kpis")
-    repo.commit(
-        "2025-01-06T09:00:00+00:00",
-        {"kpictl.yaml": "# defaults\n", "projects/alpha.yaml": project_yaml("alpha", "Alpha")},
-    )
+def serving_in_a_thread(repo: HistoryRepo) -> tuple[list[str], threading.Event, threading.Thread]:
+    """serve_site on port 0 in a thread: the lines it says, the event that stops it, the thread."""
     messages: list[str] = []
     stop = threading.Event()
     thread = threading.Thread(
@@ -44,6 +40,16 @@ def test_serve_reloads_the_configuration_follows_commits_and_marks_uncommitted_d
         daemon=True,
     )
     thread.start()
+    return messages, stop, thread
+
+
+def test_serve_reloads_the_configuration_follows_commits_and_marks_uncommitted_dates(tmp_path):
+    repo = HistoryRepo(tmp_path / "kpis")
+    repo.commit(
+        "2025-01-06T09:00:00+00:00",
+        {"kpictl.yaml": "# defaults\n", "projects/alpha.yaml": project_yaml("alpha", "Alpha")},
+    )
+    messages, stop, thread = serving_in_a_thread(repo)
 
     def built(count: int):
         return lambda: sum(m.startswith("built") for m in messages) >= count
@@ -97,15 +103,7 @@ def test_serve_gives_its_own_address_so_the_404_page_works_at_the_root(tmp_path)
         cwd=repo.path,
         check=True,
     )
-    messages: list[str] = []
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=serve_site,
-        args=(load_config(repo.path),),
-        kwargs={"port": 0, "out": None, "echo": messages.append, "poll_seconds": 0.1, "stop": stop},
-        daemon=True,
-    )
-    thread.start()
+    messages, stop, thread = serving_in_a_thread(repo)
     try:
         wait_for(messages, lambda: any(m.startswith("serving") for m in messages), "serving")
         url = next(m for m in messages if m.startswith("serving")).split()[1]
