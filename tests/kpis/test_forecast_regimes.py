@@ -51,20 +51,14 @@ def test_forecasts_on_a_generated_portfolio_are_honest(name, kwargs, p50, p85):
     assert not any(FASTER in r or "getting slower" in r for r in c.reasons)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known shortfall: on eight portfolios of 25 the dated forecasts land by p85 in about "
-    "73-81% (seeds 20-67), below the 78% the band asks: with so few projects a p85 is given "
-    "mostly when the sample's slowest happen to be quick",
-)
 def test_small_portfolios_forecasts_are_honest():
+    # With 25 projects the step seen least often has few completed examples at the early
+    # as-of dates, and a date that 85% of projects meet needs at least 6 of them (a new
+    # duration falls below the k-th of n with probability k/(n+1)): those forecasts give p50
+    # alone, so fewer are dated (136 of 279 here) than on portfolios of 300.
     c = regime(tuple(range(20, 28)), count=25)  # eight portfolios of 25
-    assert_honest(c, (0.40, 0.62), (0.78, 0.92), dated=150)
-
-
-def test_small_portfolios_forecasts_are_within_a_wider_band():
-    c = regime(tuple(range(20, 28)), count=25)
-    assert_honest(c, (0.40, 0.62), (0.70, 0.92), dated=150)
+    assert_honest(c, (0.40, 0.62), (0.78, 0.92), dated=120)
+    assert any("a date that 85% of projects meet needs at least 6" in r for r in c.reasons)
 
 
 def test_a_portfolio_that_speeds_up_is_named_and_not_forecast_late():

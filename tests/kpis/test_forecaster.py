@@ -64,9 +64,9 @@ def test_as_many_projects_as_the_basis_asks_are_enough():
 
 
 def test_a_step_that_started_exactly_at_the_windows_edge_is_in_it():
-    old = [launched_project(f"d{i}", 40, 60, 10) for i in range(5)]
+    old = [launched_project(f"d{i}", 40, 60, 10) for i in range(6)]
     edge = forecast(timeline("new", {"kickoff": 360}), old, 365, window_days=365)
-    assert edge.reason is None  # the five started on day 0, exactly 365 days before
+    assert edge.reason is None  # the six started on day 0, exactly 365 days before
     beyond = forecast(timeline("new", {"kickoff": 360}), old, 365.5, window_days=365)
     assert beyond.reason is not None and "that started in the last 365 days" in beyond.reason
 
@@ -116,12 +116,12 @@ def test_a_proof_of_concept_past_everything_seen_says_so():
 
 
 def test_a_percentile_the_portfolio_has_not_seen_is_not_given_and_named():
-    # five launched, five more still on production after 300 days: p85 of production unseen
+    # eight launched, five more still on production after 290 days: p85 of production unseen
     running = [
         timeline(f"r{i}", {"go_decision": 10}, production_data_connected="in_progress")
         for i in range(5)
     ]
-    f = forecast(timeline("new", {"go_decision": 299}), [*history(5), *running], 300)
+    f = forecast(timeline("new", {"go_decision": 299}), [*history(8), *running], 300)
     tail = (
         ": the slowest comparable projects are still running, so the portfolio has not yet "
         "seen where that percentile lies"
@@ -133,6 +133,19 @@ def test_a_percentile_the_portfolio_has_not_seen_is_not_given_and_named():
     # the earliest launch seen: production's shortest (60 days) and the launch's (10) after go
     assert (g.p50, g.p85, g.reason) == (None, None, "not before 5 Jan 2024; p50 and p85" + tail)
     assert g.not_before == T0 + (299 + 60 + 10) * DAY
+
+
+def test_a_p85_from_fewer_than_six_examples_is_not_given_and_named():
+    # a new duration falls below the slowest of n seen with probability n/(n+1): under 85% for
+    # n = 5, so five launched projects give a p50 and no p85, with the reason
+    five = forecast(timeline("new", {"go_decision": 299}), history(5), 300)
+    assert five.p50 is not None and five.p85 is None and five.not_before is None
+    assert five.reason == (
+        "p85: 5 comparable projects completed the step with the fewest; a date that 85% of "
+        "projects meet needs at least 6"
+    )
+    six = forecast(timeline("new", {"go_decision": 299}), history(6), 300)
+    assert six.p85 is not None and six.reason is None
 
 
 # -- where the clock starts, and the next milestone --------------------------------------------

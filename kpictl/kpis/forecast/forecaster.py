@@ -4,6 +4,8 @@ the launches per quarter counted from the same distributions."""
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +35,14 @@ from kpictl.kpis.results import Forecast, LaunchCount, MilestoneForecast
 from kpictl.kpis.timeline import Dated, Timeline
 
 QUANTILES = (0.50, 0.85)
+
+
+def level(q: float, n: int) -> float:
+    """The level at which to read a distribution estimated from ``n`` completed examples for a
+    date that a new project meets with probability ``q``: a new duration falls at or below the
+    k-th of n observed ones with probability k/(n+1), so the k that gives q is q*(n+1), the
+    estimate's level q*(n+1)/n. Above 1 (n < q/(1-q)) the examples cannot give that date."""
+    return q * (n + 1) / n
 
 
 @dataclass
@@ -186,8 +196,9 @@ class _Forecaster:
         return None if usual is None else elapsed > usual
 
     def _fill(self, outlook: _Outlook, dist: Distribution) -> None:
-        p50, p85 = (quantile(dist, q) for q in QUANTILES)
         f = outlook.forecast
+        n = f.basis
+        p50, p85 = (quantile(dist, level(q, n)) for q in QUANTILES)
         f.p50, f.p85 = _date(outlook.anchor, p50), _date(outlook.anchor, p85)
         outlook.dist = dist
         if f.p50 is None or f.p85 is None:
@@ -195,6 +206,13 @@ class _Forecaster:
             if f.p50 is None:  # no date at all: the earliest the portfolio has seen is a bound
                 f.not_before = _date(outlook.anchor, earliest(dist))
             bound = "" if f.not_before is None else f"not before {_day(f.not_before)}; "
+            if level(QUANTILES[1], n) > 1 and f.p50 is not None:
+                needed = math.ceil(QUANTILES[1] / (1 - QUANTILES[1]) - 1e-9)
+                f.reason = (
+                    f"p85: {n} comparable projects completed the step with the fewest; a date "
+                    f"that 85% of projects meet needs at least {needed}"
+                )
+                return
             f.reason = (
                 f"{bound}{which}: the slowest comparable projects are still running, so the "
                 "portfolio has not yet seen where that percentile lies"
@@ -228,7 +246,9 @@ class _Forecaster:
                 candidates.append(MilestoneForecast(name, None, None))
                 continue
             dist = step.conditional((self.as_of - anchor) / DAY, self._scale(anchor))
-            p50, p85 = (quantile(dist, q) if dist.days else None for q in QUANTILES)
+            p50, p85 = (
+                quantile(dist, level(q, step.completed)) if dist.days else None for q in QUANTILES
+            )
             candidates.append(MilestoneForecast(name, _date(anchor, p50), _date(anchor, p85)))
         if in_production:
             candidates.append(launch)
