@@ -218,6 +218,7 @@ def forecast_words(
     not_before: str | None = None,
     why_not_before: str | None = None,
     p_launch: float | None = None,
+    why_no_latest: str = "the slowest comparable projects are still running",
 ) -> str:
     """A launch forecast in plain words, from dates already written in the site's style:
     "likely by 12 Mar 2027, at the latest 2 May 2027"; "not before 3 Jun 2027: ..."."""
@@ -228,7 +229,7 @@ def forecast_words(
     else:
         return "no date yet"
     if p50 is not None and not p85:
-        text += ", no latest date yet (the slowest comparable projects are still running)"
+        text += f", no latest date yet ({why_no_latest})"
     if p_launch is not None and p_launch < 0.995:
         text += f"; a {percent(p_launch)} chance it launches at all"
     return text

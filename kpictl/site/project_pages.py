@@ -174,6 +174,7 @@ def _expected_launch(site: PageContext, result: ProjectResult) -> str | None:
         day(forecast.not_before) if forecast.not_before is not None else None,
         why,
         forecast.p_launch,
+        *_why_no_latest(forecast.reason),
     )
     if forecast.p50 is None and forecast.not_before is None:
         text += ": " + _no_date(site, result)
@@ -184,6 +185,14 @@ def _expected_launch(site: PageContext, result: ProjectResult) -> str | None:
     if forecast.past_p85:
         text += "; late: longer on its current step than 85% of the projects that took it"
     return text
+
+
+def _why_no_latest(reason: str | None) -> tuple[str, ...]:
+    """Why a forecast with a likely date has no latest one, when it is not the slowest projects
+    still running: too few projects finished a step for a date 85% of them meet."""
+    if reason is not None and reason.startswith("p85:") and "needs at least" in reason:
+        return ("too few projects have finished its steps to give one",)
+    return ()
 
 
 def _why_not_before(site: PageContext, result: ProjectResult) -> str:

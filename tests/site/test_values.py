@@ -286,6 +286,8 @@ def test_forecasts_of_kpis_json_are_on_the_project_pages_and_the_home_page(demo_
             assert "Expected launch" not in page
         elif forecast["p50"] is None:
             assert "Expected launch</dt><dd>no date yet" in page or "not before" in page
+        elif forecast["p85"] is None:
+            assert f"likely by {_long_day(forecast['p50'])}, no latest date yet (" in page
         else:
             likely, latest = _long_day(forecast["p50"]), _long_day(forecast["p85"])
             said = f"likely by {likely}, at the latest {latest}"
@@ -297,3 +299,22 @@ def test_forecasts_of_kpis_json_are_on_the_project_pages_and_the_home_page(demo_
     assert f"next quarter, {following['quarter']}: {following['median']} expected" in home
     assert f"(at least {following['at_least_with_85pct_confidence']} with 85% confidence)" in home
     assert f"the rest of {rest['quarter']}: {rest['median']} expected" in home
+
+
+def test_a_forecast_without_a_latest_date_says_why_in_words():
+    from kpictl.site.phrases import forecast_words
+    from kpictl.site.project_pages import _why_no_latest
+
+    few = (
+        "p85: 5 comparable projects completed the step with the fewest; a date that 85% of "
+        "projects meet needs at least 6"
+    )
+    assert forecast_words("3 Mar 2027", None, None, None, 1.0, *_why_no_latest(few)) == (
+        "likely by 3 Mar 2027, no latest date yet (too few projects have finished its steps "
+        "to give one)"
+    )
+    running = "p85: the slowest comparable projects are still running, so ..."
+    assert forecast_words("3 Mar 2027", None, None, None, 1.0, *_why_no_latest(running)) == (
+        "likely by 3 Mar 2027, no latest date yet (the slowest comparable projects are still "
+        "running)"
+    )

@@ -5,7 +5,6 @@ the launches per quarter counted from the same distributions."""
 from __future__ import annotations
 
 import math
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
