@@ -7,6 +7,7 @@ they never compare a value with a target themselves.
 
 from __future__ import annotations
 
+from functools import cached_property
 from html import escape
 from typing import Any
 
@@ -57,8 +58,13 @@ class PageContext:
         return Markup(f'<code class="kpictl-commit">{short}</code>')
 
     def _context(self, prefix: str) -> dict[str, Any]:
+        return {**self._shared, "prefix": prefix}
+
+    @cached_property
+    def _shared(self) -> dict[str, Any]:
+        """What every page's template gets, computed once for the whole site (a page per
+        project would otherwise scan every project again)."""
         return {
-            "prefix": prefix,
             "report": self.report,
             "units": self.units,
             "commit": self.commit,
