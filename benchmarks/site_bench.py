@@ -5,7 +5,7 @@
 Builds a repository of N projects x R revisions (the generator of history_bench.py), then in the
 same run measures: `kpictl build` as a whole (a real subprocess), the generation of its pages
 alone (history, KPIs, pages, charts: kpictl's own share), and a bare `mkdocs build` of exactly
-the pages it generated. Targets: kpictl's share at most 30% of the total, output under 30 MB.
+the pages it generated. Targets: kpictl's share at most 20% of the total, output under 30 MB.
 It is a measurement, not a test: it exits 0 even when a target is missed (marked MISSED).
 """
 
@@ -69,14 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         own = time.perf_counter() - started
         bare = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(config_file)], work)
         share = own / (own + bare)
-        verdict = "" if share <= 0.30 else "  MISSED"
+        verdict = "" if share <= 0.20 else "  MISSED"
         print(
             f"kpictl build (whole)          {total:6.2f} s   {pages} pages, {out_mb:.1f} MB"
             f"{'' if out_mb < 30 else '  MISSED'} (target < 30 MB)"
         )
         print(f"kpictl's own share            {own:6.2f} s   history, KPIs, pages and charts")
         print(f"bare mkdocs build             {bare:6.2f} s   of the same generated pages")
-        print(f"share of the total            {share:6.1%}   (target <= 30%){verdict}")
+        print(f"share of the total            {share:6.1%}   (target <= 20%){verdict}")
     return 0
 
 

@@ -27,6 +27,13 @@ def kpi_page(site: PageContext, kpi: KpiDef) -> str:
         ((r, v) for r, v in rows if v.value is None and v.status != "not_started"),
         key=lambda rv: rv[0].id,
     )
+    # Projects with no value for the same reason ("no benefits recorded") are listed under it,
+    # not as a table row each with nothing in it.
+    unknown: dict[str, list[Any]] = {}
+    for r, v in rest:
+        if v.status == "unknown" and v.note:
+            unknown.setdefault(v.note, []).append(r)
+    rest = [(r, v) for r, v in rest if not (v.status == "unknown" and v.note)]
     waiting = sum(1 for _, v in rows if v.status == "not_started")
     ids = charts.Ids("c")
     title = f"{kpi.title}: value per project"
@@ -58,6 +65,7 @@ def kpi_page(site: PageContext, kpi: KpiDef) -> str:
         overdue=site.report.portfolio.overdue.get(kpi.id, 0),
         target=phrases.target_text(kpi, unit),
         rows=valued + rest,
+        unknown=sorted(unknown.items(), key=lambda item: (-len(item[1]), item[0])),
         waiting=waiting,
         histogram=len(shown) > BARS_LIMIT,
         chart=Markup(chart),

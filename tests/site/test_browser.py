@@ -183,6 +183,25 @@ def test_the_home_page_shows_tiles_that_lead_to_their_kpi(browser, served):
         visit.close()
 
 
+def test_the_chosen_palette_carries_to_the_next_page(browser, demo):
+    # Material's script that restores the palette comes from the site's assets, not inline in
+    # every page: it must still run before the page is shown, on every page.
+    url, data = demo
+    visit = Visit(browser, url, "index.html")
+    try:
+        page = visit.page
+        assert page.locator("script[src$='assets/kpictl-palette.js']").count() == 1
+        assert '__md_get("__palette")' not in page.content()
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+        page.click("label[for=__palette_1]")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        page.goto(f"{url}/projects/{data['projects'][0]['id']}.html", wait_until="networkidle")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        assert not visit.errors and not visit.outside
+    finally:
+        visit.close()
+
+
 def test_a_project_page_opens_with_where_it_stands_and_links_each_date_to_its_commit(
     browser, served
 ):

@@ -74,3 +74,33 @@ def test_the_portfolio_page_shows_value_and_spend_by_quarter_and_return_by_team(
     assert "What it gives back" in page
     assert "Value and spend by quarter" in page and "2024-Q3" in page
     assert "Return on investment by team" in page and "platform" in page
+
+
+def test_kpis_without_a_value_for_one_reason_are_named_once_not_a_row_each(site):
+    data = json.loads((site / "kpis.json").read_text(encoding="utf-8"))
+    gamma = next(p for p in data["projects"] if p["id"] == "gamma")
+    unknown = sorted(
+        k for k, v in gamma["kpis"].items() if v["status"] == "unknown" and v["value"] is None
+    )
+    assert len(unknown) >= 4 and all(
+        gamma["kpis"][k]["note"] == "no benefits recorded" for k in unknown
+    )
+    titles = {k["id"]: k["title"] for k in data["catalog"]}
+    html = (site / "projects/gamma.html").read_text(encoding="utf-8")
+    said = re.search(r"<p data-search-exclude>([^<]*): unknown, no benefits recorded\.</p>", html)
+    assert said is not None
+    assert sorted(n.strip() for n in said[1].split(",")) == sorted(titles[k] for k in unknown)
+    kpi_table = html[html.index('aria-label="KPIs"') :]
+    kpi_table = kpi_table[: kpi_table.index("</table>")]
+    assert not any(f"kpis/{k}.html" in kpi_table for k in unknown)
+    # the KPI's page lists gamma under the reason, not as a row of the table
+    net = (site / "kpis/net_value.html").read_text(encoding="utf-8")
+    table = net[net.index("<table", net.index("per project")) :]
+    table = table[: table.index("</table>")]
+    assert "projects/gamma.html" not in table
+    unknown_part = net[net.index('<details class="kpictl-unknown"') :]
+    summary = re.search(r"<summary>(\d+) projects? (?:has|have) no value: ([^<]*)</summary>", net)
+    assert summary is not None
+    listed = unknown_part[: unknown_part.index("</details>")]
+    assert "projects/gamma.html" in listed
+    assert int(summary[1]) == listed.count('<a href="../projects/')
