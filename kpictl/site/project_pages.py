@@ -56,12 +56,12 @@ def project_page(site: PageContext, result: ProjectResult) -> str:
     # KPIs with no value for the same reason ("no benefits recorded") are one sentence, not a
     # table row each with nothing in it.
     unknown: dict[str, list[str]] = {}
-    rows = []
+    kpi_rows = []
     for k, v in kpis:
         if v.status == "unknown" and v.value is None and v.note:
             unknown.setdefault(v.note, []).append(k.title)
         elif v.status != "not_started":
-            rows.append((k, v))
+            kpi_rows.append((k, v))
     portfolio_kpis = [(k, v) for k, v in every if k.learning_curve and v.status != "not_started"]
     tco_kpi = next((k for k in site.report.catalog if isinstance(k.measure, TcoMeasure)), None)
     counts = {
@@ -80,7 +80,7 @@ def project_page(site: PageContext, result: ProjectResult) -> str:
         roles=roles,
         links=links,
         kpis=kpis,
-        rows=rows,
+        kpi_rows=kpi_rows,
         unknown=sorted(unknown.items()),
         counts=counts,
         health="missed" if counts["missed"] or counts["overdue"] else "met" * bool(counts["met"]),
