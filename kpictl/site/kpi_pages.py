@@ -23,17 +23,17 @@ def kpi_page(site: PageContext, kpi: KpiDef) -> str:
         ((r, v) for r, v in rows if v.value is not None),
         key=lambda rv: (rv[1].value if rv[1].value is not None else 0.0, rv[0].id),
     )
-    rest = sorted(
-        ((r, v) for r, v in rows if v.value is None and v.status != "not_started"),
-        key=lambda rv: rv[0].id,
-    )
     # Projects with no value for the same reason ("no benefits recorded") are listed under it,
     # not as a table row each with nothing in it.
     unknown: dict[str, list[Any]] = {}
-    for r, v in rest:
-        if v.status == "unknown" and v.note:
-            unknown.setdefault(v.note, []).append(r)
-    rest = [(r, v) for r, v in rest if not (v.status == "unknown" and v.note)]
+    rest = []
+    for r, v in sorted(rows, key=lambda rv: rv[0].id):
+        if v.value is not None or v.status == "not_started":
+            continue
+        if (reason := phrases.no_value_reason(v)) is not None:
+            unknown.setdefault(reason, []).append(r)
+        else:
+            rest.append((r, v))
     waiting = sum(1 for _, v in rows if v.status == "not_started")
     ids = charts.Ids("c")
     title = f"{kpi.title}: value per project"

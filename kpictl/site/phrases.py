@@ -16,6 +16,7 @@ from kpictl.config.definitions import (
     Measure,
     ValueMeasure,
 )
+from kpictl.kpis.results import KpiValue
 
 # A project's state, as readers say it.
 STATE_TITLES = {
@@ -210,6 +211,12 @@ def measure_words(
         f"every cost to the as-of date; projected to {measure.projection_years:g} years after "
         "the start"
     )
+
+
+def no_value_reason(v: KpiValue) -> str | None:
+    """Why a KPI has no value, when it is unknown for a stated reason ("no benefits recorded"):
+    the pages name such KPIs, or projects, once under the reason instead of a row each."""
+    return v.note if v.status == "unknown" and v.value is None and v.note else None
 
 
 def forecast_words(

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from kpictl.config.definitions import TcoMeasure
 from kpictl.dates import DAY
 from kpictl.kpis import ProjectResult
+from kpictl.kpis.forecast.forecaster import TOO_FEW_FOR_P85
 from kpictl.kpis.timeline import Timeline
 from kpictl.site import charts, phrases
 from kpictl.site.environment import took
@@ -58,8 +59,8 @@ def project_page(site: PageContext, result: ProjectResult) -> str:
     unknown: dict[str, list[str]] = {}
     kpi_rows = []
     for k, v in kpis:
-        if v.status == "unknown" and v.value is None and v.note:
-            unknown.setdefault(v.note, []).append(k.title)
+        if (reason := phrases.no_value_reason(v)) is not None:
+            unknown.setdefault(reason, []).append(k.title)
         elif v.status != "not_started":
             kpi_rows.append((k, v))
     portfolio_kpis = [(k, v) for k, v in every if k.learning_curve and v.status != "not_started"]
@@ -201,7 +202,7 @@ def _expected_launch(site: PageContext, result: ProjectResult) -> str | None:
 def _why_no_latest(reason: str | None) -> tuple[str, ...]:
     """Why a forecast with a likely date has no latest one, when it is not the slowest projects
     still running: too few projects finished a step for a date 85% of them meet."""
-    if reason is not None and reason.startswith("p85:") and "needs at least" in reason:
+    if reason is not None and TOO_FEW_FOR_P85 in reason:
         return ("too few projects have finished its steps to give one",)
     return ()
 

@@ -34,6 +34,8 @@ from kpictl.kpis.results import Forecast, LaunchCount, MilestoneForecast
 from kpictl.kpis.timeline import Dated, Timeline
 
 QUANTILES = (0.50, 0.85)
+# The reason a forecast has a p50 and no p85 because too few projects completed a step.
+TOO_FEW_FOR_P85 = "a date that 85% of projects meet needs at least"
 
 
 def level(q: float, n: int) -> float:
@@ -200,18 +202,17 @@ class _Forecaster:
         p50, p85 = (quantile(dist, level(q, n)) for q in QUANTILES)
         f.p50, f.p85 = _date(outlook.anchor, p50), _date(outlook.anchor, p85)
         outlook.dist = dist
-        if f.p50 is None or f.p85 is None:
+        if f.p50 is not None and f.p85 is None and level(QUANTILES[1], n) > 1:
+            needed = math.ceil(QUANTILES[1] / (1 - QUANTILES[1]) - 1e-9)
+            f.reason = (
+                f"p85: {n} comparable projects completed the step with the fewest; "
+                f"{TOO_FEW_FOR_P85} {needed}"
+            )
+        elif f.p50 is None or f.p85 is None:
             which = "p85" if f.p50 is not None else "p50 and p85"
             if f.p50 is None:  # no date at all: the earliest the portfolio has seen is a bound
                 f.not_before = _date(outlook.anchor, earliest(dist))
             bound = "" if f.not_before is None else f"not before {_day(f.not_before)}; "
-            if level(QUANTILES[1], n) > 1 and f.p50 is not None:
-                needed = math.ceil(QUANTILES[1] / (1 - QUANTILES[1]) - 1e-9)
-                f.reason = (
-                    f"p85: {n} comparable projects completed the step with the fewest; a date "
-                    f"that 85% of projects meet needs at least {needed}"
-                )
-                return
             f.reason = (
                 f"{bound}{which}: the slowest comparable projects are still running, so the "
                 "portfolio has not yet seen where that percentile lies"
