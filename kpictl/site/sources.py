@@ -18,6 +18,7 @@ from kpictl.errors import KpictlError
 from kpictl.output.jsontext import json_text
 from kpictl.output.report_json import report_data
 from kpictl.progress import Progress
+from kpictl.site.icons import slim_icons
 from kpictl.site.links import repo_links
 from kpictl.site.mkdocs_settings import read_settings
 from kpictl.site.page_context import PageContext
@@ -122,10 +123,10 @@ DOWNLOADS = (
 )
 
 
-def _overrides(site_dir: Path, work: Path) -> Path:
-    """Theme overrides: kpictl's accessibility fix to Material's search dialog and the footer's
-    downloads, under the
-    organisation's own ``site/overrides`` (which win where both have a file)."""
+def _overrides(site_dir: Path, work: Path, theme: Any) -> tuple[Path, list[str]]:
+    """Theme overrides: kpictl's accessibility fix to Material's search dialog, the footer's
+    downloads and the header's icons from a stylesheet, under the organisation's own
+    ``site/overrides`` (which win where both have a file); with the stylesheets they need."""
     target = work / "overrides"
     search = resources.files("material").joinpath("templates/partials/search.html")
     text = search.read_text(encoding="utf-8") if search.is_file() else ""
@@ -141,11 +142,13 @@ def _overrides(site_dir: Path, work: Path) -> Path:
         partial.parent.mkdir(parents=True, exist_ok=True)
         text = copyright_file.read_text(encoding="utf-8").rstrip()
         partial.write_text(text.removesuffix("</div>") + DOWNLOADS + "</div>\n", encoding="utf-8")
-    _palette_script(target, work / "docs" / "assets")
+    assets = work / "docs" / "assets"
+    _palette_script(target, assets)
     own = site_dir / "overrides"
+    icons = slim_icons(target, own, assets, theme)
     if own.is_dir():
         shutil.copytree(own, target, dirs_exist_ok=True)
-    return target
+    return target, [f"assets/{icons}"] if icons else []
 
 
 def _palette_script(overrides: Path, assets: Path) -> None:
@@ -202,18 +205,19 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
         parent, inherited = read_settings(parent_file, work, work)
     # Settings are not pages: an inherited settings file is not published either.
     extra_pages = _copy_site_files(site_dir, docs, skip=inherited)
+    overrides, icon_css = _overrides(site_dir, work, parent.get("theme"))
     generated: dict[str, Any] = {
         "docs_dir": str(docs),
         "site_dir": str(work / "site"),
         "use_directory_urls": False,
-        "extra_css": ["assets/kpictl.css", *(parent.get("extra_css") or [])],
+        "extra_css": ["assets/kpictl.css", *icon_css, *(parent.get("extra_css") or [])],
         "extra_javascript": ["assets/kpictl-sort.js", *(parent.get("extra_javascript") or [])],
         "theme": {"name": "material", "font": False, "features": _features(parent)},
     }
     if not parent.get("site_name"):
         generated["site_name"] = "Generative-AI KPIs"
     generated["INHERIT"] = str(parent_file.resolve())
-    generated["theme"]["custom_dir"] = str(_overrides(site_dir, work))
+    generated["theme"]["custom_dir"] = str(overrides)
     if not parent.get("nav"):
         generated["nav"] = _nav(extra_pages)
     config_file = work / "mkdocs.yml"

@@ -202,6 +202,46 @@ def test_the_chosen_palette_carries_to_the_next_page(browser, demo):
         visit.close()
 
 
+ICONS_DRAWN = """async () => {
+  const out = [];
+  for (const svg of document.querySelectorAll("svg.kpictl-i")) {
+    const box = svg.getBoundingClientRect();
+    if (!box.width) continue;  // hidden at this width (the logo on a phone, say)
+    const style = getComputedStyle(svg);
+    const mask = style.maskImage || style.webkitMaskImage;
+    const uri = (mask.match(/url\\("(data:image\\/svg\\+xml,[^"]+)"\\)/) || [])[1];
+    let ink = 0;
+    if (uri) {
+      const image = new Image(); image.src = uri; await image.decode();
+      const canvas = document.createElement("canvas"); canvas.width = canvas.height = 24;
+      const context = canvas.getContext("2d"); context.drawImage(image, 0, 0, 24, 24);
+      const pixels = context.getImageData(0, 0, 24, 24).data;
+      for (let i = 3; i < pixels.length; i += 4) ink += pixels[i] > 0;
+    }
+    out.push({icon: svg.dataset.i, width: box.width, height: box.height, ink,
+              fill: style.backgroundColor === style.color});
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_header_icons_are_drawn_from_the_stylesheet(browser, demo, width):
+    """The header's icons are empty SVGs masked by an image from kpictl-icons.css: each one the
+    reader can see has its size, an image with ink in it, and the text's colour."""
+    url, _ = demo
+    visit = Visit(browser, url, "index.html", viewport=WIDTHS[width])
+    try:
+        drawn = visit.page.evaluate(ICONS_DRAWN)
+        assert {d["icon"] for d in drawn} >= {"material/brightness-4", "material/magnify"}
+        for icon in drawn:
+            assert icon["width"] >= 16 and icon["height"] >= 16, icon
+            assert icon["ink"] > 20 and icon["fill"], icon
+        assert not visit.errors and not visit.outside
+    finally:
+        visit.close()
+
+
 def test_a_project_page_opens_with_where_it_stands_and_links_each_date_to_its_commit(
     browser, served
 ):
