@@ -266,10 +266,19 @@ def timeline(
 ) -> str:
     """A project's milestones, each on a row of its own from ``start`` to ``end``: a solid bar
     from when it started to when it was done, hatched while in progress (to the as-of date), a
-    diamond when it was done at once; skipped and not started are written, not drawn. The
-    as-of date is a line when it falls inside the span. ``forecasts`` (by row name: the 50% and
-    85% dates) draw a milestone not yet done as an outlined band from its likely to its latest
-    date."""
+    diamond when it was done at once; a skipped one is written, not drawn. The as-of date is a
+    line when it falls inside the span. ``forecasts`` (by row name: the 50% and 85% dates) draw
+    a milestone not yet done as an outlined band from its likely to its latest date. A
+    milestone not started and not forecast has nothing to draw: it gets no row (the page lists
+    those in words), so an early project's chart is not a column of empty rows on a phone."""
+    rows = [
+        row
+        for row in rows
+        if row[1] == "skipped"
+        or row[2] is not None
+        or row[3] is not None
+        or row[0] in (forecasts or {})
+    ]
     if not rows or end <= start:
         return ""
     ident = ids.next()

@@ -271,8 +271,11 @@ def test_a_stuck_project_says_so_and_names_the_limit(browser, served):
         assert banner.startswith("Stuck") and "90-day limit" in banner
         timeline = visit.page.locator("svg.kpictl-timeline")
         rows = timeline.locator("text:not([class])").all_text_contents()
-        assert len(rows) == 10  # every catalog milestone, one row each
-        assert rows[0].startswith("Kickoff · done") and rows[-1] == "Launched · not started"
+        # A row for each milestone with something to draw; the rest are words below the table.
+        assert rows[0].startswith("Kickoff · done") and len(rows) < 10
+        assert not [row for row in rows if "not started" in row]
+        planned = visit.page.locator("p", has_text="Not started yet:").first.inner_text()
+        assert "Launched" in planned and "Cohesive demo" in planned
         assert timeline.locator("line.kc-today").count() >= 1
     finally:
         visit.close()
