@@ -211,13 +211,20 @@ def control(
     for i, tick in enumerate(ticks):
         label = fmt(tick) + (suffix(unit, fmt) if i == len(ticks) - 1 else "")
         layout.add(*layout.extent(LEFT, label, "start"), y(tick) - 15, y(tick) - 2)
-    marks_drawn = []
+    # Projects whose marks fall on the same spot with the same value and status are one mark
+    # naming them (only the top one of a pile could be pointed at; at 1,000 projects a pile
+    # of hundreds would also be hundreds of elements).
+    piles: dict[tuple[str, str, str, str], list[str]] = {}
     for when, value, status, label in points:
-        tip = f"{label}: {fmt(value)} {unit}{status_words(status)}"
+        x, spot = xf(when), y(value)
+        piles.setdefault((pct(x), f"{spot:.1f}", status, fmt(value)), []).append(label)
+        layout.add(x - 1.6, x + 1.6, spot - 5, spot + 5)
+    marks_drawn = []
+    for (x_text, y_text, status, value_text), labels in piles.items():
+        tip = f"{_named(labels)}: {value_text} {unit}{status_words(status)}"
         marks_drawn.append(
-            mark(ident, shape_of(status), pct(xf(when)), y(value), f"kc-{status}", tip)
+            mark(ident, shape_of(status), x_text, float(y_text), f"kc-{status}", tip)
         )
-        layout.add(xf(when) - 1.6, xf(when) + 1.6, y(value) - 5, y(value) + 5)
     segments = []
     for q in quarters:
         if q.median is not None:
@@ -396,3 +403,12 @@ def cumulative(
     )
     defs = marks(ident, ("dot",))
     return svg(ident, height, title, desc, "".join(parts), "kpictl-cumulative", defs)
+
+
+def _named(labels: list[str]) -> str:
+    """The projects of one mark: "A", "A and B", "A, B, C and 4 more projects"."""
+    if len(labels) == 1:
+        return labels[0]
+    if len(labels) <= 3:
+        return ", ".join(labels[:-1]) + f" and {labels[-1]}"
+    return f"{', '.join(labels[:3])} and {len(labels) - 3} more projects"

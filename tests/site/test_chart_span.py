@@ -234,3 +234,17 @@ def test_given_only_the_quarters_with_data_a_chart_draws_the_same_gaps():
     assert calendar_labels(sparse_spend) == calendar_labels(every_spend)
     bars = [r.get("x") for r in ET.fromstring(sparse_spend).iter("rect")]
     assert bars == [r.get("x") for r in ET.fromstring(every_spend).iter("rect")]
+
+
+def test_projects_on_one_spot_of_a_control_chart_are_one_mark_that_names_them():
+    day = epoch(2026, 3, 2)
+    points = [(day, 30.0, "met", f"P{k}") for k in range(6)]
+    points += [(day, 30.0, "missed", "Late"), (day, 31.0, "met", "A"), (day, 31.0, "met", "B")]
+    drawn = trends.control(charts.Ids("p"), points, TWO_YEARS, 45.0, "trend", "days", days)
+    marks = [u for u in ET.fromstring(drawn).iter("use") if "kc-mark" in u.get("class", "")]
+    tips = sorted(u.findtext("title") or "" for u in marks)
+    assert tips == [
+        "A and B: 31.0 days",
+        "Late: 30.0 days missed",
+        "P0, P1, P2 and 3 more projects: 30.0 days",
+    ]
