@@ -69,7 +69,9 @@ def slim_icons(overrides: Path, own_overrides: Path, assets: Path, theme: Any) -
         return None
     rules = [BASE]
     for name in sorted(used):
-        uri = "data:image/svg+xml," + quote(used[name].strip(), safe=" /:=.,-#")
+        uri = "data:image/svg+xml," + quote(
+            used[name].strip(), safe=" /:=.,-"
+        )  # "#" would end the URI
         rules.append(f'svg.kpictl-i[data-i="{name}"]{{--kpictl-i:url("{uri}")}}\n')
     assets.mkdir(parents=True, exist_ok=True)
     (assets / STYLESHEET).write_text("".join(rules), encoding="utf-8")
