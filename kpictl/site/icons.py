@@ -9,8 +9,9 @@ search icons shows, the mirrored arrow) keep applying, and the mask is filled wi
 colour as the inline icon was.
 
 Only an include whose icon is known at build time is replaced, and only when the icon's file
-is found; anything else (a Material version whose partials differ, an icon this does not
-find) keeps Material's inline SVG, so the worst case is the old size, never a missing icon.
+is found and paints in no colour of its own; anything else (a Material version whose partials
+differ, an icon this does not find, a brand logo in its colours) keeps Material's inline SVG,
+so the worst case is the old size, never a missing or recoloured icon.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ _SET_AND_INCLUDE = re.compile(
 )
 _TOGGLE_INCLUDE = re.compile(r'\{%-?\s*include "\.icons/" ~ option\.toggle\.icon ~ "\.svg"\s*-?%\}')
 _VIEWBOX = re.compile(r'viewBox="([0-9. -]+)"')
+# An icon that paints in colours of its own (a brand logo, say) would lose them as a mask,
+# which draws only its shape in the text's colour: such an icon stays inline.
+_OWN_COLOURS = re.compile(
+    r"""\b(?:fill|stroke)\s*=\s*["'](?!none|currentcolor)|style|gradient|<image|opacity""",
+    re.IGNORECASE,
+)
 
 BASE = (
     "svg.kpictl-i{background-color:currentcolor;"
@@ -102,7 +109,7 @@ class _IconFinder:
             if not shipped.is_file():
                 return None
             text = shipped.read_text(encoding="utf-8")
-        if "<svg" not in text or _VIEWBOX.search(text) is None or '"' in name:
+        if "<svg" not in text or _VIEWBOX.search(text) is None or _OWN_COLOURS.search(text):
             return None
         return text
 

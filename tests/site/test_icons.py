@@ -15,9 +15,10 @@ from kpictl.site.icons import slim_icons
 from tests.gitutil import HistoryRepo, project_yaml
 from tests.sitefixture import build
 
+# One shape used twice: its "#" must be escaped in a data URI.
 OWN_ICON = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
-    '<path fill="#0a0" d="M0 0h16v16z"/></svg>'
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><defs><path id="t" '
+    'd="M0 0h8v8z"/></defs><use href="#t"/><use href="#t" x="8" y="8"/></svg>'
 )
 SETTINGS = """site_name: Icons
 theme:
@@ -117,3 +118,20 @@ def test_an_icon_it_cannot_find_stays_an_include_for_mkdocs_to_report(tmp_path):
     # Material's own logo partial is used unchanged, so MkDocs names the missing icon.
     assert not (overrides / "partials" / "logo.html").exists()
     assert css is not None and (overrides / "partials" / "header.html").exists()
+
+
+def test_an_icon_in_colours_of_its_own_stays_inline(tmp_path):
+    """A mask draws only the shape, in the text's colour: a brand logo would lose its colours."""
+    own = tmp_path / "own"
+    logo = own / ".icons" / "brand" / "logo.svg"
+    logo.parent.mkdir(parents=True)
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
+        '<path fill="#e30613" d="M0 0h24v24H0z"/></svg>',
+        encoding="utf-8",
+    )
+    overrides = tmp_path / "overrides"
+    css = slim_icons(overrides, own, tmp_path / "assets", {"icon": {"logo": "brand/logo"}})
+    assert not (overrides / "partials" / "logo.html").exists()  # Material's, inline
+    assert css is not None
+    assert "brand/logo" not in _rules((tmp_path / "assets" / css).read_text(encoding="utf-8"))
