@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kpictl.errors import KpictlError
+
 STYLESHEET = "kpictl-icons.css"
 PARTIALS = ("partials/logo.html", "partials/header.html", "partials/search.html")
 PALETTE = "partials/palette.html"
@@ -35,8 +37,10 @@ _TOGGLE_INCLUDE = re.compile(r'\{%-?\s*include "\.icons/" ~ option\.toggle\.icon
 _VIEWBOX = re.compile(r'viewBox="([0-9. -]+)"')
 # An icon that paints in colours of its own (a brand logo, say) would lose them as a mask,
 # which draws only its shape in the text's colour: such an icon stays inline.
+# So does one drawn with lines (a stroke): Material's rules fill it, a mask would not.
 _OWN_COLOURS = re.compile(
-    r"""\b(?:fill|stroke)\s*=\s*["'](?!none|currentcolor)|style|gradient|<image|opacity""",
+    r"""\bfill\s*=\s*["'](?!none|currentcolor)|stroke|\bcolor\s*=|style|gradient|<image|"""
+    r"""opacity""",
     re.IGNORECASE,
 )
 
@@ -49,13 +53,17 @@ BASE = (
 )
 
 
-def slim_icons(overrides: Path, own_overrides: Path, assets: Path, theme: Any) -> str | None:
+def slim_icons(
+    overrides: Path, own_overrides: Path, assets: Path, theme: Any, site: str = "site"
+) -> str | None:
     """Rewrite the partials under ``overrides`` (starting from a file already there, else from
     Material's) to draw their icons from a stylesheet written to ``assets``; return the
-    stylesheet's name, or None when no icon was replaced."""
+    stylesheet's name, or None when no icon was replaced. An icon named in the settings of
+    the site folder ``site`` that exists nowhere is an error naming the setting."""
     theme = theme if isinstance(theme, dict) else {}
     names = theme.get("icon") if isinstance(theme.get("icon"), dict) else {}
     finder = _IconFinder(own_overrides)
+    _refuse_missing(names, theme.get("palette"), finder, site)
     used: dict[str, str] = {}  # icon name -> its SVG
 
     def replace(found: re.Match[str]) -> str:
@@ -98,6 +106,14 @@ class _IconFinder:
             self.cache[name] = self._read(name)
         return self.cache[name]
 
+    def exists(self, name: str) -> bool:
+        """Whether ``name`` names an icon file, the organisation's or Material's."""
+        if not re.fullmatch(r"[\w-]+(?:/[\w.-]+)+", name) or ".." in name:
+            return False
+        if (self.own / f"{name}.svg").is_file():
+            return True
+        return resources.files("material").joinpath(f"templates/.icons/{name}.svg").is_file()
+
     def _read(self, name: str) -> str | None:
         if not re.fullmatch(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)+", name):
             return None
@@ -112,6 +128,26 @@ class _IconFinder:
         if "<svg" not in text or _VIEWBOX.search(text) is None or _OWN_COLOURS.search(text):
             return None
         return text
+
+
+def _refuse_missing(names: dict[str, Any], palette: Any, finder: _IconFinder, site: str) -> None:
+    """An icon named in the settings that is neither Material's nor the organisation's is a
+    typo to name, with where it is set and the fix (Material would stop on a template it cannot
+    find, naming a temporary folder)."""
+    named = [(f"theme.icon.{key}", value) for key, value in names.items()]
+    options = palette if isinstance(palette, list) else [palette] if palette else []
+    for index, option in enumerate(options):
+        toggle = option.get("toggle") if isinstance(option, dict) else None
+        if isinstance(toggle, dict):
+            named.append((f"theme.palette[{index}].toggle.icon", toggle.get("icon")))
+    for where, name in named:
+        if isinstance(name, str) and not finder.exists(name):
+            raise KpictlError(
+                f"{site}/mkdocs.yml: {where} is {name!r}, which is neither one of Material's "
+                f"icons nor a file {site}/overrides/.icons/{name}.svg; give an icon from "
+                "https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/ (for "
+                "example material/library), or add that file"
+            )
 
 
 def _toggle_icons(theme: dict[str, Any], finder: _IconFinder) -> dict[str, str] | None:

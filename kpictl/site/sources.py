@@ -123,7 +123,7 @@ DOWNLOADS = (
 )
 
 
-def _overrides(site_dir: Path, work: Path, theme: Any) -> tuple[Path, list[str]]:
+def _overrides(site_dir: Path, work: Path, theme: Any, shown_site: str) -> tuple[Path, list[str]]:
     """Theme overrides: kpictl's accessibility fix to Material's search dialog, the footer's
     downloads and the header's icons from a stylesheet, under the organisation's own
     ``site/overrides`` (which win where both have a file); with the stylesheets they need."""
@@ -145,7 +145,7 @@ def _overrides(site_dir: Path, work: Path, theme: Any) -> tuple[Path, list[str]]
     assets = work / "docs" / "assets"
     _palette_script(target, assets)
     own = site_dir / "overrides"
-    icons = slim_icons(target, own, assets, theme)
+    icons = slim_icons(target, own, assets, theme, shown_site)
     if own.is_dir():
         shutil.copytree(own, target, dirs_exist_ok=True)
     return target, [f"assets/{icons}"] if icons else []
@@ -205,7 +205,7 @@ def write_sources(computed: Computed, config: Config, work: Path) -> tuple[Path,
         parent, inherited = read_settings(parent_file, work, work)
     # Settings are not pages: an inherited settings file is not published either.
     extra_pages = _copy_site_files(site_dir, docs, skip=inherited)
-    overrides, icon_css = _overrides(site_dir, work, parent.get("theme"))
+    overrides, icon_css = _overrides(site_dir, work, parent.get("theme"), config.site_dir)
     generated: dict[str, Any] = {
         "docs_dir": str(docs),
         "site_dir": str(work / "site"),

@@ -11,7 +11,9 @@ from urllib.parse import unquote
 
 import pytest
 
+from kpictl.errors import KpictlError
 from kpictl.site.icons import slim_icons
+from tests.conftest import run_kpictl
 from tests.gitutil import HistoryRepo, project_yaml
 from tests.sitefixture import build
 
@@ -111,23 +113,38 @@ def test_a_partial_it_does_not_recognise_keeps_material_inline_icons(tmp_path):
     assert "material/menu" not in rules and "material/magnify" in rules
 
 
-def test_an_icon_it_cannot_find_stays_an_include_for_mkdocs_to_report(tmp_path):
-    overrides = tmp_path / "overrides"
-    theme = {"icon": {"logo": "nowhere/none"}}
-    css = slim_icons(overrides, tmp_path / "own", tmp_path / "assets", theme)
-    # Material's own logo partial is used unchanged, so MkDocs names the missing icon.
-    assert not (overrides / "partials" / "logo.html").exists()
-    assert css is not None and (overrides / "partials" / "header.html").exists()
+def test_an_icon_named_in_the_settings_that_exists_nowhere_is_an_error_naming_the_setting(
+    tmp_path,
+):
+    repo = HistoryRepo(tmp_path / "kpis")
+    typo = SETTINGS.replace("logo: kpis/triangle", "logo: material/does-not-exist")
+    repo.write({"site/mkdocs.yml": typo})
+    repo.commit("2025-01-06T09:00:00+00:00", {"projects/a.yaml": project_yaml("a", "A")})
+    result = run_kpictl("build", "--out", str(tmp_path / "out"), cwd=repo.path)
+    assert result.code == 2, result.err
+    assert "site/mkdocs.yml: theme.icon.logo is 'material/does-not-exist'" in result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    toggle = {"palette": [{"toggle": {"icon": "material/weather-nite", "name": "Dark"}}]}
+    with pytest.raises(KpictlError, match=r"theme\.palette\[0\]\.toggle\.icon is"):
+        slim_icons(tmp_path / "o", tmp_path / "own", tmp_path / "a", toggle)
 
 
-def test_an_icon_in_colours_of_its_own_stays_inline(tmp_path):
-    """A mask draws only the shape, in the text's colour: a brand logo would lose its colours."""
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        '<path fill="#e30613" d="M0 0h24v24H0z"/>',  # a colour of its own
+        '<g color="#e53935"><path fill="currentColor" d="M0 0h24v24H0z"/></g>',  # set by color
+        '<circle cx="12" cy="12" r="9" fill="none" stroke="currentColor"/>',  # drawn with lines
+    ],
+)
+def test_an_icon_in_colours_of_its_own_or_drawn_with_lines_stays_inline(tmp_path, drawing):
+    """A mask draws only the filled shape, in the text's colour: a brand logo would lose its
+    colours, and a line drawing Material fills would change."""
     own = tmp_path / "own"
     logo = own / ".icons" / "brand" / "logo.svg"
     logo.parent.mkdir(parents=True)
     logo.write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
-        '<path fill="#e30613" d="M0 0h24v24H0z"/></svg>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">{drawing}</svg>',
         encoding="utf-8",
     )
     overrides = tmp_path / "overrides"
