@@ -117,15 +117,13 @@ class _IconFinder:
     def _read(self, name: str) -> str | None:
         if not re.fullmatch(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)+", name):
             return None
-        own = self.own / f"{name}.svg"
-        if own.is_file():
-            text = own.read_text(encoding="utf-8")
-        else:
-            shipped = resources.files("material").joinpath(f"templates/.icons/{name}.svg")
-            if not shipped.is_file():
-                return None
-            text = shipped.read_text(encoding="utf-8")
-        if "<svg" not in text or _VIEWBOX.search(text) is None or _OWN_COLOURS.search(text):
+        text = _own_or_material(self.own / f"{name}.svg", f".icons/{name}.svg")
+        if (
+            text is None
+            or "<svg" not in text
+            or _VIEWBOX.search(text) is None
+            or _OWN_COLOURS.search(text)
+        ):
             return None
         return text
 
@@ -180,16 +178,20 @@ def _toggled(text: str, toggles: dict[str, str]) -> str:
     return prelude + _TOGGLE_INCLUDE.sub(element, text)
 
 
+def _own_or_material(own: Path, template: str) -> str | None:
+    """The text of ``own`` if it is a file, else of Material's ``template``; None if neither."""
+    if own.is_file():
+        return own.read_text(encoding="utf-8")
+    shipped = resources.files("material").joinpath(f"templates/{template}")
+    return shipped.read_text(encoding="utf-8") if shipped.is_file() else None
+
+
 def _rewrite(overrides: Path, partial: str, change: Any) -> bool:
     """Apply ``change`` to the partial; return whether it changed anything."""
     target = overrides / partial
-    if target.is_file():
-        text = target.read_text(encoding="utf-8")
-    else:
-        shipped = resources.files("material").joinpath(f"templates/{partial}")
-        if not shipped.is_file():
-            return False
-        text = shipped.read_text(encoding="utf-8")
+    text = _own_or_material(target, partial)
+    if text is None:
+        return False
     changed = change(text)
     if changed == text:
         return False
