@@ -30,11 +30,12 @@ PALETTE = "partials/palette.html"
 
 # {% set icon = config.theme.icon.search or "material/magnify" %} then its include.
 _SET_AND_INCLUDE = re.compile(
-    r'\{%-?\s*set icon = config\.theme\.icon\.(\w+) or "([^"]+)"\s*-?%\}(\s*)'
+    r'\{%-?\s*set icon = config\.theme\.icon\.(\w+) or "([^"]+)"\s*-?%\}\s*'
     r'\{%-?\s*include "\.icons/" ~ icon ~ "\.svg"\s*-?%\}'
 )
 _TOGGLE_INCLUDE = re.compile(r'\{%-?\s*include "\.icons/" ~ option\.toggle\.icon ~ "\.svg"\s*-?%\}')
 _VIEWBOX = re.compile(r'viewBox="([0-9. -]+)"')
+_NAME = re.compile(r"[\w-]+(?:/[\w.-]+)+")  # an icon path, safe inside a quoted attribute
 # An icon that paints in colours of its own (a brand logo, say) would lose them as a mask,
 # which draws only its shape in the text's colour: such an icon stays inline.
 # So does one drawn with lines (a stroke): Material's rules fill it, a mask would not.
@@ -84,9 +85,8 @@ def slim_icons(
         return None
     rules = [BASE]
     for name in sorted(used):
-        uri = "data:image/svg+xml," + quote(
-            used[name].strip(), safe=" /:=.,-"
-        )  # "#" would end the URI
+        # "#" is escaped with the rest: it would end the URI.
+        uri = "data:image/svg+xml," + quote(used[name].strip(), safe=" /:=.,-")
         rules.append(f'svg.kpictl-i[data-i="{name}"]{{--kpictl-i:url("{uri}")}}\n')
     assets.mkdir(parents=True, exist_ok=True)
     (assets / STYLESHEET).write_text("".join(rules), encoding="utf-8")
@@ -108,14 +108,14 @@ class _IconFinder:
 
     def exists(self, name: str) -> bool:
         """Whether ``name`` names an icon file, the organisation's or Material's."""
-        if not re.fullmatch(r"[\w-]+(?:/[\w.-]+)+", name) or ".." in name:
+        if not _NAME.fullmatch(name) or ".." in name:
             return False
         if (self.own / f"{name}.svg").is_file():
             return True
         return resources.files("material").joinpath(f"templates/.icons/{name}.svg").is_file()
 
     def _read(self, name: str) -> str | None:
-        if not re.fullmatch(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)+", name):
+        if not self.exists(name):
             return None
         text = _own_or_material(self.own / f"{name}.svg", f".icons/{name}.svg")
         if (
@@ -133,11 +133,7 @@ def _refuse_missing(names: dict[str, Any], palette: Any, finder: _IconFinder, si
     typo to name, with where it is set and the fix (Material would stop on a template it cannot
     find, naming a temporary folder)."""
     named = [(f"theme.icon.{key}", value) for key, value in names.items()]
-    options = palette if isinstance(palette, list) else [palette] if palette else []
-    for index, option in enumerate(options):
-        toggle = option.get("toggle") if isinstance(option, dict) else None
-        if isinstance(toggle, dict):
-            named.append((f"theme.palette[{index}].toggle.icon", toggle.get("icon")))
+    named += [(f"theme.palette[{i}].toggle.icon", name) for i, name in _toggle_names(palette)]
     for where, name in named:
         if isinstance(name, str) and not finder.exists(name):
             raise KpictlError(
@@ -148,16 +144,20 @@ def _refuse_missing(names: dict[str, Any], palette: Any, finder: _IconFinder, si
             )
 
 
+def _toggle_names(palette: Any) -> list[tuple[int, Any]]:
+    """Each palette option with a toggle: its index and the icon it names (any value)."""
+    options = palette if isinstance(palette, list) else [palette] if palette else []
+    return [
+        (index, option["toggle"].get("icon"))
+        for index, option in enumerate(options)
+        if isinstance(option, dict) and isinstance(option.get("toggle"), dict)
+    ]
+
+
 def _toggle_icons(theme: dict[str, Any], finder: _IconFinder) -> dict[str, str] | None:
     """The palette toggles' icons, or None when one is missing (then the partial is kept)."""
-    palette = theme.get("palette")
-    options = palette if isinstance(palette, list) else [palette] if palette else []
     found: dict[str, str] = {}
-    for option in options:
-        toggle = option.get("toggle") if isinstance(option, dict) else None
-        if not isinstance(toggle, dict):
-            continue
-        name = toggle.get("icon")
+    for _, name in _toggle_names(theme.get("palette")):
         svg = finder.svg(name) if isinstance(name, str) else None
         if not isinstance(name, str) or svg is None:
             return None

@@ -214,17 +214,15 @@ def control(
     # Projects whose marks fall on the same spot with the same value and status are one mark
     # naming them (only the top one of a pile could be pointed at; at 1,000 projects a pile
     # of hundreds would also be hundreds of elements).
-    piles: dict[tuple[str, str, str, str], list[str]] = {}
+    piles: dict[tuple[str, float, str, str], list[str]] = {}
     for when, value, status, label in points:
         x, spot = xf(when), y(value)
-        piles.setdefault((pct(x), f"{spot:.1f}", status, fmt(value)), []).append(label)
+        piles.setdefault((pct(x), round(spot, 1), status, fmt(value)), []).append(label)
         layout.add(x - 1.6, x + 1.6, spot - 5, spot + 5)
     marks_drawn = []
-    for (x_text, y_text, status, value_text), labels in piles.items():
+    for (x_text, spot, status, value_text), labels in piles.items():
         tip = f"{_named(labels)}: {value_text} {unit}{status_words(status)}"
-        marks_drawn.append(
-            mark(ident, shape_of(status), x_text, float(y_text), f"kc-{status}", tip)
-        )
+        marks_drawn.append(mark(ident, shape_of(status), x_text, spot, f"kc-{status}", tip))
     segments = []
     for q in quarters:
         if q.median is not None:
